@@ -1,0 +1,423 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 virtnet authors
+ */
+
+/* ethdev operations common to every transport. */
+
+#include <rte_malloc.h>
+
+#include "virtnet_ethdev.h"
+#include "virtnet_log.h"
+
+RTE_LOG_REGISTER_SUFFIX(virtnet_logtype_init, init, NOTICE);
+RTE_LOG_REGISTER_SUFFIX(virtnet_logtype_driver, driver, NOTICE);
+
+#define VIRTNET_ETH_OVERHEAD \
+	(RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN + RTE_VLAN_HLEN)
+
+static const struct eth_dev_ops virtnet_eth_dev_ops;
+
+static int
+virtnet_read_config(struct rte_eth_dev *dev, size_t off, void *dst, size_t len)
+{
+	const struct virtnet_proc *p = virtnet_proc(dev);
+
+	return p->ops->read_config(p->tp, off, dst, len);
+}
+
+/* Reset, then ACKNOWLEDGE, DRIVER, features, FEATURES_OK (3.1.1). */
+static int
+virtnet_negotiate(struct rte_eth_dev *dev)
+{
+	const struct virtnet_proc *p = virtnet_proc(dev);
+	struct virtnet_dev *hw = dev->data->dev_private;
+	uint8_t st = VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER;
+	int ret;
+
+	p->ops->reset(p->tp);
+	ret = p->ops->set_status(p->tp, st);
+	if (ret < 0)
+		return ret;
+	hw->dev_features = p->ops->get_features(p->tp);
+	if (!((hw->dev_features >> VIRTIO_F_VERSION_1) & 1)) {
+		VIRTNET_LOG(ERR, "port %u: device is not virtio 1.x (features 0x%" PRIx64 "); legacy devices come with the PCI transport",
+			dev->data->port_id, hw->dev_features);
+		return -ENOTSUP;
+	}
+	hw->features = hw->dev_features & VIRTNET_DRIVER_FEATURES;
+	ret = p->ops->set_features(p->tp, hw->features);
+	if (ret == 0)
+		ret = p->ops->set_status(p->tp, st | VIRTIO_CONFIG_S_FEATURES_OK);
+	if (ret == 0 &&
+	    !(p->ops->get_status(p->tp) & VIRTIO_CONFIG_S_FEATURES_OK))
+		ret = -EIO;
+	if (ret < 0) {
+		VIRTNET_LOG(ERR, "port %u: device refused features 0x%" PRIx64,
+			dev->data->port_id, hw->features);
+		return ret;
+	}
+	/* VERSION_1 headers always carry num_buffers. */
+	hw->hdr_size = sizeof(struct virtio_net_hdr_mrg_rxbuf);
+	return 0;
+}
+
+static void
+virtnet_read_limits(struct rte_eth_dev *dev)
+{
+	struct virtnet_dev *hw = dev->data->dev_private;
+	uint16_t mtu = 0;
+
+	hw->max_mtu = VIRTNET_MAX_RX_PKTLEN - VIRTNET_ETH_OVERHEAD;
+	if (virtnet_has(hw, VIRTIO_NET_F_MTU) &&
+	    virtnet_read_config(dev, offsetof(struct virtio_net_config, mtu),
+			&mtu, sizeof(mtu)) == 0 && mtu >= RTE_ETHER_MIN_MTU)
+		hw->max_mtu = RTE_MIN(mtu, hw->max_mtu);
+}
+
+static void
+virtnet_link_set(struct rte_eth_dev *dev, bool up)
+{
+	struct virtnet_dev *hw = dev->data->dev_private;
+	struct rte_eth_link link = {
+		.link_speed = hw->speed,
+		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
+		.link_autoneg = RTE_ETH_LINK_FIXED,
+		.link_status = up ? RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN,
+	};
+
+	rte_eth_linkstatus_set(dev, &link);
+}
+
+static int
+virtnet_link_update(struct rte_eth_dev *dev, int wait __rte_unused)
+{
+	const struct virtnet_proc *p = virtnet_proc(dev);
+	struct virtnet_dev *hw = dev->data->dev_private;
+	uint16_t status = VIRTIO_NET_S_LINK_UP;
+	bool up;
+
+	if (virtnet_has(hw, VIRTIO_NET_F_STATUS))
+		virtnet_read_config(dev, offsetof(struct virtio_net_config, status),
+			&status, sizeof(status));
+	up = hw->started && p->ops->alive(p->tp) &&
+		(status & VIRTIO_NET_S_LINK_UP);
+	virtnet_link_set(dev, up);
+	return 0;
+}
+
+void
+virtnet_dev_event(void *arg, enum virtnet_event ev)
+{
+	struct rte_eth_dev *dev = arg;
+	struct virtnet_dev *hw = dev->data->dev_private;
+
+	if (ev == VIRTNET_EVENT_LOST) {
+		hw->dp_off = 1;
+		VIRTNET_LOG(ERR, "port %u: device lost, link down",
+			dev->data->port_id);
+	}
+	virtnet_link_update(dev, 0);
+	if (dev->data->dev_conf.intr_conf.lsc)
+		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
+}
+
+static int
+virtnet_dev_configure(struct rte_eth_dev *dev)
+{
+	struct virtnet_dev *hw = dev->data->dev_private;
+	const struct rte_eth_conf *conf = &dev->data->dev_conf;
+
+	if (dev->data->nb_rx_queues > hw->max_queue_pairs ||
+	    dev->data->nb_tx_queues > hw->max_queue_pairs) {
+		VIRTNET_LOG(ERR, "port %u: %u rx / %u tx queues asked, device has %u pairs",
+			dev->data->port_id, dev->data->nb_rx_queues,
+			dev->data->nb_tx_queues, hw->max_queue_pairs);
+		return -EINVAL;
+	}
+	if (conf->rxmode.mq_mode != RTE_ETH_MQ_RX_NONE)
+		VIRTNET_LOG(NOTICE, "port %u: Rx mq_mode %d not supported yet, ignored",
+			dev->data->port_id, conf->rxmode.mq_mode);
+	return 0;
+}
+
+static int
+virtnet_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+{
+	struct virtnet_dev *hw = dev->data->dev_private;
+
+	info->max_rx_queues = hw->max_queue_pairs;
+	info->max_tx_queues = hw->max_queue_pairs;
+	info->min_rx_bufsize = VIRTNET_MIN_RX_BUFSIZE;
+	info->max_rx_pktlen = hw->max_mtu + VIRTNET_ETH_OVERHEAD;
+	info->max_mtu = hw->max_mtu;
+	info->min_mtu = RTE_ETHER_MIN_MTU;
+	info->max_mac_addrs = 1;
+	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
+	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	info->rx_desc_lim.nb_max = VIRTNET_VQ_MAX_SIZE;
+	info->rx_desc_lim.nb_min = 1;
+	info->rx_desc_lim.nb_align = 1;
+	info->tx_desc_lim = info->rx_desc_lim;
+	info->tx_desc_lim.nb_seg_max = VIRTNET_TX_MAX_SEGS;
+	info->tx_desc_lim.nb_mtu_seg_max = VIRTNET_TX_MAX_SEGS;
+	info->speed_capa = RTE_ETH_LINK_SPEED_FIXED;
+	info->dev_capa &= ~RTE_ETH_DEV_CAPA_FLOW_RULE_KEEP;
+	return 0;
+}
+
+static void
+virtnet_select_bursts(struct rte_eth_dev *dev)
+{
+	struct virtnet_dev *hw = dev->data->dev_private;
+
+	dev->rx_pkt_burst = virtnet_has(hw, VIRTIO_NET_F_MRG_RXBUF) ?
+		virtnet_rx_burst_mrg : virtnet_rx_burst;
+	dev->tx_pkt_burst = virtnet_tx_burst;
+	VIRTNET_LOG(INFO, "port %u: Rx path %s, Tx path split",
+		dev->data->port_id,
+		virtnet_has(hw, VIRTIO_NET_F_MRG_RXBUF) ? "split mergeable" :
+			"split");
+}
+
+static void
+virtnet_kick_rx(struct rte_eth_dev *dev)
+{
+	const struct virtnet_proc *p = virtnet_proc(dev);
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		struct virtnet_rxq *rxq = dev->data->rx_queues[i];
+
+		p->ops->notify(p->tp, rxq->vq->qid);
+	}
+}
+
+static void
+virtnet_dev_halt(struct rte_eth_dev *dev)
+{
+	const struct virtnet_proc *p = virtnet_proc(dev);
+	struct virtnet_dev *hw = dev->data->dev_private;
+
+	hw->dp_off = 1;
+	/* After reset the device touches no ring: buffers can go. */
+	p->ops->reset(p->tp);
+	virtnet_queues_stop(dev);
+	hw->started = false;
+	virtnet_link_set(dev, false);
+}
+
+static int
+virtnet_dev_start(struct rte_eth_dev *dev)
+{
+	const struct virtnet_proc *p = virtnet_proc(dev);
+	struct virtnet_dev *hw = dev->data->dev_private;
+	uint8_t st;
+	int ret;
+
+	ret = virtnet_negotiate(dev);
+	if (ret == 0)
+		ret = virtnet_queues_start(dev);
+	if (ret == 0) {
+		st = p->ops->get_status(p->tp) | VIRTIO_CONFIG_S_DRIVER_OK;
+		ret = p->ops->set_status(p->tp, st);
+	}
+	if (ret < 0) {
+		VIRTNET_LOG(ERR, "port %u: start failed: %s", dev->data->port_id,
+			rte_strerror(-ret));
+		virtnet_dev_halt(dev);
+		return ret;
+	}
+	virtnet_select_bursts(dev);
+	hw->started = true;
+	hw->dp_off = 0;
+	virtnet_kick_rx(dev);
+	virtnet_link_update(dev, 0);
+	return 0;
+}
+
+static int
+virtnet_dev_stop(struct rte_eth_dev *dev)
+{
+	struct virtnet_dev *hw = dev->data->dev_private;
+
+	if (!hw->started && !dev->data->dev_started)
+		return 0;
+	virtnet_dev_halt(dev);
+	return 0;
+}
+
+static int
+virtnet_dev_close(struct rte_eth_dev *dev)
+{
+	struct virtnet_proc *p = virtnet_proc(dev);
+	uint16_t i;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return 0;
+	virtnet_dev_stop(dev);
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		virtnet_rx_queue_release(dev, i);
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		virtnet_tx_queue_release(dev, i);
+	if (p != NULL) {
+		p->ops->close(p->tp);
+		rte_free(p);
+		dev->process_private = NULL;
+	}
+	return 0;
+}
+
+static int
+virtnet_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		const struct virtnet_rxq *q = dev->data->rx_queues[i];
+
+		if (q == NULL)
+			continue;
+		st->ipackets += q->stats.packets;
+		st->ibytes += q->stats.bytes;
+		st->ierrors += q->stats.errors + q->vq->err.bad_id +
+			q->vq->err.bad_len + q->vq->err.bad_used_idx;
+		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_ipackets[i] = q->stats.packets;
+			st->q_ibytes[i] = q->stats.bytes;
+			st->q_errors[i] = q->stats.errors;
+		}
+	}
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		const struct virtnet_txq *q = dev->data->tx_queues[i];
+
+		if (q == NULL)
+			continue;
+		st->opackets += q->stats.packets;
+		st->obytes += q->stats.bytes;
+		st->oerrors += q->stats.errors + q->vq->err.bad_id +
+			q->vq->err.bad_len + q->vq->err.bad_used_idx;
+		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_opackets[i] = q->stats.packets;
+			st->q_obytes[i] = q->stats.bytes;
+		}
+	}
+	return 0;
+}
+
+static int
+virtnet_stats_reset(struct rte_eth_dev *dev)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		struct virtnet_rxq *q = dev->data->rx_queues[i];
+
+		if (q != NULL) {
+			memset(&q->stats, 0, sizeof(q->stats));
+			memset(&q->vq->err, 0, sizeof(q->vq->err));
+		}
+	}
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		struct virtnet_txq *q = dev->data->tx_queues[i];
+
+		if (q != NULL) {
+			memset(&q->stats, 0, sizeof(q->stats));
+			memset(&q->vq->err, 0, sizeof(q->vq->err));
+		}
+	}
+	dev->data->rx_mbuf_alloc_failed = 0;
+	return 0;
+}
+
+static int
+virtnet_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
+{
+	struct virtnet_dev *hw = dev->data->dev_private;
+
+	if (mtu < RTE_ETHER_MIN_MTU || mtu > hw->max_mtu) {
+		VIRTNET_LOG(ERR, "port %u: MTU %u outside %u..%u",
+			dev->data->port_id, mtu, RTE_ETHER_MIN_MTU, hw->max_mtu);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+virtnet_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *mac)
+{
+	const struct virtnet_proc *p = virtnet_proc(dev);
+	int ret;
+
+	/* Without CTRL_MAC_ADDR the legacy way: write the config space. */
+	ret = p->ops->write_config(p->tp, offsetof(struct virtio_net_config, mac),
+		mac->addr_bytes, RTE_ETHER_ADDR_LEN);
+	if (ret < 0)
+		VIRTNET_LOG(ERR, "port %u: device does not take a new MAC",
+			dev->data->port_id);
+	return ret;
+}
+
+static int
+virtnet_rx_mode_unsupported(struct rte_eth_dev *dev __rte_unused)
+{
+	/* Needs the control queue (CTRL_RX), which comes later. */
+	return -ENOTSUP;
+}
+
+static const struct eth_dev_ops virtnet_eth_dev_ops = {
+	.dev_configure = virtnet_dev_configure,
+	.dev_infos_get = virtnet_dev_infos_get,
+	.dev_start = virtnet_dev_start,
+	.dev_stop = virtnet_dev_stop,
+	.dev_close = virtnet_dev_close,
+	.rx_queue_setup = virtnet_rx_queue_setup,
+	.rx_queue_release = virtnet_rx_queue_release,
+	.tx_queue_setup = virtnet_tx_queue_setup,
+	.tx_queue_release = virtnet_tx_queue_release,
+	.link_update = virtnet_link_update,
+	.stats_get = virtnet_stats_get,
+	.stats_reset = virtnet_stats_reset,
+	.mtu_set = virtnet_mtu_set,
+	.mac_addr_set = virtnet_mac_addr_set,
+	.promiscuous_enable = virtnet_rx_mode_unsupported,
+	.promiscuous_disable = virtnet_rx_mode_unsupported,
+	.allmulticast_enable = virtnet_rx_mode_unsupported,
+	.allmulticast_disable = virtnet_rx_mode_unsupported,
+};
+
+/* Learn the device: features, MAC, queue pairs, MTU. Leaves it reset. */
+int
+virtnet_dev_init(struct rte_eth_dev *dev)
+{
+	const struct virtnet_proc *p = virtnet_proc(dev);
+	struct virtnet_dev *hw = dev->data->dev_private;
+	struct virtio_net_config cfg;
+	int ret;
+
+	hw->port_id = dev->data->port_id;
+	hw->dp_off = 1;
+	dev->dev_ops = &virtnet_eth_dev_ops;
+	dev->rx_pkt_burst = virtnet_rx_burst;
+	dev->tx_pkt_burst = virtnet_tx_burst;
+	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC |
+		RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
+	ret = virtnet_negotiate(dev);
+	if (ret < 0)
+		return ret;
+	memset(&cfg, 0, sizeof(cfg));
+	ret = virtnet_read_config(dev, 0, &cfg, sizeof(cfg));
+	if (ret < 0)
+		return ret;
+	dev->data->mac_addrs = rte_zmalloc("virtnet_mac", RTE_ETHER_ADDR_LEN, 0);
+	if (dev->data->mac_addrs == NULL)
+		return -ENOMEM;
+	memcpy(dev->data->mac_addrs, cfg.mac, RTE_ETHER_ADDR_LEN);
+	/* Without MQ the device has exactly one pair, whatever config says. */
+	hw->max_queue_pairs = 1;
+	virtnet_read_limits(dev);
+	if (hw->speed == 0)
+		hw->speed = RTE_ETH_SPEED_NUM_UNKNOWN;
+	p->ops->reset(p->tp);
+	virtnet_link_set(dev, false);
+	return 0;
+}

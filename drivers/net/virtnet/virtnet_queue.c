@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 virtnet authors
+ */
+
+/* Queue objects: setup, release, and their part in device start/stop. */
+
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "virtnet_ethdev.h"
+#include "virtnet_log.h"
+
+#define VIRTNET_RXQ_IDX(q)	((uint16_t)((q) * 2))
+#define VIRTNET_TXQ_IDX(q)	((uint16_t)((q) * 2 + 1))
+
+static uint64_t
+virtnet_dev_addr(const struct rte_eth_dev *dev, const void *va)
+{
+	const struct virtnet_proc *p = virtnet_proc(dev);
+
+	if (p->ops->uses_va(p->tp))
+		return (uint64_t)(uintptr_t)va;
+	return rte_malloc_virt2iova(va);
+}
+
+/* A virtqueue with its ring, sized by the device, not by nb_desc. */
+static struct virtnet_vq *
+virtnet_vq_create(struct rte_eth_dev *dev, uint16_t vqid, unsigned int socket)
+{
+	const struct virtnet_proc *p = virtnet_proc(dev);
+	uint16_t size = p->ops->queue_max_size(p->tp, vqid);
+	struct virtnet_vq *vq;
+	void *ring;
+
+	if (virtnet_vq_check_size(size) != 0) {
+		VIRTNET_LOG(ERR, "port %u: device offers ring size %u for queue %u, which the split layout cannot use",
+			dev->data->port_id, size, vqid);
+		return NULL;
+	}
+	vq = rte_zmalloc_socket("virtnet_vq", virtnet_vq_struct_size(size),
+		RTE_CACHE_LINE_SIZE, socket);
+	ring = rte_zmalloc_socket("virtnet_ring", virtnet_vq_ring_size(size),
+		VIRTIO_VRING_ALIGN, socket);
+	if (vq == NULL || ring == NULL) {
+		rte_free(vq);
+		rte_free(ring);
+		return NULL;
+	}
+	virtnet_vq_init(vq, vqid, size, ring, virtnet_dev_addr(dev, ring));
+	return vq;
+}
+
+static void
+virtnet_vq_destroy(struct virtnet_vq *vq)
+{
+	if (vq == NULL)
+		return;
+	rte_free(vq->ring_va);
+	rte_free(vq);
+}
+
+static void
+virtnet_vq_free_mbufs(struct virtnet_vq *vq)
+{
+	void *m;
+
+	while ((m = virtnet_vq_detach_unused(vq)) != NULL)
+		rte_pktmbuf_free(m);
+	virtnet_vq_reset(vq);
+}
+
+int
+virtnet_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		unsigned int socket, const struct rte_eth_rxconf *conf __rte_unused,
+		struct rte_mempool *mp)
+{
+	struct virtnet_dev *hw = dev->data->dev_private;
+	struct virtnet_rxq *rxq;
+	uint16_t room = rte_pktmbuf_data_room_size(mp);
+
+	if (room < RTE_PKTMBUF_HEADROOM + VIRTNET_MIN_RX_BUFSIZE) {
+		VIRTNET_LOG(ERR, "port %u rxq %u: mbuf data room %u is below %u",
+			dev->data->port_id, qid, room,
+			RTE_PKTMBUF_HEADROOM + VIRTNET_MIN_RX_BUFSIZE);
+		return -EINVAL;
+	}
+	virtnet_rx_queue_release(dev, qid);
+	rxq = rte_zmalloc_socket("virtnet_rxq", sizeof(*rxq),
+		RTE_CACHE_LINE_SIZE, socket);
+	if (rxq == NULL)
+		return -ENOMEM;
+	rxq->vq = virtnet_vq_create(dev, VIRTNET_RXQ_IDX(qid), socket);
+	if (rxq->vq == NULL) {
+		rte_free(rxq);
+		return -ENOMEM;
+	}
+	rxq->hw = hw;
+	rxq->mp = mp;
+	rxq->nombuf = &dev->data->rx_mbuf_alloc_failed;
+	rxq->port_id = dev->data->port_id;
+	rxq->queue_id = qid;
+	rxq->nb_desc = nb_desc;
+	dev->data->rx_queues[qid] = rxq;
+	if (nb_desc != rxq->vq->size)
+		VIRTNET_LOG(INFO, "port %u rxq %u: ring size %u (device), %u asked",
+			rxq->port_id, qid, rxq->vq->size, nb_desc);
+	return 0;
+}
+
+int
+virtnet_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		unsigned int socket, const struct rte_eth_txconf *conf __rte_unused)
+{
+	struct virtnet_dev *hw = dev->data->dev_private;
+	struct virtnet_txq *txq;
+
+	virtnet_tx_queue_release(dev, qid);
+	txq = rte_zmalloc_socket("virtnet_txq", sizeof(*txq),
+		RTE_CACHE_LINE_SIZE, socket);
+	if (txq == NULL)
+		return -ENOMEM;
+	txq->vq = virtnet_vq_create(dev, VIRTNET_TXQ_IDX(qid), socket);
+	if (txq->vq != NULL)
+		txq->hdrs = rte_zmalloc_socket("virtnet_txhdr",
+			sizeof(txq->hdrs[0]) * txq->vq->size,
+			RTE_CACHE_LINE_SIZE, socket);
+	if (txq->vq == NULL || txq->hdrs == NULL) {
+		virtnet_vq_destroy(txq->vq);
+		rte_free(txq);
+		return -ENOMEM;
+	}
+	txq->hdrs_addr = virtnet_dev_addr(dev, txq->hdrs);
+	txq->hw = hw;
+	txq->port_id = dev->data->port_id;
+	txq->queue_id = qid;
+	txq->nb_desc = nb_desc;
+	dev->data->tx_queues[qid] = txq;
+	return 0;
+}
+
+void
+virtnet_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct virtnet_rxq *rxq = dev->data->rx_queues[qid];
+
+	if (rxq == NULL)
+		return;
+	virtnet_vq_free_mbufs(rxq->vq);
+	virtnet_vq_destroy(rxq->vq);
+	rte_free(rxq);
+	dev->data->rx_queues[qid] = NULL;
+}
+
+void
+virtnet_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct virtnet_txq *txq = dev->data->tx_queues[qid];
+
+	if (txq == NULL)
+		return;
+	virtnet_vq_free_mbufs(txq->vq);
+	virtnet_vq_destroy(txq->vq);
+	rte_free(txq->hdrs);
+	rte_free(txq);
+	dev->data->tx_queues[qid] = NULL;
+}
+
+static int
+virtnet_queue_attach(struct rte_eth_dev *dev, struct virtnet_vq *vq)
+{
+	const struct virtnet_proc *p = virtnet_proc(dev);
+	struct virtnet_queue_desc d = { .qid = vq->qid, .size = vq->size };
+
+	virtnet_vq_addrs(vq, &d.desc, &d.avail, &d.used);
+	/* Polling driver: the device need not interrupt us. */
+	virtnet_vq_disable_intr(vq);
+	return p->ops->setup_queue(p->tp, &d);
+}
+
+/* Before DRIVER_OK: hand every ring to the device, Rx rings full. */
+int
+virtnet_queues_start(struct rte_eth_dev *dev)
+{
+	const struct virtnet_proc *p = virtnet_proc(dev);
+	struct virtnet_dev *hw = dev->data->dev_private;
+	uint16_t i;
+	int ret = 0;
+
+	for (i = 0; ret == 0 && i < dev->data->nb_rx_queues; i++) {
+		struct virtnet_rxq *rxq = dev->data->rx_queues[i];
+
+		rxq->hdr_size = hw->hdr_size;
+		rxq->use_va = p->ops->uses_va(p->tp);
+		ret = virtnet_queue_attach(dev, rxq->vq);
+		if (ret == 0 && virtnet_rx_refill(rxq) < 0)
+			ret = -ENOMEM;
+		if (ret == 0)
+			virtnet_vq_publish(rxq->vq);
+		if (ret == 0)
+			ret = p->ops->enable_queue(p->tp, rxq->vq->qid, true);
+	}
+	for (i = 0; ret == 0 && i < dev->data->nb_tx_queues; i++) {
+		struct virtnet_txq *txq = dev->data->tx_queues[i];
+
+		txq->hdr_size = hw->hdr_size;
+		txq->use_va = p->ops->uses_va(p->tp);
+		ret = virtnet_queue_attach(dev, txq->vq);
+		if (ret == 0)
+			ret = p->ops->enable_queue(p->tp, txq->vq->qid, true);
+	}
+	if (ret < 0)
+		VIRTNET_LOG(ERR, "port %u: queue start failed: %s",
+			dev->data->port_id, rte_strerror(-ret));
+	return ret;
+}
+
+/* After the device was reset: nothing is in flight any more. */
+void
+virtnet_queues_stop(struct rte_eth_dev *dev)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		struct virtnet_rxq *rxq = dev->data->rx_queues[i];
+
+		if (rxq != NULL)
+			virtnet_vq_free_mbufs(rxq->vq);
+	}
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		struct virtnet_txq *txq = dev->data->tx_queues[i];
+
+		if (txq != NULL)
+			virtnet_vq_free_mbufs(txq->vq);
+	}
+}

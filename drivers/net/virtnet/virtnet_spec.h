@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 virtnet authors
+ */
+
+#ifndef VIRTNET_SPEC_H
+#define VIRTNET_SPEC_H
+
+/**
+ * @file
+ * Wire formats from the virtio 1.x specification (feature bits, device
+ * status, split ring layout, net header). Nothing here knows DPDK objects;
+ * this is the only header that uses the spec's own names.
+ */
+
+#include <stdint.h>
+#include <rte_common.h>
+
+/* Device status bits (virtio 1.2, 2.1). */
+#define VIRTIO_CONFIG_S_ACKNOWLEDGE	1
+#define VIRTIO_CONFIG_S_DRIVER		2
+#define VIRTIO_CONFIG_S_DRIVER_OK	4
+#define VIRTIO_CONFIG_S_FEATURES_OK	8
+#define VIRTIO_CONFIG_S_NEEDS_RESET	0x40
+#define VIRTIO_CONFIG_S_FAILED		0x80
+
+/* Device-independent feature bits. */
+#define VIRTIO_F_NOTIFY_ON_EMPTY	24
+#define VIRTIO_F_ANY_LAYOUT		27
+#define VIRTIO_RING_F_INDIRECT_DESC	28
+#define VIRTIO_RING_F_EVENT_IDX		29
+#define VIRTIO_F_VERSION_1		32
+#define VIRTIO_F_ACCESS_PLATFORM	33
+#define VIRTIO_F_RING_PACKED		34
+#define VIRTIO_F_IN_ORDER		35
+#define VIRTIO_F_ORDER_PLATFORM		36
+#define VIRTIO_F_SR_IOV			37
+#define VIRTIO_F_NOTIFICATION_DATA	38
+#define VIRTIO_F_RING_RESET		40
+
+/* virtio-net feature bits (virtio 1.2, 5.1.3). */
+#define VIRTIO_NET_F_CSUM		0
+#define VIRTIO_NET_F_GUEST_CSUM		1
+#define VIRTIO_NET_F_CTRL_GUEST_OFFLOADS 2
+#define VIRTIO_NET_F_MTU		3
+#define VIRTIO_NET_F_MAC		5
+#define VIRTIO_NET_F_GUEST_TSO4		7
+#define VIRTIO_NET_F_GUEST_TSO6		8
+#define VIRTIO_NET_F_GUEST_ECN		9
+#define VIRTIO_NET_F_GUEST_UFO		10
+#define VIRTIO_NET_F_HOST_TSO4		11
+#define VIRTIO_NET_F_HOST_TSO6		12
+#define VIRTIO_NET_F_HOST_ECN		13
+#define VIRTIO_NET_F_HOST_UFO		14
+#define VIRTIO_NET_F_MRG_RXBUF		15
+#define VIRTIO_NET_F_STATUS		16
+#define VIRTIO_NET_F_CTRL_VQ		17
+#define VIRTIO_NET_F_CTRL_RX		18
+#define VIRTIO_NET_F_CTRL_VLAN		19
+#define VIRTIO_NET_F_CTRL_RX_EXTRA	20
+#define VIRTIO_NET_F_GUEST_ANNOUNCE	21
+#define VIRTIO_NET_F_MQ			22
+#define VIRTIO_NET_F_CTRL_MAC_ADDR	23
+#define VIRTIO_NET_F_HASH_REPORT	57
+#define VIRTIO_NET_F_RSS		60
+#define VIRTIO_NET_F_SPEED_DUPLEX	63
+
+/* virtio-net config space status field. */
+#define VIRTIO_NET_S_LINK_UP		1
+#define VIRTIO_NET_S_ANNOUNCE		2
+
+/* Limits from the spec. */
+#define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN	1
+#define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX	0x8000
+#define VIRTIO_SPLIT_RING_MAX		32768
+
+/** Device configuration layout of a virtio-net device (5.1.4). */
+struct virtio_net_config {
+	uint8_t mac[6];
+	uint16_t status;
+	uint16_t max_virtqueue_pairs;
+	uint16_t mtu;
+	uint32_t speed;
+	uint8_t duplex;
+	uint8_t rss_max_key_size;
+	uint16_t rss_max_indirection_table_length;
+	uint32_t supported_hash_types;
+} __rte_packed;
+
+/* Split virtqueue descriptor flags (2.7.5). */
+#define VRING_DESC_F_NEXT		1
+#define VRING_DESC_F_WRITE		2
+#define VRING_DESC_F_INDIRECT		4
+
+/* Event suppression flags of the split ring. */
+#define VRING_AVAIL_F_NO_INTERRUPT	1
+#define VRING_USED_F_NO_NOTIFY		1
+
+/** Split ring descriptor. */
+struct vring_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags;
+	uint16_t next;
+};
+
+/** Split ring driver area; ring[] is followed by used_event. */
+struct vring_avail {
+	uint16_t flags;
+	uint16_t idx;
+	uint16_t ring[];
+};
+
+/** Split ring used element. */
+struct vring_used_elem {
+	uint32_t id;
+	uint32_t len;
+};
+
+/** Split ring device area; ring[] is followed by avail_event. */
+struct vring_used {
+	uint16_t flags;
+	uint16_t idx;
+	struct vring_used_elem ring[];
+};
+
+/** Alignment of the used ring in the legacy layout (2.7.2). */
+#define VIRTIO_VRING_ALIGN		4096
+
+/* virtio_net_hdr flags and gso types (5.1.6). */
+#define VIRTIO_NET_HDR_F_NEEDS_CSUM	1
+#define VIRTIO_NET_HDR_F_DATA_VALID	2
+#define VIRTIO_NET_HDR_F_RSC_INFO	4
+#define VIRTIO_NET_HDR_GSO_NONE		0
+#define VIRTIO_NET_HDR_GSO_TCPV4	1
+#define VIRTIO_NET_HDR_GSO_UDP		3
+#define VIRTIO_NET_HDR_GSO_TCPV6	4
+#define VIRTIO_NET_HDR_GSO_UDP_L4	5
+#define VIRTIO_NET_HDR_GSO_ECN		0x80
+
+/** Packet header without mergeable buffers, legacy devices. */
+struct virtio_net_hdr {
+	uint8_t flags;
+	uint8_t gso_type;
+	uint16_t hdr_len;
+	uint16_t gso_size;
+	uint16_t csum_start;
+	uint16_t csum_offset;
+};
+
+/** Packet header with num_buffers (VERSION_1 or MRG_RXBUF). */
+struct virtio_net_hdr_mrg_rxbuf {
+	struct virtio_net_hdr hdr;
+	uint16_t num_buffers;
+};
+
+/** Bytes of the split ring's descriptor table. */
+static inline size_t
+vring_desc_size(uint16_t num)
+{
+	return sizeof(struct vring_desc) * num;
+}
+
+/** Offset of the used ring from the start of a split ring. */
+static inline size_t
+vring_used_offset(uint16_t num)
+{
+	size_t avail_end = vring_desc_size(num) + sizeof(struct vring_avail) +
+		sizeof(uint16_t) * ((size_t)num + 1);
+
+	return RTE_ALIGN_CEIL(avail_end, VIRTIO_VRING_ALIGN);
+}
+
+/** Bytes of a whole split ring in the legacy contiguous layout. */
+static inline size_t
+vring_size(uint16_t num)
+{
+	return vring_used_offset(num) + sizeof(struct vring_used) +
+		sizeof(struct vring_used_elem) * num + sizeof(uint16_t);
+}
+
+/** Whether an event index asks for a notification (2.7.7.2). */
+static inline int
+vring_need_event(uint16_t event_idx, uint16_t new_idx, uint16_t old)
+{
+	return (uint16_t)(new_idx - event_idx - 1) < (uint16_t)(new_idx - old);
+}
+
+#endif /* VIRTNET_SPEC_H */

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 virtnet authors
+ */
+
+#ifndef VIRTNET_TRANSPORT_H
+#define VIRTNET_TRANSPORT_H
+
+/**
+ * @file
+ * The one interface between the ethdev layer and a virtio transport
+ * (vhost-user today; PCI modern and legacy next). The ethdev layer drives
+ * the standard virtio initialisation through these ops; a transport
+ * never includes ethdev headers. Events go up through a callback.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** What a transport reports upwards. */
+enum virtnet_event {
+	VIRTNET_EVENT_CONFIG,	/**< config (link status) may have changed */
+	VIRTNET_EVENT_LOST,	/**< the device went away */
+};
+
+/** Called from the transport (possibly in the interrupt thread). */
+typedef void (*virtnet_event_cb)(void *arg, enum virtnet_event ev);
+
+/** A queue as a transport needs to see it. */
+struct virtnet_queue_desc {
+	uint16_t qid;		/**< virtio queue index */
+	uint16_t size;		/**< ring size */
+	uint64_t desc;		/**< device address of the descriptor area */
+	uint64_t avail;		/**< device address of the driver area */
+	uint64_t used;		/**< device address of the device area */
+};
+
+/**
+ * Transport operations; @p t is the transport's own per-process state.
+ * Return values: 0 or a negative errno.
+ */
+struct virtnet_transport_ops {
+	const char *name;
+	/** Reset the device; every queue stops. */
+	int (*reset)(void *t);
+	uint8_t (*get_status)(void *t);
+	/**
+	 * Write the device status. Setting FEATURES_OK commits the driver
+	 * features, DRIVER_OK starts the queues set up so far; either fails
+	 * with an error when the device refuses.
+	 */
+	int (*set_status)(void *t, uint8_t status);
+	uint64_t (*get_features)(void *t);
+	int (*set_features)(void *t, uint64_t features);
+	/** Read device config, consistent across multi-field reads. */
+	int (*read_config)(void *t, size_t off, void *dst, size_t len);
+	int (*write_config)(void *t, size_t off, const void *src, size_t len);
+	/** Largest ring the device takes for @p qid; 0 if the queue is absent. */
+	uint16_t (*queue_max_size)(void *t, uint16_t qid);
+	/** Tell the device where a queue lives (before DRIVER_OK). */
+	int (*setup_queue)(void *t, const struct virtnet_queue_desc *q);
+	void (*del_queue)(void *t, uint16_t qid);
+	/** Let the device process a queue (vhost-user SET_VRING_ENABLE). */
+	int (*enable_queue)(void *t, uint16_t qid, bool on);
+	/** Notify the device of new buffers; called from the datapath. */
+	void (*notify)(void *t, uint16_t qid);
+	/** Whether the device is still there. */
+	bool (*alive)(void *t);
+	/** Whether descriptors carry virtual addresses rather than IOVAs. */
+	bool (*uses_va)(void *t);
+	/** Release the transport's state. */
+	void (*close)(void *t);
+};
+
+#endif /* VIRTNET_TRANSPORT_H */

@@ -1,0 +1,611 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 virtnet authors
+ */
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <rte_eal_memconfig.h>
+#include <rte_errno.h>
+#include <rte_interrupts.h>
+#include <rte_malloc.h>
+#include <rte_memory.h>
+
+#include "virtnet_log.h"
+#include "virtnet_spec.h"
+#include "virtnet_user.h"
+#include "virtnet_vhost_user.h"
+
+/* Device features virtio-user can hand through from a back-end. */
+#define VU_PASSTHROUGH_FEATURES \
+	((1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) | \
+	 (1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO6) | \
+	 (1ULL << VIRTIO_NET_F_GUEST_ECN) | (1ULL << VIRTIO_NET_F_GUEST_UFO) | \
+	 (1ULL << VIRTIO_NET_F_HOST_TSO4) | (1ULL << VIRTIO_NET_F_HOST_TSO6) | \
+	 (1ULL << VIRTIO_NET_F_HOST_ECN) | (1ULL << VIRTIO_NET_F_HOST_UFO) | \
+	 (1ULL << VIRTIO_NET_F_MRG_RXBUF) | (1ULL << VIRTIO_F_ANY_LAYOUT) | \
+	 (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | \
+	 (1ULL << VIRTIO_RING_F_EVENT_IDX) | (1ULL << VIRTIO_F_VERSION_1) | \
+	 (1ULL << VIRTIO_F_RING_PACKED) | (1ULL << VIRTIO_F_IN_ORDER))
+/* Features the emulated device provides itself. */
+#define VU_EMULATED_FEATURES \
+	((1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS))
+
+struct vu_queue {
+	struct virtnet_queue_desc d;
+	bool configured;
+	bool enabled;
+	int kickfd;
+	int callfd;
+};
+
+struct virtnet_user {
+	struct virtnet_vhu conn;
+	char path[PATH_MAX];
+	pthread_mutex_t lock;		/* one request on the socket at a time */
+	uint64_t backend_features;
+	uint64_t protocol_features;
+	uint64_t device_features;
+	uint64_t feature_mask;
+	uint64_t features;
+	uint8_t status;
+	bool started;
+	volatile bool lost;
+	struct virtio_net_config cfg;
+	uint16_t queue_size;
+	uint16_t nr_queues;
+	struct rte_intr_handle *intr;
+	virtnet_event_cb cb;
+	void *cb_arg;
+	bool mem_cb;
+	char mem_cb_name[64];
+	struct vu_queue q[];
+};
+
+static bool
+vu_has_proto(const struct virtnet_user *u, unsigned int bit)
+{
+	return (u->protocol_features >> bit) & 1;
+}
+
+/* Merge memory segments by backing fd, one region per file. */
+static int
+vu_mem_add_seg(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
+		void *arg)
+{
+	struct virtnet_vhu_mem *t = arg;
+	struct virtnet_vhu_region *r;
+	uint64_t start = (uintptr_t)ms->addr, end = start + ms->len;
+	size_t off;
+	uint32_t i;
+	int fd;
+
+	if (msl->external)
+		return 0;
+	fd = rte_memseg_get_fd_thread_unsafe(ms);
+	if (fd < 0 || rte_memseg_get_fd_offset_thread_unsafe(ms, &off) < 0) {
+		VIRTNET_LOG(ERR, "memory segment %p has no fd to share (rte_errno %d)",
+			ms->addr, rte_errno);
+		return -1;
+	}
+	for (i = 0; i < t->nregions; i++) {
+		r = &t->region[i];
+		if (t->fd[i] != fd)
+			continue;
+		if (start < r->userspace_addr) {
+			r->memory_size += r->userspace_addr - start;
+			r->userspace_addr = start;
+			r->guest_phys_addr = start;
+			r->mmap_offset = off;
+		}
+		if (end > r->userspace_addr + r->memory_size)
+			r->memory_size = end - r->userspace_addr;
+		return 0;
+	}
+	if (t->nregions == VIRTNET_VHU_MAX_REGIONS) {
+		VIRTNET_LOG(ERR, "more than %d memory files to share; run EAL with --single-file-segments",
+			VIRTNET_VHU_MAX_REGIONS);
+		return -1;
+	}
+	r = &t->region[t->nregions];
+	t->fd[t->nregions++] = fd;
+	r->guest_phys_addr = start;
+	r->userspace_addr = start;
+	r->memory_size = ms->len;
+	r->mmap_offset = off;
+	return 0;
+}
+
+/* Caller holds the memory hotplug lock, then u->lock. */
+static int
+vu_send_mem_table(struct virtnet_user *u)
+{
+	struct virtnet_vhu_mem t;
+	int ret;
+
+	memset(&t, 0, sizeof(t));
+	if (rte_memseg_walk_thread_unsafe(vu_mem_add_seg, &t) != 0)
+		return -ENOMEM;
+	ret = virtnet_vhu_set_mem_table(&u->conn, &t);
+	if (ret < 0)
+		VIRTNET_LOG(ERR, "%s: SET_MEM_TABLE failed: %s", u->path,
+			strerror(-ret));
+	return ret;
+}
+
+/* DPDK memory grew or shrank: the back-end needs the new table. */
+static void
+vu_mem_event(enum rte_mem_event type __rte_unused, const void *addr __rte_unused,
+		size_t len __rte_unused, void *arg)
+{
+	struct virtnet_user *u = arg;
+
+	pthread_mutex_lock(&u->lock);
+	if (u->started && !u->lost && vu_send_mem_table(u) < 0)
+		VIRTNET_LOG(ERR, "%s: back-end did not take the new memory table",
+			u->path);
+	pthread_mutex_unlock(&u->lock);
+}
+
+static void
+vu_intr_handler(void *arg)
+{
+	struct virtnet_user *u = arg;
+
+	if (u->lost || !virtnet_vhu_peer_gone(&u->conn))
+		return;
+	u->lost = true;
+	VIRTNET_LOG(ERR, "%s: vhost-user back-end closed the connection",
+		u->path);
+	rte_intr_callback_unregister_pending(u->intr, vu_intr_handler, u, NULL);
+	if (u->cb != NULL)
+		u->cb(u->cb_arg, VIRTNET_EVENT_LOST);
+}
+
+static int
+vu_watch_socket(struct virtnet_user *u)
+{
+	if (rte_intr_fd_set(u->intr, u->conn.fd) != 0 ||
+	    rte_intr_type_set(u->intr, RTE_INTR_HANDLE_EXT) != 0)
+		return -EINVAL;
+	return rte_intr_callback_register(u->intr, vu_intr_handler, u);
+}
+
+static void
+vu_unwatch_socket(struct virtnet_user *u)
+{
+	int ret;
+
+	/* The handler may be running in the interrupt thread: wait it out. */
+	do {
+		ret = rte_intr_callback_unregister(u->intr, vu_intr_handler, u);
+	} while (ret == -EAGAIN);
+}
+
+/* Connect and learn what the back-end offers. */
+static int
+vu_handshake(struct virtnet_user *u)
+{
+	uint64_t proto = 0, f;
+	int ret;
+
+	ret = virtnet_vhu_connect(&u->conn, u->path);
+	if (ret < 0) {
+		VIRTNET_INIT_LOG(ERR, "cannot connect to vhost-user socket %s: %s",
+			u->path, strerror(-ret));
+		return ret;
+	}
+	ret = virtnet_vhu_simple(&u->conn, VHOST_USER_SET_OWNER);
+	if (ret == 0)
+		ret = virtnet_vhu_get_u64(&u->conn, VHOST_USER_GET_FEATURES,
+			&u->backend_features);
+	if (ret == 0 && (u->backend_features >> VHOST_USER_F_PROTOCOL_FEATURES) & 1) {
+		ret = virtnet_vhu_get_u64(&u->conn,
+			VHOST_USER_GET_PROTOCOL_FEATURES, &proto);
+		proto &= VIRTNET_VHU_PROTOCOL_FEATURES;
+		if (ret == 0)
+			ret = virtnet_vhu_set_u64(&u->conn,
+				VHOST_USER_SET_PROTOCOL_FEATURES, proto);
+	}
+	if (ret < 0) {
+		VIRTNET_INIT_LOG(ERR, "vhost-user handshake on %s failed: %s",
+			u->path, strerror(-ret));
+		virtnet_vhu_close(&u->conn);
+		return ret;
+	}
+	u->protocol_features = proto;
+	u->conn.reply_ack = vu_has_proto(u, VHOST_USER_PROTOCOL_F_REPLY_ACK);
+	f = u->backend_features & VU_PASSTHROUGH_FEATURES & u->feature_mask;
+	u->device_features = f | VU_EMULATED_FEATURES;
+	u->lost = false;
+	ret = vu_watch_socket(u);
+	if (ret < 0)
+		VIRTNET_INIT_LOG(WARNING, "%s: cannot watch the socket (%d): a lost back-end is seen only at the next request",
+			u->path, ret);
+	return 0;
+}
+
+static void
+vu_disconnect(struct virtnet_user *u)
+{
+	vu_unwatch_socket(u);
+	virtnet_vhu_close(&u->conn);
+}
+
+static void
+vu_close_queue_fds(struct vu_queue *q)
+{
+	if (q->kickfd >= 0)
+		close(q->kickfd);
+	if (q->callfd >= 0)
+		close(q->callfd);
+	q->kickfd = -1;
+	q->callfd = -1;
+}
+
+static int
+vu_start_queue(struct virtnet_user *u, struct vu_queue *q)
+{
+	struct virtnet_vhu_vring_addr a = {
+		.desc = q->d.desc, .avail = q->d.avail, .used = q->d.used,
+	};
+	uint16_t i = q->d.qid;
+	int ret;
+
+	q->kickfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	q->callfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (q->kickfd < 0 || q->callfd < 0)
+		return -errno;
+	ret = virtnet_vhu_set_vring_fd(&u->conn, VHOST_USER_SET_VRING_CALL,
+		i, q->callfd);
+	if (ret == 0)
+		ret = virtnet_vhu_set_state(&u->conn, VHOST_USER_SET_VRING_NUM,
+			i, q->d.size);
+	if (ret == 0)
+		ret = virtnet_vhu_set_state(&u->conn, VHOST_USER_SET_VRING_BASE,
+			i, 0);
+	if (ret == 0)
+		ret = virtnet_vhu_set_vring_addr(&u->conn, i, &a);
+	if (ret == 0)
+		ret = virtnet_vhu_set_vring_fd(&u->conn,
+			VHOST_USER_SET_VRING_KICK, i, q->kickfd);
+	return ret;
+}
+
+static int
+vu_start_device(struct virtnet_user *u)
+{
+	uint16_t i;
+	int ret;
+
+	ret = vu_send_mem_table(u);
+	for (i = 0; ret == 0 && i < u->nr_queues; i++)
+		if (u->q[i].configured)
+			ret = vu_start_queue(u, &u->q[i]);
+	if (ret == 0 && (u->backend_features >> VHOST_USER_F_PROTOCOL_FEATURES) & 1)
+		for (i = 0; ret == 0 && i < u->nr_queues; i++)
+			if (u->q[i].configured && u->q[i].enabled)
+				ret = virtnet_vhu_set_state(&u->conn,
+					VHOST_USER_SET_VRING_ENABLE, i, 1);
+	if (ret < 0) {
+		VIRTNET_LOG(ERR, "%s: starting the device failed: %s",
+			u->path, strerror(-ret));
+		return ret;
+	}
+	u->started = true;
+	return 0;
+}
+
+/* Stop the back-end's rings; after this it touches no ring memory. */
+static void
+vu_stop_device(struct virtnet_user *u)
+{
+	uint32_t base;
+	uint16_t i;
+
+	for (i = 0; i < u->nr_queues; i++) {
+		if (!u->q[i].configured)
+			continue;
+		if (u->started && !u->lost &&
+		    virtnet_vhu_get_vring_base(&u->conn, i, &base) < 0)
+			VIRTNET_LOG(WARNING, "%s: GET_VRING_BASE %u failed",
+				u->path, i);
+		vu_close_queue_fds(&u->q[i]);
+	}
+	u->started = false;
+}
+
+static int
+vu_reset(void *t)
+{
+	struct virtnet_user *u = t;
+	uint16_t i;
+
+	pthread_mutex_lock(&u->lock);
+	vu_stop_device(u);
+	if (!u->lost && vu_has_proto(u, VHOST_USER_PROTOCOL_F_STATUS))
+		virtnet_vhu_set_u64(&u->conn, VHOST_USER_SET_STATUS, 0);
+	for (i = 0; i < u->nr_queues; i++) {
+		u->q[i].configured = false;
+		u->q[i].enabled = false;
+	}
+	u->status = 0;
+	u->features = 0;
+	pthread_mutex_unlock(&u->lock);
+	return 0;
+}
+
+static uint8_t
+vu_get_status(void *t)
+{
+	struct virtnet_user *u = t;
+
+	return u->status;
+}
+
+static int
+vu_status_change(struct virtnet_user *u, uint8_t old, uint8_t status)
+{
+	uint64_t f;
+	int ret = 0;
+
+	if (u->lost) {
+		VIRTNET_LOG(INFO, "%s: back-end lost, reconnecting", u->path);
+		vu_disconnect(u);
+		ret = vu_handshake(u);
+		if (ret < 0)
+			return -ENOTCONN;
+	}
+	if ((status & VIRTIO_CONFIG_S_FEATURES_OK) &&
+	    !(old & VIRTIO_CONFIG_S_FEATURES_OK)) {
+		f = u->features & ~VU_EMULATED_FEATURES;
+		f |= u->backend_features & (1ULL << VHOST_USER_F_PROTOCOL_FEATURES);
+		ret = virtnet_vhu_set_u64(&u->conn, VHOST_USER_SET_FEATURES, f);
+	}
+	if (ret == 0 && (status & VIRTIO_CONFIG_S_DRIVER_OK) &&
+	    !(old & VIRTIO_CONFIG_S_DRIVER_OK))
+		ret = vu_start_device(u);
+	if (ret == 0 && vu_has_proto(u, VHOST_USER_PROTOCOL_F_STATUS))
+		ret = virtnet_vhu_set_u64(&u->conn, VHOST_USER_SET_STATUS,
+			status);
+	return ret;
+}
+
+static int
+vu_set_status(void *t, uint8_t status)
+{
+	struct virtnet_user *u = t;
+	int ret;
+
+	if (status == 0)
+		return vu_reset(t);
+	/* Lock order: memory hotplug lock, then ours (see vu_mem_event). */
+	rte_mcfg_mem_read_lock();
+	pthread_mutex_lock(&u->lock);
+	ret = vu_status_change(u, u->status, status);
+	if (ret < 0) {
+		vu_stop_device(u);
+		status = (uint8_t)(u->status | VIRTIO_CONFIG_S_FAILED);
+		status &= ~(VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
+	}
+	u->status = status;
+	pthread_mutex_unlock(&u->lock);
+	rte_mcfg_mem_read_unlock();
+	return ret;
+}
+
+static uint64_t
+vu_get_features(void *t)
+{
+	struct virtnet_user *u = t;
+
+	return u->device_features;
+}
+
+static int
+vu_set_features(void *t, uint64_t features)
+{
+	struct virtnet_user *u = t;
+
+	if (features & ~u->device_features)
+		return -EINVAL;
+	u->features = features;
+	return 0;
+}
+
+static int
+vu_read_config(void *t, size_t off, void *dst, size_t len)
+{
+	struct virtnet_user *u = t;
+
+	if (off > sizeof(u->cfg) || len > sizeof(u->cfg) - off)
+		return -EINVAL;
+	u->cfg.status = u->lost ? 0 : VIRTIO_NET_S_LINK_UP;
+	memcpy(dst, (const uint8_t *)&u->cfg + off, len);
+	return 0;
+}
+
+static int
+vu_write_config(void *t, size_t off, const void *src, size_t len)
+{
+	struct virtnet_user *u = t;
+
+	/* Only the MAC is writable, as on a legacy device. */
+	if (off + len > sizeof(u->cfg.mac))
+		return -EINVAL;
+	memcpy((uint8_t *)&u->cfg + off, src, len);
+	return 0;
+}
+
+static uint16_t
+vu_queue_max_size(void *t, uint16_t qid)
+{
+	struct virtnet_user *u = t;
+
+	return qid < u->nr_queues ? u->queue_size : 0;
+}
+
+static int
+vu_setup_queue(void *t, const struct virtnet_queue_desc *d)
+{
+	struct virtnet_user *u = t;
+
+	if (d->qid >= u->nr_queues || d->size > u->queue_size)
+		return -EINVAL;
+	u->q[d->qid].d = *d;
+	u->q[d->qid].configured = true;
+	return 0;
+}
+
+static void
+vu_del_queue(void *t, uint16_t qid)
+{
+	struct virtnet_user *u = t;
+
+	if (qid < u->nr_queues)
+		u->q[qid].configured = false;
+}
+
+static int
+vu_enable_queue(void *t, uint16_t qid, bool on)
+{
+	struct virtnet_user *u = t;
+	int ret = 0;
+
+	if (qid >= u->nr_queues)
+		return -EINVAL;
+	pthread_mutex_lock(&u->lock);
+	u->q[qid].enabled = on;
+	if (u->started && !u->lost)
+		ret = virtnet_vhu_set_state(&u->conn,
+			VHOST_USER_SET_VRING_ENABLE, qid, on);
+	pthread_mutex_unlock(&u->lock);
+	return ret;
+}
+
+static void
+vu_notify(void *t, uint16_t qid)
+{
+	struct virtnet_user *u = t;
+	uint64_t one = 1;
+
+	/* A full eventfd counter already wakes the back-end. */
+	if (write(u->q[qid].kickfd, &one, sizeof(one)) < 0)
+		return;
+}
+
+static bool
+vu_alive(void *t)
+{
+	struct virtnet_user *u = t;
+
+	return !u->lost;
+}
+
+static bool
+vu_uses_va(void *t __rte_unused)
+{
+	return true;
+}
+
+static void
+vu_close(void *t)
+{
+	struct virtnet_user *u = t;
+
+	if (u == NULL)
+		return;
+	vu_reset(u);
+	if (u->mem_cb)
+		rte_mem_event_callback_unregister(u->mem_cb_name, u);
+	vu_disconnect(u);
+	rte_intr_instance_free(u->intr);
+	pthread_mutex_destroy(&u->lock);
+	rte_free(u);
+}
+
+const struct virtnet_transport_ops virtnet_user_ops = {
+	.name = "virtio-user/vhost-user",
+	.reset = vu_reset,
+	.get_status = vu_get_status,
+	.set_status = vu_set_status,
+	.get_features = vu_get_features,
+	.set_features = vu_set_features,
+	.read_config = vu_read_config,
+	.write_config = vu_write_config,
+	.queue_max_size = vu_queue_max_size,
+	.setup_queue = vu_setup_queue,
+	.del_queue = vu_del_queue,
+	.enable_queue = vu_enable_queue,
+	.notify = vu_notify,
+	.alive = vu_alive,
+	.uses_va = vu_uses_va,
+	.close = vu_close,
+};
+
+static void
+vu_init_config(struct virtnet_user *u, const struct virtnet_user_params *p)
+{
+	memcpy(u->cfg.mac, p->mac, sizeof(u->cfg.mac));
+	u->cfg.status = VIRTIO_NET_S_LINK_UP;
+	u->cfg.max_virtqueue_pairs = p->queue_pairs;
+	u->cfg.speed = p->speed;
+	u->cfg.duplex = 1;
+}
+
+int
+virtnet_user_create(const struct virtnet_user_params *p, virtnet_event_cb cb,
+		void *arg, void **t)
+{
+	uint16_t nq = p->queue_pairs * 2 + (p->cq ? 1 : 0), i;
+	struct virtnet_user *u;
+	int ret;
+
+	u = rte_zmalloc("virtnet_user", sizeof(*u) + nq * sizeof(u->q[0]), 0);
+	if (u == NULL)
+		return -ENOMEM;
+	if (strlen(p->path) >= sizeof(u->path)) {
+		rte_free(u);
+		return -ENAMETOOLONG;
+	}
+	strcpy(u->path, p->path);
+	pthread_mutex_init(&u->lock, NULL);
+	u->conn.fd = -1;
+	u->nr_queues = nq;
+	u->queue_size = p->queue_size;
+	u->feature_mask = p->feature_mask;
+	u->cb = cb;
+	u->cb_arg = arg;
+	for (i = 0; i < nq; i++) {
+		u->q[i].kickfd = -1;
+		u->q[i].callfd = -1;
+	}
+	vu_init_config(u, p);
+	u->intr = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	if (u->intr == NULL) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	ret = vu_handshake(u);
+	if (ret < 0)
+		goto fail;
+	snprintf(u->mem_cb_name, sizeof(u->mem_cb_name), "virtnet_user_%p",
+		(void *)u);
+	if (rte_mem_event_callback_register(u->mem_cb_name, vu_mem_event, u) == 0)
+		u->mem_cb = true;
+	else
+		VIRTNET_INIT_LOG(WARNING, "%s: memory growth after start will not reach the back-end (rte_errno %d)",
+			u->path, rte_errno);
+	*t = u;
+	return 0;
+fail:
+	rte_intr_instance_free(u->intr);
+	pthread_mutex_destroy(&u->lock);
+	rte_free(u);
+	return ret;
+}

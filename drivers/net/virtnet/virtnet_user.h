@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 virtnet authors
+ */
+
+#ifndef VIRTNET_USER_H
+#define VIRTNET_USER_H
+
+/**
+ * @file
+ * virtio-user transport: a virtio-net device emulated in the process, its
+ * rings and memory handed to a vhost-user back-end.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "virtnet_transport.h"
+
+/** What the emulated device is made from. */
+struct virtnet_user_params {
+	const char *path;	/**< vhost-user socket */
+	uint8_t mac[6];		/**< MAC the device reports */
+	uint16_t queue_pairs;	/**< data queue pairs */
+	uint16_t queue_size;	/**< largest ring the device takes */
+	bool cq;		/**< give the device a control queue */
+	uint64_t feature_mask;	/**< device features the devargs allow */
+	uint32_t speed;		/**< reported speed (Mbps) */
+};
+
+extern const struct virtnet_transport_ops virtnet_user_ops;
+
+/**
+ * Connect to the back-end and create the emulated device.
+ *
+ * @param p     parameters, copied
+ * @param cb    event callback (backend lost, config change)
+ * @param arg   its argument
+ * @param[out] t transport state for virtnet_user_ops
+ * @return 0, or a negative errno (logged).
+ */
+int virtnet_user_create(const struct virtnet_user_params *p,
+		virtnet_event_cb cb, void *arg, void **t);
+
+#endif /* VIRTNET_USER_H */

@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 virtnet authors
+ */
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "virtnet_log.h"
+#include "virtnet_vhost_user.h"
+
+#define VHOST_USER_VERSION		0x1
+#define VHOST_USER_REPLY_MASK		(1u << 2)
+#define VHOST_USER_NEED_REPLY_MASK	(1u << 3)
+#define VHOST_USER_VRING_NOFD_MASK	(1ull << 8)
+#define VIRTNET_VHU_TIMEOUT_MS		5000
+
+struct vhu_state {
+	uint32_t index;
+	uint32_t num;
+};
+
+struct vhu_addr {
+	uint32_t index;
+	uint32_t flags;
+	uint64_t desc_user_addr;
+	uint64_t used_user_addr;
+	uint64_t avail_user_addr;
+	uint64_t log_guest_addr;
+};
+
+struct vhu_mem {
+	uint32_t nregions;
+	uint32_t padding;
+	struct virtnet_vhu_region regions[VIRTNET_VHU_MAX_REGIONS];
+};
+
+struct vhu_msg {
+	uint32_t request;
+	uint32_t flags;
+	uint32_t size;
+	union {
+		uint64_t u64;
+		struct vhu_state state;
+		struct vhu_addr addr;
+		struct vhu_mem mem;
+	} payload;
+} __rte_packed;
+
+#define VHU_HDR_SIZE offsetof(struct vhu_msg, payload)
+
+static void
+vhu_check_wire_structs(void)
+{
+	RTE_BUILD_BUG_ON(VHU_HDR_SIZE != 12);
+	RTE_BUILD_BUG_ON(sizeof(struct vhu_state) != 8);
+	RTE_BUILD_BUG_ON(sizeof(struct vhu_addr) != 40);
+	RTE_BUILD_BUG_ON(sizeof(struct virtnet_vhu_region) != 32);
+	RTE_BUILD_BUG_ON(sizeof(struct vhu_mem) != 8 + 32 * 8);
+}
+
+int
+virtnet_vhu_connect(struct virtnet_vhu *c, const char *path)
+{
+	struct sockaddr_un un;
+	int fd;
+
+	vhu_check_wire_structs();
+	c->fd = -1;
+	c->reply_ack = false;
+	c->timeout_ms = VIRTNET_VHU_TIMEOUT_MS;
+	memset(&un, 0, sizeof(un));
+	un.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(un.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(un.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&un, sizeof(un)) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	c->fd = fd;
+	return 0;
+}
+
+void
+virtnet_vhu_close(struct virtnet_vhu *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+bool
+virtnet_vhu_peer_gone(const struct virtnet_vhu *c)
+{
+	char b;
+	ssize_t r;
+
+	if (c->fd < 0)
+		return true;
+	r = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (r == 0)
+		return true;
+	return r < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
+		errno != EINTR;
+}
+
+static int
+vhu_send(struct virtnet_vhu *c, struct vhu_msg *m, const int *fds, int nfds)
+{
+	char control[CMSG_SPACE(sizeof(int) * VIRTNET_VHU_MAX_REGIONS)];
+	struct iovec iov = { .iov_base = m, .iov_len = VHU_HDR_SIZE + m->size };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+	ssize_t r;
+
+	if (c->fd < 0)
+		return -ENOTCONN;
+	if (nfds > 0) {
+		memset(control, 0, sizeof(control));
+		mh.msg_control = control;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nfds);
+	}
+	do {
+		r = sendmsg(c->fd, &mh, MSG_NOSIGNAL);
+	} while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	return r == (ssize_t)iov.iov_len ? 0 : -EIO;
+}
+
+static int
+vhu_read_full(struct virtnet_vhu *c, void *buf, size_t len)
+{
+	struct pollfd p = { .fd = c->fd, .events = POLLIN };
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < len) {
+		r = poll(&p, 1, c->timeout_ms);
+		if (r == 0)
+			return -ETIMEDOUT;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		r = recv(c->fd, (char *)buf + got, len - got, 0);
+		if (r == 0)
+			return -ECONNRESET;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		got += r;
+	}
+	return 0;
+}
+
+/* Read the reply to @p req; a back-end reply is untrusted, so check it. */
+static int
+vhu_recv_reply(struct virtnet_vhu *c, uint32_t req, struct vhu_msg *m)
+{
+	int ret;
+
+	ret = vhu_read_full(c, m, VHU_HDR_SIZE);
+	if (ret < 0)
+		return ret;
+	if (m->request != req || !(m->flags & VHOST_USER_REPLY_MASK) ||
+	    (m->flags & 0x3) != VHOST_USER_VERSION ||
+	    m->size > sizeof(m->payload)) {
+		VIRTNET_LOG(ERR, "vhost-user: bad reply to request %u (got %u, flags 0x%x, size %u)",
+			req, m->request, m->flags, m->size);
+		return -EPROTO;
+	}
+	return vhu_read_full(c, &m->payload, m->size);
+}
+
+static int
+vhu_transact(struct virtnet_vhu *c, struct vhu_msg *m, const int *fds,
+		int nfds, bool want_ack)
+{
+	uint32_t req = m->request;
+	int ret;
+
+	m->flags = VHOST_USER_VERSION;
+	if (want_ack && c->reply_ack)
+		m->flags |= VHOST_USER_NEED_REPLY_MASK;
+	ret = vhu_send(c, m, fds, nfds);
+	if (ret < 0) {
+		VIRTNET_LOG(ERR, "vhost-user: sending request %u failed: %s",
+			req, strerror(-ret));
+		return ret;
+	}
+	if (!(m->flags & VHOST_USER_NEED_REPLY_MASK))
+		return 0;
+	ret = vhu_recv_reply(c, req, m);
+	if (ret < 0)
+		return ret;
+	if (m->size != sizeof(uint64_t) || m->payload.u64 != 0) {
+		VIRTNET_LOG(ERR, "vhost-user: back-end refused request %u", req);
+		return -EIO;
+	}
+	return 0;
+}
+
+int
+virtnet_vhu_simple(struct virtnet_vhu *c, enum virtnet_vhu_request req)
+{
+	struct vhu_msg m = { .request = req, .size = 0 };
+
+	return vhu_transact(c, &m, NULL, 0, true);
+}
+
+int
+virtnet_vhu_get_u64(struct virtnet_vhu *c, enum virtnet_vhu_request req,
+		uint64_t *val)
+{
+	struct vhu_msg m = { .request = req, .flags = VHOST_USER_VERSION };
+	int ret;
+
+	ret = vhu_send(c, &m, NULL, 0);
+	if (ret < 0)
+		return ret;
+	ret = vhu_recv_reply(c, req, &m);
+	if (ret < 0)
+		return ret;
+	if (m.size != sizeof(uint64_t))
+		return -EPROTO;
+	*val = m.payload.u64;
+	return 0;
+}
+
+int
+virtnet_vhu_set_u64(struct virtnet_vhu *c, enum virtnet_vhu_request req,
+		uint64_t val)
+{
+	struct vhu_msg m = { .request = req, .size = sizeof(uint64_t) };
+
+	m.payload.u64 = val;
+	return vhu_transact(c, &m, NULL, 0, true);
+}
+
+int
+virtnet_vhu_set_state(struct virtnet_vhu *c, enum virtnet_vhu_request req,
+		uint32_t index, uint32_t num)
+{
+	struct vhu_msg m = { .request = req, .size = sizeof(struct vhu_state) };
+
+	m.payload.state.index = index;
+	m.payload.state.num = num;
+	return vhu_transact(c, &m, NULL, 0, true);
+}
+
+int
+virtnet_vhu_get_vring_base(struct virtnet_vhu *c, uint32_t index,
+		uint32_t *num)
+{
+	struct vhu_msg m = {
+		.request = VHOST_USER_GET_VRING_BASE,
+		.flags = VHOST_USER_VERSION,
+		.size = sizeof(struct vhu_state),
+	};
+	int ret;
+
+	m.payload.state.index = index;
+	ret = vhu_send(c, &m, NULL, 0);
+	if (ret < 0)
+		return ret;
+	ret = vhu_recv_reply(c, VHOST_USER_GET_VRING_BASE, &m);
+	if (ret < 0)
+		return ret;
+	if (m.size != sizeof(struct vhu_state) ||
+	    m.payload.state.index != index)
+		return -EPROTO;
+	*num = m.payload.state.num;
+	return 0;
+}
+
+int
+virtnet_vhu_set_vring_addr(struct virtnet_vhu *c, uint32_t index,
+		const struct virtnet_vhu_vring_addr *a)
+{
+	struct vhu_msg m = {
+		.request = VHOST_USER_SET_VRING_ADDR,
+		.size = sizeof(struct vhu_addr),
+	};
+
+	m.payload.addr.index = index;
+	m.payload.addr.desc_user_addr = a->desc;
+	m.payload.addr.used_user_addr = a->used;
+	m.payload.addr.avail_user_addr = a->avail;
+	return vhu_transact(c, &m, NULL, 0, true);
+}
+
+int
+virtnet_vhu_set_vring_fd(struct virtnet_vhu *c, enum virtnet_vhu_request req,
+		uint32_t index, int fd)
+{
+	struct vhu_msg m = { .request = req, .size = sizeof(uint64_t) };
+
+	m.payload.u64 = index & 0xff;
+	if (fd < 0)
+		m.payload.u64 |= VHOST_USER_VRING_NOFD_MASK;
+	return vhu_transact(c, &m, fd < 0 ? NULL : &fd, fd < 0 ? 0 : 1, true);
+}
+
+int
+virtnet_vhu_set_mem_table(struct virtnet_vhu *c,
+		const struct virtnet_vhu_mem *t)
+{
+	struct vhu_msg m = { .request = VHOST_USER_SET_MEM_TABLE };
+	uint32_t n = t->nregions;
+
+	if (n == 0 || n > VIRTNET_VHU_MAX_REGIONS)
+		return -EINVAL;
+	m.size = offsetof(struct vhu_mem, regions) +
+		n * sizeof(struct virtnet_vhu_region);
+	m.payload.mem.nregions = n;
+	memcpy(m.payload.mem.regions, t->region, n * sizeof(t->region[0]));
+	return vhu_transact(c, &m, t->fd, (int)n, true);
+}
