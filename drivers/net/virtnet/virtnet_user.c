@@ -123,7 +123,7 @@ vu_mem_add_seg(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
 
 /* Caller holds the memory hotplug lock, then u->lock. */
 static int
-vu_send_mem_table(struct virtnet_user *u)
+vu_send_mem_table(struct virtnet_user *u, bool wait)
 {
 	struct virtnet_vhu_mem t;
 	int ret;
@@ -131,7 +131,7 @@ vu_send_mem_table(struct virtnet_user *u)
 	memset(&t, 0, sizeof(t));
 	if (rte_memseg_walk_thread_unsafe(vu_mem_add_seg, &t) != 0)
 		return -ENOMEM;
-	ret = virtnet_vhu_set_mem_table(&u->conn, &t);
+	ret = virtnet_vhu_set_mem_table(&u->conn, &t, wait);
 	if (ret < 0)
 		VIRTNET_LOG(ERR, "%s: SET_MEM_TABLE failed: %s", u->path,
 			strerror(-ret));
@@ -145,8 +145,14 @@ vu_mem_event(enum rte_mem_event type __rte_unused, const void *addr __rte_unused
 {
 	struct virtnet_user *u = arg;
 
+	/*
+	 * This runs inside an allocation, with the heap locked. A back-end in
+	 * this process would need that lock to take the table, so it is sent
+	 * without waiting for its answer; one in another process is waited for.
+	 */
 	pthread_mutex_lock(&u->lock);
-	if (u->started && !u->lost && vu_send_mem_table(u) < 0)
+	if (u->started && !u->lost &&
+	    vu_send_mem_table(u, !virtnet_vhu_peer_is_self(&u->conn)) < 0)
 		VIRTNET_LOG(ERR, "%s: back-end did not take the new memory table",
 			u->path);
 	pthread_mutex_unlock(&u->lock);
@@ -283,7 +289,7 @@ vu_start_device(struct virtnet_user *u)
 	uint16_t i;
 	int ret;
 
-	ret = vu_send_mem_table(u);
+	ret = vu_send_mem_table(u, true);
 	for (i = 0; ret == 0 && i < u->nr_queues; i++)
 		if (u->q[i].configured)
 			ret = vu_start_queue(u, &u->q[i]);
@@ -598,6 +604,9 @@ virtnet_user_create(const struct virtnet_user_params *p, virtnet_event_cb cb,
 		(void *)u);
 	if (rte_mem_event_callback_register(u->mem_cb_name, vu_mem_event, u) == 0)
 		u->mem_cb = true;
+	else if (rte_errno == ENOTSUP)	/* --no-huge, legacy memory: fixed */
+		VIRTNET_INIT_LOG(DEBUG, "%s: DPDK memory is fixed in size",
+			u->path);
 	else
 		VIRTNET_INIT_LOG(WARNING, "%s: memory growth after start will not reach the back-end (rte_errno %d)",
 			u->path, rte_errno);

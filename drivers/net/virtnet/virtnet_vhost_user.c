@@ -2,6 +2,7 @@
  * Copyright(c) 2026 virtnet authors
  */
 
+#define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
@@ -169,6 +170,19 @@ vhu_read_full(struct virtnet_vhu *c, void *buf, size_t len)
 	return 0;
 }
 
+/*
+ * A reply that is late, short or malformed leaves the stream out of step:
+ * shut the socket so every later request fails and the loss is reported.
+ */
+static int
+vhu_broken(struct virtnet_vhu *c, uint32_t req, int err)
+{
+	VIRTNET_LOG(ERR, "vhost-user: no valid reply to request %u (%s); closing the connection",
+		req, strerror(-err));
+	shutdown(c->fd, SHUT_RDWR);
+	return err;
+}
+
 /* Read the reply to @p req; a back-end reply is untrusted, so check it. */
 static int
 vhu_recv_reply(struct virtnet_vhu *c, uint32_t req, struct vhu_msg *m)
@@ -177,15 +191,16 @@ vhu_recv_reply(struct virtnet_vhu *c, uint32_t req, struct vhu_msg *m)
 
 	ret = vhu_read_full(c, m, VHU_HDR_SIZE);
 	if (ret < 0)
-		return ret;
+		return vhu_broken(c, req, ret);
 	if (m->request != req || !(m->flags & VHOST_USER_REPLY_MASK) ||
 	    (m->flags & 0x3) != VHOST_USER_VERSION ||
 	    m->size > sizeof(m->payload)) {
 		VIRTNET_LOG(ERR, "vhost-user: bad reply to request %u (got %u, flags 0x%x, size %u)",
 			req, m->request, m->flags, m->size);
-		return -EPROTO;
+		return vhu_broken(c, req, -EPROTO);
 	}
-	return vhu_read_full(c, &m->payload, m->size);
+	ret = vhu_read_full(c, &m->payload, m->size);
+	return ret < 0 ? vhu_broken(c, req, ret) : 0;
 }
 
 static int
@@ -319,7 +334,7 @@ virtnet_vhu_set_vring_fd(struct virtnet_vhu *c, enum virtnet_vhu_request req,
 
 int
 virtnet_vhu_set_mem_table(struct virtnet_vhu *c,
-		const struct virtnet_vhu_mem *t)
+		const struct virtnet_vhu_mem *t, bool wait)
 {
 	struct vhu_msg m = { .request = VHOST_USER_SET_MEM_TABLE };
 	uint32_t n = t->nregions;
@@ -330,5 +345,16 @@ virtnet_vhu_set_mem_table(struct virtnet_vhu *c,
 		n * sizeof(struct virtnet_vhu_region);
 	m.payload.mem.nregions = n;
 	memcpy(m.payload.mem.regions, t->region, n * sizeof(t->region[0]));
-	return vhu_transact(c, &m, t->fd, (int)n, true);
+	return vhu_transact(c, &m, t->fd, (int)n, wait);
+}
+
+bool
+virtnet_vhu_peer_is_self(const struct virtnet_vhu *c)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) != 0)
+		return false;
+	return cr.pid == getpid();
 }

@@ -124,8 +124,14 @@ int virtnet_vhu_set_vring_addr(struct virtnet_vhu *c, uint32_t index,
 int virtnet_vhu_set_vring_fd(struct virtnet_vhu *c,
 		enum virtnet_vhu_request req, uint32_t index, int fd);
 
-/** SET_MEM_TABLE. */
+/**
+ * SET_MEM_TABLE; with @p wait false the back-end's answer is not awaited
+ * (no REPLY_ACK asked), for callers that must not block.
+ */
 int virtnet_vhu_set_mem_table(struct virtnet_vhu *c,
-		const struct virtnet_vhu_mem *m);
+		const struct virtnet_vhu_mem *m, bool wait);
+
+/** Whether the back-end runs in this very process. */
+bool virtnet_vhu_peer_is_self(const struct virtnet_vhu *c);
 
 #endif /* VIRTNET_VHOST_USER_H */

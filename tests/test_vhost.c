@@ -1,0 +1,701 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 virtnet authors
+ */
+
+/*
+ * virtnet against a real vhost-user device: DPDK's vhost library (the
+ * net_vhost PMD) in this process, virtnet loaded as a plugin with -d.
+ * Every packet is compared byte for byte on the other side; counters,
+ * stats and mempool levels are checked after stop and close.
+ *
+ * Usage: test_vhost <EAL args> -- [--huge]
+ */
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_bus_vdev.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "test_common.h"
+
+TEST_GLOBALS;
+
+#define NB_MBUF		8191
+#define MBUF_SIZE	RTE_MBUF_DEFAULT_BUF_SIZE
+#define VN_NAME		"net_virtnet_user0"
+#define VH_NAME		"net_vhost0"
+#define ETHER_TYPE_TEST	0x88b5
+#define BURST		32
+
+static char sock_path[108];
+static bool huge_mode;
+static struct rte_mempool *vh_mp, *vn_mp, *tx_mp;
+static uint16_t vh_port = UINT16_MAX, vn_port = UINT16_MAX;
+static unsigned int lsc_events;
+
+static uint64_t
+ms_to_cycles(unsigned int ms)
+{
+	return rte_get_timer_hz() * ms / 1000;
+}
+
+static bool
+wait_link(uint16_t port, bool up, unsigned int ms)
+{
+	uint64_t end = rte_get_timer_cycles() + ms_to_cycles(ms);
+	struct rte_eth_link l;
+
+	do {
+		if (rte_eth_link_get_nowait(port, &l) == 0 &&
+		    (l.link_status == RTE_ETH_LINK_UP) == up)
+			return true;
+		rte_delay_ms(1);
+	} while (rte_get_timer_cycles() < end);
+	return false;
+}
+
+static int
+port_setup(uint16_t port, struct rte_mempool *mp, bool lsc)
+{
+	struct rte_eth_conf conf;
+	int ret;
+
+	memset(&conf, 0, sizeof(conf));
+	conf.intr_conf.lsc = lsc;
+	ret = rte_eth_dev_configure(port, 1, 1, &conf);
+	if (ret == 0)
+		ret = rte_eth_rx_queue_setup(port, 0, 256, 0, NULL, mp);
+	if (ret == 0)
+		ret = rte_eth_tx_queue_setup(port, 0, 256, 0, NULL);
+	if (ret == 0)
+		ret = rte_eth_dev_start(port);
+	return ret;
+}
+
+static int
+lsc_cb(uint16_t port __rte_unused, enum rte_eth_event_type ev __rte_unused,
+		void *arg __rte_unused, void *ret __rte_unused)
+{
+	lsc_events++;
+	return 0;
+}
+
+static int
+vh_up(void)
+{
+	char args[160];
+
+	snprintf(args, sizeof(args), "iface=%s,queues=1", sock_path);
+	if (rte_vdev_init(VH_NAME, args) != 0 ||
+	    rte_eth_dev_get_port_by_name(VH_NAME, &vh_port) != 0)
+		return -1;
+	return port_setup(vh_port, vh_mp, false);
+}
+
+static void
+vh_down(void)
+{
+	if (vh_port == UINT16_MAX)
+		return;
+	rte_eth_dev_stop(vh_port);
+	rte_eth_dev_close(vh_port);
+	rte_vdev_uninit(VH_NAME);
+	vh_port = UINT16_MAX;
+}
+
+/* Probe virtnet with @extra devargs; returns rte_vdev_init's result. */
+static int
+vn_probe(const char *extra)
+{
+	char args[512];
+	int ret;
+
+	snprintf(args, sizeof(args), "path=%s%s%s", sock_path,
+		extra[0] ? "," : "", extra);
+	ret = rte_vdev_init(VN_NAME, args);
+	if (ret == 0 && rte_eth_dev_get_port_by_name(VN_NAME, &vn_port) != 0)
+		ret = -1;
+	return ret;
+}
+
+static void
+vn_down(void)
+{
+	if (vn_port == UINT16_MAX)
+		return;
+	rte_eth_dev_stop(vn_port);
+	rte_vdev_uninit(VN_NAME);
+	vn_port = UINT16_MAX;
+}
+
+static bool
+pools_full(void)
+{
+	bool ok = true;
+
+	if (rte_mempool_avail_count(vn_mp) != NB_MBUF) {
+		printf("    virtnet rx pool: %u of %u\n",
+			rte_mempool_avail_count(vn_mp), NB_MBUF);
+		ok = false;
+	}
+	if (rte_mempool_avail_count(tx_mp) != NB_MBUF) {
+		printf("    tx pool: %u of %u\n", rte_mempool_avail_count(tx_mp),
+			NB_MBUF);
+		ok = false;
+	}
+	return ok;
+}
+
+/* vhost and virtnet ports up, links up. */
+static int
+fx_up(const char *extra)
+{
+	lsc_events = 0;
+	if (vh_up() != 0) {
+		printf("    vhost port failed\n");
+		return -1;
+	}
+	if (vn_probe(extra) != 0) {
+		printf("    virtnet probe failed\n");
+		return -1;
+	}
+	rte_eth_dev_callback_register(vn_port, RTE_ETH_EVENT_INTR_LSC, lsc_cb,
+		NULL);
+	if (port_setup(vn_port, vn_mp, true) != 0) {
+		printf("    virtnet port setup failed\n");
+		return -1;
+	}
+	if (!wait_link(vn_port, true, 2000) || !wait_link(vh_port, true, 3000)) {
+		printf("    links not up\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+fx_down(void)
+{
+	if (vn_port != UINT16_MAX)
+		rte_eth_dev_callback_unregister(vn_port, RTE_ETH_EVENT_INTR_LSC,
+			lsc_cb, NULL);
+	vn_down();
+	vh_down();
+	CHECK(pools_full(), "mbufs leaked");
+}
+
+static uint8_t
+pattern(uint32_t seq, uint32_t off)
+{
+	return (uint8_t)(seq * 7 + off * 13 + (off >> 8));
+}
+
+/* A test frame of @len bytes in @nsegs segments; seq in the payload. */
+static struct rte_mbuf *
+make_pkt(struct rte_mempool *mp, uint32_t len, uint32_t seq, uint16_t nsegs)
+{
+	struct rte_mbuf *head = NULL, *prev = NULL, *m;
+	uint32_t off = 0, per = (len + nsegs - 1) / nsegs, n, i;
+	uint8_t *d;
+
+	while (off < len) {
+		m = rte_pktmbuf_alloc(mp);
+		if (m == NULL) {
+			rte_pktmbuf_free(head);
+			return NULL;
+		}
+		n = RTE_MIN(per, len - off);
+		n = RTE_MIN(n, (uint32_t)rte_pktmbuf_tailroom(m));
+		d = (uint8_t *)rte_pktmbuf_append(m, n);
+		for (i = 0; i < n; i++)
+			d[i] = pattern(seq, off + i);
+		if (head == NULL) {
+			head = m;
+		} else {
+			prev->next = m;
+			head->nb_segs++;
+			head->pkt_len += n;
+		}
+		prev = m;
+		off += n;
+	}
+	/* Ethernet header: broadcast, local source, test type, seq. */
+	d = rte_pktmbuf_mtod(head, uint8_t *);
+	memset(d, 0xff, 6);
+	memcpy(d + 6, "\x02\x00\x00\x00\x00\x01", 6);
+	d[12] = ETHER_TYPE_TEST >> 8;
+	d[13] = ETHER_TYPE_TEST & 0xff;
+	memcpy(d + 14, &seq, sizeof(seq));
+	memcpy(d + 18, &len, sizeof(len));
+	return head;
+}
+
+/* Whether @m is exactly the frame make_pkt built for its seq. */
+static bool
+pkt_ok(const struct rte_mbuf *m, uint32_t *seq_out)
+{
+	static uint8_t buf[16384];
+	const uint8_t *d;
+	uint32_t seq, len, i;
+
+	if (m->pkt_len < 22 || m->pkt_len > sizeof(buf))
+		return false;
+	d = rte_pktmbuf_read(m, 0, m->pkt_len, buf);
+	memcpy(&seq, d + 14, 4);
+	memcpy(&len, d + 18, 4);
+	if (len != m->pkt_len || d[12] != (ETHER_TYPE_TEST >> 8))
+		return false;
+	for (i = 22; i < len; i++)
+		if (d[i] != pattern(seq, i))
+			return false;
+	*seq_out = seq;
+	return true;
+}
+
+struct flow_result {
+	uint32_t sent;
+	uint32_t received;
+	uint32_t bad;
+	uint64_t bytes;
+	uint16_t max_segs;
+};
+
+/* Send @n frames of @len (in @nsegs) from @tx to @rx; check each. */
+static struct flow_result
+flow(uint16_t tx, uint16_t rx, uint32_t n, uint32_t len, uint16_t nsegs,
+		uint32_t seq0)
+{
+	struct flow_result r = { 0 };
+	struct rte_mbuf *pkts[BURST], *in[BURST];
+	uint64_t end = rte_get_timer_cycles() + ms_to_cycles(3000);
+	uint32_t expect = seq0, seq;
+	uint16_t i, k, got;
+
+	while (r.received < n && rte_get_timer_cycles() < end) {
+		k = RTE_MIN((uint32_t)BURST, n - r.sent);
+		for (i = 0; i < k; i++)
+			pkts[i] = make_pkt(tx_mp, len, seq0 + r.sent + i, nsegs);
+		if (k > 0) {
+			uint16_t s = rte_eth_tx_burst(tx, 0, pkts, k);
+
+			for (i = s; i < k; i++)
+				rte_pktmbuf_free(pkts[i]);
+			r.sent += s;
+		}
+		got = rte_eth_rx_burst(rx, 0, in, BURST);
+		for (i = 0; i < got; i++) {
+			if (!pkt_ok(in[i], &seq) || seq != expect ||
+			    in[i]->pkt_len != len)
+				r.bad++;
+			expect++;
+			r.bytes += in[i]->pkt_len;
+			r.max_segs = RTE_MAX(r.max_segs, in[i]->nb_segs);
+			rte_pktmbuf_free(in[i]);
+		}
+		r.received += got;
+	}
+	return r;
+}
+
+static void
+check_flow(uint16_t tx, uint16_t rx, uint32_t n, uint32_t len, uint16_t nsegs)
+{
+	struct flow_result r = flow(tx, rx, n, len, nsegs, len * 1000);
+
+	CHECK(r.sent == n && r.received == n && r.bad == 0 &&
+		r.bytes == (uint64_t)n * len,
+		"len %u segs %u: sent %u received %u bad %u bytes %" PRIu64,
+		len, nsegs, r.sent, r.received, r.bad, r.bytes);
+}
+
+static const uint32_t sizes[] = {
+	60, 64, 65, 127, 128, 255, 256, 511, 512, 1023, 1024, 1280, 1500, 1518,
+};
+
+static void
+test_probe_and_link(void)
+{
+	struct rte_eth_dev_info info;
+	struct rte_ether_addr mac;
+
+	CHECK_GOTO(fx_up("mac=02:11:22:33:44:55") == 0, out, "setup");
+	CHECK(rte_eth_dev_info_get(vn_port, &info) == 0, "dev_info");
+	CHECK(strcmp(info.driver_name, VN_NAME) == 0 ||
+		strcmp(info.driver_name, "net_virtnet_user") == 0,
+		"driver %s", info.driver_name);
+	CHECK(info.max_rx_queues >= 1 && info.max_mtu >= 1500, "limits");
+	rte_eth_macaddr_get(vn_port, &mac);
+	CHECK(memcmp(mac.addr_bytes, "\x02\x11\x22\x33\x44\x55", 6) == 0,
+		"mac devarg not used");
+	CHECK(rte_eth_promiscuous_enable(vn_port) == -ENOTSUP,
+		"promiscuous answers ENOTSUP without a control queue");
+	CHECK(rte_eth_dev_set_mtu(vn_port, 9000) == 0, "mtu 9000");
+	CHECK(rte_eth_dev_set_mtu(vn_port, 20000) != 0, "mtu 20000 accepted");
+out:
+	fx_down();
+}
+
+static void
+test_tx_sizes(void)
+{
+	struct rte_eth_stats st;
+	uint64_t bytes = 0, pkts = 0;
+	unsigned int i;
+
+	CHECK_GOTO(fx_up("") == 0, out, "setup");
+	rte_eth_stats_reset(vn_port);
+	for (i = 0; i < RTE_DIM(sizes); i++) {
+		check_flow(vn_port, vh_port, 300, sizes[i], 1);
+		pkts += 300;
+		bytes += 300ull * sizes[i];
+	}
+	rte_eth_stats_get(vn_port, &st);
+	CHECK(st.opackets == pkts && st.obytes == bytes && st.oerrors == 0,
+		"stats opackets %" PRIu64 "/%" PRIu64 " obytes %" PRIu64 "/%" PRIu64,
+		st.opackets, pkts, st.obytes, bytes);
+	CHECK(st.q_opackets[0] == pkts, "queue stats");
+out:
+	fx_down();
+}
+
+static void
+test_rx_sizes(void)
+{
+	struct rte_eth_stats st;
+	uint64_t bytes = 0, pkts = 0;
+	unsigned int i;
+
+	CHECK_GOTO(fx_up("") == 0, out, "setup");
+	rte_eth_stats_reset(vn_port);
+	for (i = 0; i < RTE_DIM(sizes); i++) {
+		check_flow(vh_port, vn_port, 300, sizes[i], 1);
+		pkts += 300;
+		bytes += 300ull * sizes[i];
+	}
+	rte_eth_stats_get(vn_port, &st);
+	CHECK(st.ipackets == pkts && st.ibytes == bytes && st.ierrors == 0 &&
+		st.rx_nombuf == 0,
+		"stats ipackets %" PRIu64 "/%" PRIu64 " ibytes %" PRIu64 "/%" PRIu64,
+		st.ipackets, pkts, st.ibytes, bytes);
+out:
+	fx_down();
+}
+
+static void
+test_multiseg_tx(void)
+{
+	static const uint32_t lens[] = { 200, 1518, 2000, 4000, 8000, 9000 };
+	unsigned int i;
+	uint16_t segs;
+
+	CHECK_GOTO(fx_up("") == 0, out, "setup");
+	for (i = 0; i < RTE_DIM(lens); i++)
+		for (segs = 2; segs <= 5; segs++)
+			check_flow(vn_port, vh_port, 100, lens[i], segs);
+out:
+	fx_down();
+}
+
+static void
+test_jumbo_rx_mergeable(void)
+{
+	static const uint32_t lens[] = { 2000, 4000, 8000, 9000 };
+	struct flow_result r;
+	unsigned int i;
+
+	CHECK_GOTO(fx_up("mrg_rxbuf=1") == 0, out, "setup");
+	for (i = 0; i < RTE_DIM(lens); i++) {
+		r = flow(vh_port, vn_port, 100, lens[i], 5, i);
+		CHECK(r.received == 100 && r.bad == 0, "len %u: %u received, %u bad",
+			lens[i], r.received, r.bad);
+		CHECK(r.max_segs >= (lens[i] + 2047) / 2048,
+			"len %u arrived in %u segments", lens[i], r.max_segs);
+	}
+out:
+	fx_down();
+}
+
+static void
+test_non_mergeable(void)
+{
+	struct flow_result r;
+	unsigned int i;
+
+	CHECK_GOTO(fx_up("mrg_rxbuf=0") == 0, out, "setup");
+	for (i = 0; i < RTE_DIM(sizes); i++) {
+		check_flow(vh_port, vn_port, 100, sizes[i], 1);
+		check_flow(vn_port, vh_port, 100, sizes[i], 1);
+	}
+	/* Too big for one buffer: the device drops it, nothing breaks. */
+	r = flow(vh_port, vn_port, 10, 4000, 2, 0);
+	CHECK(r.received == 0, "a 4000 B frame arrived without mergeable buffers");
+	check_flow(vh_port, vn_port, 100, 1000, 1);
+out:
+	fx_down();
+}
+
+static void
+test_mempool_after_stop_and_close(void)
+{
+	unsigned int ring_held;
+
+	CHECK_GOTO(fx_up("") == 0, out, "setup");
+	ring_held = NB_MBUF - rte_mempool_avail_count(vn_mp);
+	CHECK(ring_held == 256, "Rx ring holds %u mbufs, expected 256", ring_held);
+	/* Leave frames in flight both ways, then stop. */
+	flow(vn_port, vh_port, 64, 1000, 2, 0);
+	flow(vh_port, vn_port, 64, 1000, 1, 0);
+	CHECK(rte_eth_dev_stop(vn_port) == 0, "stop");
+	CHECK(pools_full(), "after stop");
+	CHECK(rte_eth_dev_start(vn_port) == 0, "start again");
+	CHECK(wait_link(vh_port, true, 3000), "vhost link after restart");
+	check_flow(vn_port, vh_port, 100, 777, 1);
+	check_flow(vh_port, vn_port, 100, 777, 1);
+	CHECK(rte_eth_dev_stop(vn_port) == 0, "stop before close");
+	CHECK(rte_eth_dev_close(vn_port) == 0, "close");
+	CHECK(pools_full(), "after close");
+	rte_vdev_uninit(VN_NAME);
+	vn_port = UINT16_MAX;
+out:
+	fx_down();
+}
+
+static void
+test_restart_100(void)
+{
+	unsigned int i, bad = 0;
+	struct flow_result r;
+
+	CHECK_GOTO(fx_up("") == 0, out, "setup");
+	for (i = 0; i < 100; i++) {
+		r = flow(vn_port, vh_port, 40, 64 + i * 13, 1 + i % 3, i);
+		if (r.received != 40 || r.bad)
+			bad++;
+		r = flow(vh_port, vn_port, 40, 1518 - i, 1, i);
+		if (r.received != 40 || r.bad)
+			bad++;
+		/* Frames left in both rings when the port stops. */
+		flow(vn_port, vh_port, 20, 300, 2, 0);
+		if (rte_eth_dev_stop(vn_port) != 0 || !pools_full())
+			bad++;
+		if (rte_eth_dev_start(vn_port) != 0 ||
+		    !wait_link(vh_port, true, 3000))
+			bad++;
+		/* Drain what vhost still holds from the last cycle. */
+		flow(vn_port, vh_port, 0, 64, 1, 0);
+	}
+	CHECK(bad == 0, "%u bad cycles of 100", bad);
+out:
+	fx_down();
+}
+
+static void
+test_backend_gone(void)
+{
+	struct rte_mbuf *m[BURST];
+	struct rte_eth_link l;
+	uint16_t i, n;
+
+	CHECK_GOTO(fx_up("") == 0, out, "setup");
+	check_flow(vn_port, vh_port, 100, 500, 1);
+	flow(vh_port, vn_port, 50, 500, 1, 0);	/* some left unreceived */
+	vh_down();				/* the back-end goes away */
+	CHECK(wait_link(vn_port, false, 3000), "link still up");
+	CHECK(lsc_events >= 1, "no LSC event");
+	for (i = 0; i < BURST; i++)
+		m[i] = make_pkt(tx_mp, 100, i, 1);
+	n = rte_eth_tx_burst(vn_port, 0, m, BURST);
+	CHECK(n == 0, "tx burst sent %u to a dead device", n);
+	for (i = n; i < BURST; i++)
+		rte_pktmbuf_free(m[i]);
+	CHECK(rte_eth_rx_burst(vn_port, 0, m, BURST) == 0, "rx from a dead device");
+	rte_eth_link_get_nowait(vn_port, &l);
+	CHECK(l.link_status == RTE_ETH_LINK_DOWN, "link");
+	CHECK(rte_eth_dev_stop(vn_port) == 0, "stop after loss");
+	CHECK(pools_full(), "after stop");
+	CHECK(rte_eth_dev_start(vn_port) != 0, "start without a back-end succeeded");
+	l.link_status = RTE_ETH_LINK_UP;
+	rte_eth_link_get_nowait(vn_port, &l);
+	CHECK(l.link_status == RTE_ETH_LINK_DOWN, "link up after failed start");
+	/* The back-end returns: a new start reconnects. */
+	CHECK_GOTO(vh_up() == 0, out, "vhost back");
+	CHECK(rte_eth_dev_start(vn_port) == 0, "start after back-end returned");
+	CHECK(wait_link(vh_port, true, 3000) && wait_link(vn_port, true, 1000),
+		"links after reconnect");
+	check_flow(vn_port, vh_port, 100, 600, 1);
+	check_flow(vh_port, vn_port, 100, 600, 1);
+out:
+	fx_down();
+}
+
+static void
+test_memory_growth(void)
+{
+	struct rte_mempool *mp2;
+	struct rte_mempool *saved = tx_mp;
+
+	CHECK_GOTO(fx_up("") == 0, out, "setup");
+	/* New memory after start must reach the back-end's table. */
+	mp2 = rte_pktmbuf_pool_create("late_pool", 16383, 0, 0, 9216, 0);
+	CHECK_GOTO(mp2 != NULL, out, "late pool");
+	tx_mp = mp2;
+	check_flow(vn_port, vh_port, 500, 9000, 1);
+	tx_mp = saved;
+	vn_down();
+	CHECK(rte_mempool_avail_count(mp2) == 16383, "late pool leaked");
+	rte_mempool_free(mp2);
+out:
+	tx_mp = saved;
+	fx_down();
+}
+
+static char *log_buf;
+static size_t log_len;
+
+/* Probe with @args, expect failure and a log line containing @needle. */
+static void
+expect_rejected(const char *args, const char *needle)
+{
+	FILE *f = open_memstream(&log_buf, &log_len);
+	FILE *old = rte_log_get_stream();
+	int ret;
+
+	rte_openlog_stream(f);
+	ret = rte_vdev_init(VN_NAME, args);
+	rte_openlog_stream(old);
+	fclose(f);
+	CHECK(ret != 0, "\"%s\" accepted", args);
+	CHECK(log_buf != NULL && strstr(log_buf, needle) != NULL,
+		"\"%s\": log lacks \"%s\": %s", args, needle,
+		log_buf ? log_buf : "(none)");
+	if (ret == 0)
+		rte_vdev_uninit(VN_NAME);
+	free(log_buf);
+	log_buf = NULL;
+}
+
+static void
+test_bad_devargs(void)
+{
+	char a[256];
+
+	CHECK_GOTO(vh_up() == 0, out, "vhost");
+#define P(x) (snprintf(a, sizeof(a), "path=%s,%s", sock_path, x), a)
+	expect_rejected(P("bogus=1"), "unknown devarg \"bogus\"");
+	expect_rejected(P("queue_sz=256"), "unknown devarg \"queue_sz\"");
+	expect_rejected(P("queues=abc"), "invalid queues=abc: expected an integer in 1..128");
+	expect_rejected(P("queue_size=256x"), "invalid queue_size=256x");
+	expect_rejected(P("queue_size=100000"), "queue_size=100000: expected an integer in 32..32768");
+	expect_rejected(P("queue_size=-1"), "invalid queue_size=-1");
+	expect_rejected(P("mrg_rxbuf=2"), "invalid mrg_rxbuf=2: expected an integer in 0..1");
+	expect_rejected(P("in_order=yes"), "invalid in_order=yes");
+	expect_rejected(P("packed_vq=99999999999999999999"), "invalid packed_vq");
+	expect_rejected(P("server="), "devarg server needs a value");
+	expect_rejected(P("mac=01:02:03"), "invalid mac=01:02:03");
+	expect_rejected(P("queues=2"), "queues=2 needs cq=1");
+	expect_rejected(P("queue_size=300"), "queue_size=300 must be a power of 2");
+	expect_rejected(P("speed=500000"), "invalid speed=500000");
+	expect_rejected("mac=02:00:00:00:00:01", "devarg path is mandatory");
+	expect_rejected("path=/nonexistent/virtnet.sock", "cannot connect to vhost-user socket /nonexistent/virtnet.sock");
+#undef P
+	CHECK(rte_eth_dev_get_port_by_name(VN_NAME, &vn_port) != 0,
+		"a rejected port was left behind");
+	vn_port = UINT16_MAX;
+	CHECK(pools_full(), "pools");
+out:
+	vh_down();
+}
+
+static void
+test_accepted_devargs_logged(void)
+{
+	FILE *f = open_memstream(&log_buf, &log_len);
+	FILE *old = rte_log_get_stream();
+	int ret;
+
+	CHECK_GOTO(vh_up() == 0, out, "vhost");
+	rte_openlog_stream(f);
+	ret = vn_probe("packed_vq=1,in_order=0,vectorized=1,queue_size=1024");
+	rte_openlog_stream(old);
+	fclose(f);
+	CHECK(ret == 0, "probe");
+	CHECK(log_buf && strstr(log_buf, "devarg packed_vq accepted but not implemented"),
+		"packed_vq not logged: %s", log_buf ? log_buf : "");
+	CHECK(log_buf && strstr(log_buf, "devarg vectorized accepted but not implemented"),
+		"vectorized not logged");
+	free(log_buf);
+	log_buf = NULL;
+	if (ret == 0) {
+		CHECK(port_setup(vn_port, vn_mp, false) == 0, "start");
+		CHECK(wait_link(vh_port, true, 3000), "vhost link");
+		CHECK(NB_MBUF - rte_mempool_avail_count(vn_mp) == 1024,
+			"queue_size=1024 not used for the ring");
+		check_flow(vn_port, vh_port, 200, 100, 1);
+		check_flow(vh_port, vn_port, 200, 100, 1);
+	}
+out:
+	fx_down();
+}
+
+static int
+parse_test_args(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--huge") == 0)
+			huge_mode = true;
+		else
+			return -1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	int n = rte_eal_init(argc, argv);
+
+	if (n < 0) {
+		printf("EAL init failed\n0 passed, 1 failed\n");
+		return 1;
+	}
+	if (parse_test_args(argc - n, argv + n) < 0) {
+		printf("usage: test_vhost <EAL args> -- [--huge]\n");
+		return 1;
+	}
+	snprintf(sock_path, sizeof(sock_path), "/tmp/virtnet-test-%d.sock",
+		(int)getpid());
+	vh_mp = rte_pktmbuf_pool_create("vh_mp", NB_MBUF, 0, 0, MBUF_SIZE, 0);
+	vn_mp = rte_pktmbuf_pool_create("vn_mp", NB_MBUF, 0, 0, MBUF_SIZE, 0);
+	tx_mp = rte_pktmbuf_pool_create("tx_mp", NB_MBUF, 0, 0, MBUF_SIZE, 0);
+	if (vh_mp == NULL || vn_mp == NULL || tx_mp == NULL) {
+		printf("mempools: %s\n0 passed, 1 failed\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	RUN(test_probe_and_link);
+	RUN(test_tx_sizes);
+	RUN(test_rx_sizes);
+	RUN(test_multiseg_tx);
+	RUN(test_jumbo_rx_mergeable);
+	RUN(test_non_mergeable);
+	RUN(test_mempool_after_stop_and_close);
+	RUN(test_restart_100);
+	RUN(test_backend_gone);
+	RUN(test_bad_devargs);
+	RUN(test_accepted_devargs_logged);
+	if (huge_mode)
+		RUN(test_memory_growth);
+	TEST_SUMMARY();
+	unlink(sock_path);
+	rte_eal_cleanup();
+	return t_failed ? 1 : 0;
+}
