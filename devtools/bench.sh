@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# virtnet against DPDK's net_virtio, side by side in one run: the same
+# testpmd loopback over vhost-user, the same ring options, alternating
+# the two drivers several times, for the Tx and Rx directions.
+#
+# Usage: devtools/bench.sh [rounds] [devarg-set ...]
+#   devarg sets default to "mrg_rxbuf=1,in_order=0" "mrg_rxbuf=0,in_order=0"
+# Prints one line per run and a table of medians with the ratio.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+ROUNDS=${1:-3}
+shift || true
+SETS=("$@")
+[ ${#SETS[@]} -gt 0 ] || SETS=("mrg_rxbuf=1,in_order=0" "mrg_rxbuf=0,in_order=0")
+WARM=${VIRTNET_BENCH_WARM:-4}
+MEASURE=${VIRTNET_BENCH_SECONDS:-5}
+PKTLEN=${VIRTNET_BENCH_PKTLEN:-64}
+
+mkdir -p "$VIRTNET_RUN"
+vn_build
+vn_check_hugepages
+PLUGIN_ARG=$(vn_plugin_arg)
+SOCK=$VIRTNET_RUN/bench.sock
+RESULTS=$VIRTNET_RUN/bench.results
+: >"$RESULTS"
+
+# run_one DRIVER(virtnet|virtio) DIR(tx|rx) DEVARGS -> packets/s delivered
+run_one() {
+	local drv=$1 dir=$2 devargs=$3 vdev extra="" dut_fwd vh_fwd meas_log
+	vn_cleanup
+	rm -f "$SOCK"
+	if [ "$drv" = virtnet ]; then
+		vdev="net_virtnet_user0,path=$SOCK,$devargs"
+		extra=$PLUGIN_ARG
+	else
+		vdev="net_virtio_user0,path=$SOCK,$devargs"
+	fi
+	if [ "$dir" = tx ]; then
+		dut_fwd=txonly vh_fwd=rxonly meas_log=bench-vhost
+	else
+		dut_fwd=rxonly vh_fwd=txonly meas_log=bench-dut
+	fi
+	local total=$((WARM + MEASURE + 4))
+	if [ "$dir" = tx ]; then
+		vn_script "set fwd $vh_fwd" "start" "sleep $WARM" "show port stats all" \
+			"sleep $MEASURE" "show port stats all" "sleep 2" "stop" "quit" |
+			vn_testpmd bench-vhost '0@1,1@1' "net_vhost0,iface=$SOCK,queues=1" "" "" &
+	else
+		vn_script "set fwd $vh_fwd" "set txpkts $PKTLEN" "start" "sleep $total" "stop" "quit" |
+			vn_testpmd bench-vhost '0@1,1@1' "net_vhost0,iface=$SOCK,queues=1" "" "" &
+	fi
+	local vh=$!
+	for _ in $(seq 50); do [ -S "$SOCK" ] && break; sleep 0.1; done
+	if [ "$dir" = tx ]; then
+		vn_script "set fwd $dut_fwd" "set txpkts $PKTLEN" "start" "sleep $total" "stop" "quit" |
+			vn_testpmd bench-dut '0@0,1@0' "$vdev" "$extra" "" || true
+	else
+		vn_script "set fwd $dut_fwd" "start" "sleep $WARM" "show port stats all" \
+			"sleep $MEASURE" "show port stats all" "sleep 2" "stop" "quit" |
+			vn_testpmd bench-dut '0@0,1@0' "$vdev" "$extra" "" || true
+	fi
+	wait "$vh" || true
+	vn_last_pps "$VIRTNET_RUN/$meas_log.log" Rx
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+for set in "${SETS[@]}"; do
+	for r in $(seq "$ROUNDS"); do
+		for dir in tx rx; do
+			# Alternate which driver goes first to spread drift evenly.
+			if [ $((r % 2)) = 1 ]; then order="virtnet virtio"; else order="virtio virtnet"; fi
+			for drv in $order; do
+				pps=$(run_one "$drv" "$dir" "$set")
+				printf '%s\t%s\t%s\t%s\n' "$set" "$dir" "$drv" "$pps" >>"$RESULTS"
+				printf 'round %s %-24s %s %-8s %10.3f Mpps\n' "$r" "$set" "$dir" "$drv" \
+					"$(echo "$pps / 1000000" | bc -l)"
+			done
+		done
+	done
+done
+vn_cleanup
+
+printf '\n%-26s %-4s %12s %12s %7s   (median of %s rounds, %s B, Mpps)\n' \
+	devargs dir virtnet net_virtio ratio "$ROUNDS" "$PKTLEN"
+for set in "${SETS[@]}"; do
+	for dir in tx rx; do
+		a=$(awk -F'\t' -v s="$set" -v d="$dir" '$1 == s && $2 == d && $3 == "virtnet" { print $4 }' "$RESULTS" | median)
+		b=$(awk -F'\t' -v s="$set" -v d="$dir" '$1 == s && $2 == d && $3 == "virtio" { print $4 }' "$RESULTS" | median)
+		ratio=$(echo "if ($b > 0) $a / $b else 0" | bc -l)
+		printf '%-26s %-4s %12.3f %12.3f %7.3f\n' "$set" "$dir" \
+			"$(echo "$a / 1000000" | bc -l)" "$(echo "$b / 1000000" | bc -l)" "$ratio"
+	done
+done
