@@ -14,7 +14,7 @@ set -euo pipefail
 SDK_CACHE=${VIRTNET_SDK_CACHE:-/var/cache/virtnet/sdk}
 NR_HUGE=${VIRTNET_HUGEPAGES:-1024}
 PKGS="dpdk dpdk-dev libdpdk-dev meson ninja-build pkg-config python3-pyelftools
-gcc clang dpkg-dev xz-utils iproute2 procps"
+gcc clang binutils dpkg-dev xz-utils iproute2 procps bc"
 
 log() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
@@ -80,6 +80,7 @@ fetch_sdk_headers() {
 	add_deb_src
 	apt-get update -qq
 	work=$(mktemp -d /var/tmp/virtnet-dpdk-src.XXXXXX)
+	chown _apt "$work" 2>/dev/null || true
 	(cd "$work" && apt-get source -qq --download-only "dpdk=$ver") ||
 		die "apt-get source dpdk=$ver failed (is a deb-src entry reachable?)"
 	dsc=$(ls "$work"/dpdk_*.dsc | head -n 1)

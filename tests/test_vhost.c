@@ -12,6 +12,7 @@
  */
 
 #include <getopt.h>
+#include <glob.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -645,6 +646,27 @@ out:
 	fx_down();
 }
 
+/* Hugepage files of this run stay behind after exit: remove them. */
+static void
+remove_hugepage_files(int argc, char **argv)
+{
+	char pat[256];
+	glob_t g;
+	size_t i;
+	int k;
+
+	for (k = 1; k + 1 < argc; k++) {
+		if (strcmp(argv[k], "--file-prefix") != 0)
+			continue;
+		snprintf(pat, sizeof(pat), "/dev/hugepages/%smap_*", argv[k + 1]);
+		if (glob(pat, 0, NULL, &g) == 0) {
+			for (i = 0; i < g.gl_pathc; i++)
+				unlink(g.gl_pathv[i]);
+			globfree(&g);
+		}
+	}
+}
+
 static int
 parse_test_args(int argc, char **argv)
 {
@@ -662,7 +684,10 @@ parse_test_args(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	int n = rte_eal_init(argc, argv);
+	int n;
+
+	remove_hugepage_files(argc, argv);
+	n = rte_eal_init(argc, argv);
 
 	if (n < 0) {
 		printf("EAL init failed\n0 passed, 1 failed\n");
@@ -697,5 +722,6 @@ main(int argc, char **argv)
 	TEST_SUMMARY();
 	unlink(sock_path);
 	rte_eal_cleanup();
+	remove_hugepage_files(argc, argv);
 	return t_failed ? 1 : 0;
 }
