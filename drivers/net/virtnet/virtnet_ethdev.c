@@ -161,7 +161,6 @@ virtnet_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->tx_desc_lim.nb_seg_max = VIRTNET_TX_MAX_SEGS;
 	info->tx_desc_lim.nb_mtu_seg_max = VIRTNET_TX_MAX_SEGS;
 	info->speed_capa = RTE_ETH_LINK_SPEED_FIXED;
-	info->dev_capa &= ~RTE_ETH_DEV_CAPA_FLOW_RULE_KEEP;
 	return 0;
 }
 
