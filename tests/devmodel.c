@@ -6,51 +6,61 @@
 
 #include "devmodel.h"
 
-/* Spec layout, restated here so the model shares no code with the driver. */
+/* Spec layouts, restated so the model shares no code with the driver. */
 struct dm_vdesc { uint64_t addr; uint32_t len; uint16_t flags; uint16_t next; };
 struct dm_vavail { uint16_t flags; uint16_t idx; uint16_t ring[]; };
 struct dm_velem { uint32_t id; uint32_t len; };
 struct dm_vused { uint16_t flags; uint16_t idx; struct dm_velem ring[]; };
+struct dm_pdesc { uint64_t addr; uint32_t len; uint16_t id; uint16_t flags; };
+struct dm_pevent { uint16_t off_wrap; uint16_t flags; };
 
-#define DM_F_NEXT 1
-#define DM_F_WRITE 2
+#define DM_F_NEXT	1
+#define DM_F_WRITE	2
+#define DM_F_AVAIL	(1 << 7)
+#define DM_F_USED	(1 << 15)
 
 void
-dm_init(struct devmodel *dm, void *ring, uint16_t size)
+dm_init(struct devmodel *dm, uint16_t size, bool packed, uint64_t desc,
+		uint64_t driver, uint64_t device)
 {
-	size_t avail_end = 16u * size + 4 + 2u * (size + 1u);
-
+	memset(dm, 0, sizeof(*dm));
+	dm->packed = packed;
 	dm->size = size;
-	dm->desc = ring;
-	dm->avail = (char *)ring + 16u * size;
-	dm->used = (char *)ring + ((avail_end + 4095) & ~(size_t)4095);
-	dm->last_avail = 0;
-	dm->used_idx = 0;
+	dm->desc = (void *)(uintptr_t)desc;
+	dm->driver = (void *)(uintptr_t)driver;
+	dm->device = (void *)(uintptr_t)device;
+	dm->avail_wrap = true;
+	dm->used_wrap = true;
 }
 
-int
-dm_pop(struct devmodel *dm, struct dm_chain *c)
+static void
+dm_add_desc(struct dm_chain *c, uint64_t addr, uint32_t len, uint16_t flags)
 {
-	struct dm_vavail *av = dm->avail;
+	c->d[c->n].addr = addr;
+	c->d[c->n].len = len;
+	c->d[c->n].flags = flags;
+	c->n++;
+}
+
+static int
+dm_pop_split(struct devmodel *dm, struct dm_chain *c)
+{
+	struct dm_vavail *av = dm->driver;
 	struct dm_vdesc *dt = dm->desc;
 	uint16_t idx = __atomic_load_n(&av->idx, __ATOMIC_ACQUIRE);
 	uint16_t id;
 
-	if (idx == dm->last_avail)
+	if (idx == dm->next_avail)
 		return -1;
-	id = av->ring[dm->last_avail % dm->size];
-	dm->last_avail++;
+	id = av->ring[dm->next_avail % dm->size];
+	dm->next_avail++;
 	if (id >= dm->size)
 		return -2;
 	c->head = id;
-	c->n = 0;
 	for (;;) {
 		if (c->n == DM_MAX_CHAIN || c->n == dm->size)
 			return -2;
-		c->d[c->n].addr = dt[id].addr;
-		c->d[c->n].len = dt[id].len;
-		c->d[c->n].flags = dt[id].flags;
-		c->n++;
+		dm_add_desc(c, dt[id].addr, dt[id].len, dt[id].flags);
 		if (!(dt[id].flags & DM_F_NEXT))
 			return 0;
 		id = dt[id].next;
@@ -59,37 +69,101 @@ dm_pop(struct devmodel *dm, struct dm_chain *c)
 	}
 }
 
-void
-dm_push(struct devmodel *dm, uint32_t id, uint32_t len)
+static bool
+dm_packed_avail(const struct devmodel *dm, uint16_t flags)
 {
-	struct dm_vused *u = dm->used;
+	return !!(flags & DM_F_AVAIL) == dm->avail_wrap &&
+		!!(flags & DM_F_USED) != dm->avail_wrap;
+}
 
-	u->ring[dm->used_idx % dm->size].id = id;
-	u->ring[dm->used_idx % dm->size].len = len;
-	dm->used_idx++;
+static int
+dm_pop_packed(struct devmodel *dm, struct dm_chain *c)
+{
+	struct dm_pdesc *dt = dm->desc;
+	uint16_t flags;
+
+	flags = __atomic_load_n(&dt[dm->next_avail].flags, __ATOMIC_ACQUIRE);
+	if (!dm_packed_avail(dm, flags))
+		return -1;
+	for (;;) {
+		struct dm_pdesc *d = &dt[dm->next_avail];
+
+		if (c->n == DM_MAX_CHAIN || c->n == dm->size)
+			return -2;
+		flags = d->flags;
+		dm_add_desc(c, d->addr, d->len, flags);
+		c->head = d->id;	/* the id of the chain's last descriptor */
+		if (++dm->next_avail == dm->size) {
+			dm->next_avail = 0;
+			dm->avail_wrap = !dm->avail_wrap;
+		}
+		if (!(flags & DM_F_NEXT))
+			return 0;
+	}
+}
+
+int
+dm_pop(struct devmodel *dm, struct dm_chain *c)
+{
+	c->n = 0;
+	return dm->packed ? dm_pop_packed(dm, c) : dm_pop_split(dm, c);
+}
+
+void
+dm_push(struct devmodel *dm, uint32_t id, uint32_t len, uint16_t ndescs)
+{
+	if (dm->packed) {
+		struct dm_pdesc *d = &((struct dm_pdesc *)dm->desc)[dm->next_used];
+		uint16_t flags = dm->used_wrap ? DM_F_AVAIL | DM_F_USED : 0;
+
+		d->id = (uint16_t)id;
+		d->len = len;
+		__atomic_store_n(&d->flags, flags, __ATOMIC_RELEASE);
+		dm->next_used += ndescs;
+		if (dm->next_used >= dm->size) {
+			dm->next_used -= dm->size;
+			dm->used_wrap = !dm->used_wrap;
+		}
+		return;
+	}
+	struct dm_vused *u = dm->device;
+
+	u->ring[dm->next_used % dm->size].id = id;
+	u->ring[dm->next_used % dm->size].len = len;
+	dm->next_used++;
 }
 
 void
 dm_publish(struct devmodel *dm)
 {
-	struct dm_vused *u = dm->used;
+	struct dm_vused *u = dm->device;
 
-	__atomic_store_n(&u->idx, dm->used_idx, __ATOMIC_RELEASE);
+	if (!dm->packed)
+		__atomic_store_n(&u->idx, dm->next_used, __ATOMIC_RELEASE);
 }
 
 void
 dm_set_used_idx(struct devmodel *dm, uint16_t idx)
 {
-	dm->used_idx = idx;
+	dm->next_used = idx;
 	dm_publish(dm);
 }
 
 void
-dm_no_notify(struct devmodel *dm, int on)
+dm_no_notify(struct devmodel *dm, bool on)
 {
-	struct dm_vused *u = dm->used;
+	if (dm->packed)
+		((struct dm_pevent *)dm->device)->flags = on ? 1 : 0;
+	else
+		((struct dm_vused *)dm->device)->flags = on ? 1 : 0;
+}
 
-	u->flags = on ? 1 : 0;
+bool
+dm_intr_disabled(const struct devmodel *dm)
+{
+	if (dm->packed)
+		return ((const struct dm_pevent *)dm->driver)->flags == 1;
+	return ((const struct dm_vavail *)dm->driver)->flags & 1;
 }
 
 uint32_t

@@ -27,20 +27,22 @@ extern unsigned int t_passed, t_failed, t_case_failed;
 		goto label; \
 } while (0)
 
-#define RUN(fn) do { \
+#define RUN_NAMED(fn, name) do { \
 	t_case_failed = 0; \
-	printf("--- %s\n", #fn); \
+	printf("--- %s\n", name); \
 	fflush(stdout); \
 	fn(); \
 	if (t_case_failed) { \
 		t_failed++; \
-		printf("FAIL %s\n", #fn); \
+		printf("FAIL %s\n", name); \
 	} else { \
 		t_passed++; \
-		printf("ok   %s\n", #fn); \
+		printf("ok   %s\n", name); \
 	} \
 	fflush(stdout); \
 } while (0)
+
+#define RUN(fn) RUN_NAMED(fn, #fn)
 
 #define TEST_SUMMARY() do { \
 	printf("%u passed, %u failed\n", t_passed, t_failed); \

@@ -32,14 +32,15 @@ start_vhost() { # fwd seconds
 	for _ in $(seq 50); do [ -S "$SOCK" ] && break; sleep 0.1; done
 }
 
-# case_fwd NAME DEVARGS [testpmd commands before start]
+# case_fwd NAME DEVARGS RXPATH [testpmd commands before start]
+# RXPATH: the Rx burst mode testpmd must report, e.g. "packed mergeable".
 case_fwd() {
-	local name=$1 devargs=$2
-	shift 2
+	local name=$1 devargs=$2 rxpath=$3
+	shift 3
 	vn_cleanup
 	start_vhost mac 12
 	vn_script "set fwd mac" "$@" "start tx_first 32" "sleep 4" "stop" \
-		"show port info 0" "quit" |
+		"show port info 0" "show rxq info 0 0" "show txq info 0 0" "quit" |
 		vn_testpmd tp-virtnet '0@0,1@0' \
 			"net_virtnet_user0,mac=00:01:02:03:04:05,path=$SOCK,$devargs" \
 			"$PLUGIN_ARG" "--txd=1024 --rxd=1024 --max-pkt-len=9600"
@@ -54,6 +55,10 @@ case_fwd() {
 		bad "$name" "forwarded rx=${rx:-0} tx=${tx:-0}; see $log"
 	elif ! grep -q "MAC address: 00:01:02:03:04:05" "$log"; then
 		bad "$name" "mac devarg not reported"
+	elif ! grep -q "Burst mode: $rxpath\$" "$log"; then
+		bad "$name" "Rx path is not \"$rxpath\"; see $log"
+	elif ! grep -q "Burst mode: ${rxpath%% *}\$" "$log"; then
+		bad "$name" "Tx path is not \"${rxpath%% *}\"; see $log"
 	else
 		ok "$name (rx $rx tx $tx)"
 	fi
@@ -105,11 +110,18 @@ case_pmdinfo() {
 }
 
 want() { [ -z "${CASES:-}" ] || [[ " $CASES " == *" $1 "* ]]; }
-want fwd && case_fwd split_mergeable "mrg_rxbuf=1,in_order=0"
-want fwd && case_fwd split_non_mergeable "mrg_rxbuf=0,in_order=0"
-want fwd && case_fwd split_chained_8000 "mrg_rxbuf=1" "set txpkts 2000,2000,2000,2000"
-want fwd && case_fwd dts_flags "mrg_rxbuf=1,queue_size=1024" "port stop 0" \
-	"port config 0 rx_offload vlan_strip off" "port start 0"
+want fwd && case_fwd split_mergeable "mrg_rxbuf=1,in_order=0" "split mergeable"
+want fwd && case_fwd split_non_mergeable "mrg_rxbuf=0,in_order=0" split
+want fwd && case_fwd split_chained_8000 "mrg_rxbuf=1" "split mergeable" \
+	"set txpkts 2000,2000,2000,2000"
+want fwd && case_fwd dts_flags "mrg_rxbuf=1,queue_size=1024" "split mergeable" \
+	"port stop 0" "port config 0 rx_offload vlan_strip off" "port start 0"
+want fwd && case_fwd packed_mergeable "packed_vq=1,mrg_rxbuf=1,in_order=0" \
+	"packed mergeable"
+want fwd && case_fwd packed_non_mergeable "packed_vq=1,mrg_rxbuf=0,in_order=0" \
+	packed
+want fwd && case_fwd packed_chained_8000 "packed_vq=1,mrg_rxbuf=1,queue_size=255" \
+	"packed mergeable" "set txpkts 2000,2000,2000,2000"
 want killed && case_backend_killed
 want nobackend && case_no_backend
 want pmdinfo && case_pmdinfo

@@ -42,6 +42,8 @@ static bool huge_mode;
 static struct rte_mempool *vh_mp, *vn_mp, *tx_mp;
 static uint16_t vh_port = UINT16_MAX, vn_port = UINT16_MAX;
 static unsigned int lsc_events;
+/* Devargs choosing the ring layout under test ("" or "packed_vq=1"). */
+static const char *layout_args = "";
 
 static uint64_t
 ms_to_cycles(unsigned int ms)
@@ -120,7 +122,8 @@ vn_probe(const char *extra)
 	char args[512];
 	int ret;
 
-	snprintf(args, sizeof(args), "path=%s%s%s", sock_path,
+	snprintf(args, sizeof(args), "path=%s%s%s%s%s", sock_path,
+		layout_args[0] ? "," : "", layout_args,
 		extra[0] ? "," : "", extra);
 	ret = rte_vdev_init(VN_NAME, args);
 	if (ret == 0 && rte_eth_dev_get_port_by_name(VN_NAME, &vn_port) != 0)
@@ -348,13 +351,14 @@ out:
 static void
 sizes_one_way(bool virtnet_sends)
 {
-	uint16_t tx = virtnet_sends ? vn_port : vh_port;
-	uint16_t rx = virtnet_sends ? vh_port : vn_port;
 	uint64_t bytes = 0, pkts = 0, got_pkts, got_bytes, errs;
 	struct rte_eth_stats st;
+	uint16_t tx, rx;
 	unsigned int i;
 
 	CHECK_GOTO(fx_up("") == 0, out, "setup");
+	tx = virtnet_sends ? vn_port : vh_port;
+	rx = virtnet_sends ? vh_port : vn_port;
 	rte_eth_stats_reset(vn_port);
 	for (i = 0; i < RTE_DIM(sizes); i++) {
 		check_flow(tx, rx, 300, sizes[i], 1);
@@ -439,20 +443,51 @@ out:
 	fx_down();
 }
 
+/* The state all queues of a port report, or UINT8_MAX if they differ. */
+static uint8_t
+queue_states(uint16_t port)
+{
+	struct rte_eth_rxq_info rq;
+	struct rte_eth_txq_info tq;
+
+	if (rte_eth_rx_queue_info_get(port, 0, &rq) != 0 ||
+	    rte_eth_tx_queue_info_get(port, 0, &tq) != 0 ||
+	    rq.queue_state != tq.queue_state)
+		return UINT8_MAX;
+	return rq.queue_state;
+}
+
 static void
 test_mempool_after_stop_and_close(void)
 {
+	struct rte_eth_rxq_info qi;
+	struct rte_eth_burst_mode bm;
 	unsigned int ring_held;
 
 	CHECK_GOTO(fx_up("") == 0, out, "setup");
+	CHECK(rte_eth_rx_queue_info_get(vn_port, 0, &qi) == 0, "rxq info");
+	CHECK(qi.queue_state == RTE_ETH_QUEUE_STATE_STARTED &&
+		queue_states(vn_port) == RTE_ETH_QUEUE_STATE_STARTED,
+		"queues not reported started");
 	ring_held = NB_MBUF - rte_mempool_avail_count(vn_mp);
-	CHECK(ring_held == 256, "Rx ring holds %u mbufs, expected 256", ring_held);
+	CHECK(ring_held == qi.nb_desc, "Rx ring holds %u mbufs, ring size %u",
+		ring_held, qi.nb_desc);
+	CHECK(rte_eth_rx_burst_mode_get(vn_port, 0, &bm) == 0 &&
+		strstr(bm.info, layout_args[0] ? "packed" : "split") != NULL,
+		"Rx path \"%s\"", bm.info);
+	CHECK(rte_eth_tx_burst_mode_get(vn_port, 0, &bm) == 0 &&
+		strstr(bm.info, layout_args[0] ? "packed" : "split") != NULL,
+		"Tx path \"%s\"", bm.info);
 	/* Leave frames in flight both ways, then stop. */
 	flow(vn_port, vh_port, 64, 1000, 2, 0);
 	flow(vh_port, vn_port, 64, 1000, 1, 0);
 	CHECK(rte_eth_dev_stop(vn_port) == 0, "stop");
 	CHECK(pools_full(), "after stop");
+	CHECK(queue_states(vn_port) == RTE_ETH_QUEUE_STATE_STOPPED,
+		"queues not reported stopped");
 	CHECK(rte_eth_dev_start(vn_port) == 0, "start again");
+	CHECK(queue_states(vn_port) == RTE_ETH_QUEUE_STATE_STARTED,
+		"queues not reported started after restart");
 	CHECK(wait_link(vh_port, true, 3000), "vhost link after restart");
 	check_flow(vn_port, vh_port, 100, 777, 1);
 	check_flow(vh_port, vn_port, 100, 777, 1);
@@ -620,12 +655,12 @@ test_accepted_devargs_logged(void)
 
 	CHECK_GOTO(vh_up() == 0, out, "vhost");
 	rte_openlog_stream(f);
-	ret = vn_probe("packed_vq=1,in_order=0,vectorized=1,queue_size=1024");
+	ret = vn_probe("in_order=0,vectorized=1,queue_size=1024");
 	rte_openlog_stream(old);
 	fclose(f);
 	CHECK(ret == 0, "probe");
-	CHECK(log_buf && strstr(log_buf, "devarg packed_vq accepted but not implemented"),
-		"packed_vq not logged: %s", log_buf ? log_buf : "");
+	CHECK(log_buf && strstr(log_buf, "devarg in_order accepted but not implemented"),
+		"in_order not logged: %s", log_buf ? log_buf : "");
 	CHECK(log_buf && strstr(log_buf, "devarg vectorized accepted but not implemented"),
 		"vectorized not logged");
 	free(log_buf);
@@ -677,9 +712,19 @@ parse_test_args(int argc, char **argv)
 	return 0;
 }
 
+static const struct {
+	const char *name;
+	const char *args;
+} layouts[] = {
+	{ "split", "" },
+	{ "packed", "packed_vq=1" },
+	{ "packed, odd size", "packed_vq=1,queue_size=255" },
+};
+
 int
 main(int argc, char **argv)
 {
+	unsigned int layout;
 	int n;
 
 	remove_hugepage_files(argc, argv);
@@ -703,18 +748,22 @@ main(int argc, char **argv)
 		return 1;
 	}
 	RUN(test_probe_and_link);
-	RUN(test_tx_sizes);
-	RUN(test_rx_sizes);
-	RUN(test_multiseg_tx);
-	RUN(test_jumbo_rx_mergeable);
-	RUN(test_non_mergeable);
-	RUN(test_mempool_after_stop_and_close);
-	RUN(test_restart_100);
-	RUN(test_backend_gone);
 	RUN(test_bad_devargs);
 	RUN(test_accepted_devargs_logged);
-	if (huge_mode)
-		RUN(test_memory_growth);
+	for (layout = 0; layout < RTE_DIM(layouts); layout++) {
+		layout_args = layouts[layout].args;
+		printf("=== %s ring\n", layouts[layout].name);
+		RUN(test_tx_sizes);
+		RUN(test_rx_sizes);
+		RUN(test_multiseg_tx);
+		RUN(test_jumbo_rx_mergeable);
+		RUN(test_non_mergeable);
+		RUN(test_mempool_after_stop_and_close);
+		RUN(test_restart_100);
+		RUN(test_backend_gone);
+		if (huge_mode)
+			RUN(test_memory_growth);
+	}
 	TEST_SUMMARY();
 	unlink(sock_path);
 	rte_eal_cleanup();

@@ -50,7 +50,7 @@ struct virtnet_user_args {
 	X(server, U32, server, 0, 1, 0, false, "<0|1>") \
 	X(mrg_rxbuf, U32, mrg_rxbuf, 0, 1, 1, true, "<0|1>") \
 	X(in_order, U32, in_order, 0, 1, 1, false, "<0|1>") \
-	X(packed_vq, U32, packed_vq, 0, 1, 0, false, "<0|1>") \
+	X(packed_vq, U32, packed_vq, 0, 1, 0, true, "<0|1>") \
 	X(speed, U32, speed, 0, 400000, 0, true, "<int>") \
 	X(vectorized, U32, vectorized, 0, 1, 0, false, "<0|1>")
 

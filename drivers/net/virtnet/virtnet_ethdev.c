@@ -164,18 +164,52 @@ virtnet_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	return 0;
 }
 
-static void
+static int
 virtnet_select_bursts(struct rte_eth_dev *dev)
 {
 	struct virtnet_dev *hw = dev->data->dev_private;
 
-	dev->rx_pkt_burst = virtnet_has(hw, VIRTIO_NET_F_MRG_RXBUF) ?
-		virtnet_rx_burst_mrg : virtnet_rx_burst;
-	dev->tx_pkt_burst = virtnet_tx_burst;
-	VIRTNET_LOG(INFO, "port %u: Rx path %s, Tx path split",
-		dev->data->port_id,
-		virtnet_has(hw, VIRTIO_NET_F_MRG_RXBUF) ? "split mergeable" :
-			"split");
+	hw->rx_path = virtnet_path_select(virtnet_rx_paths, hw->features);
+	hw->tx_path = virtnet_path_select(virtnet_tx_paths, hw->features);
+	if (hw->rx_path == NULL || hw->tx_path == NULL) {
+		VIRTNET_LOG(ERR, "port %u: no Rx/Tx path serves features 0x%" PRIx64,
+			dev->data->port_id, hw->features);
+		return -ENOTSUP;
+	}
+	dev->rx_pkt_burst = hw->rx_path->rx;
+	dev->tx_pkt_burst = hw->tx_path->tx;
+	VIRTNET_LOG(INFO, "port %u: Rx path \"%s\", Tx path \"%s\" (features 0x%" PRIx64 ")",
+		dev->data->port_id, hw->rx_path->name, hw->tx_path->name,
+		hw->features);
+	return 0;
+}
+
+static int
+virtnet_burst_mode_get(const struct virtnet_path *path,
+		struct rte_eth_burst_mode *mode)
+{
+	if (path == NULL)
+		return -EINVAL;
+	snprintf(mode->info, sizeof(mode->info), "%s", path->name);
+	return 0;
+}
+
+static int
+virtnet_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid __rte_unused,
+		struct rte_eth_burst_mode *mode)
+{
+	const struct virtnet_dev *hw = dev->data->dev_private;
+
+	return virtnet_burst_mode_get(hw->rx_path, mode);
+}
+
+static int
+virtnet_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid __rte_unused,
+		struct rte_eth_burst_mode *mode)
+{
+	const struct virtnet_dev *hw = dev->data->dev_private;
+
+	return virtnet_burst_mode_get(hw->tx_path, mode);
 }
 
 static void
@@ -191,6 +225,18 @@ virtnet_kick_rx(struct rte_eth_dev *dev)
 	}
 }
 
+/* Apps (testpmd among them) skip queues whose state reads stopped. */
+static void
+virtnet_queue_states_set(struct rte_eth_dev *dev, uint8_t state)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		dev->data->rx_queue_state[i] = state;
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		dev->data->tx_queue_state[i] = state;
+}
+
 static void
 virtnet_dev_halt(struct rte_eth_dev *dev)
 {
@@ -202,6 +248,7 @@ virtnet_dev_halt(struct rte_eth_dev *dev)
 	p->ops->reset(p->tp);
 	virtnet_queues_stop(dev);
 	hw->started = false;
+	virtnet_queue_states_set(dev, RTE_ETH_QUEUE_STATE_STOPPED);
 	virtnet_link_set(dev, false);
 }
 
@@ -215,6 +262,8 @@ virtnet_dev_start(struct rte_eth_dev *dev)
 
 	ret = virtnet_negotiate(dev);
 	if (ret == 0)
+		ret = virtnet_select_bursts(dev);
+	if (ret == 0)
 		ret = virtnet_queues_start(dev);
 	if (ret == 0) {
 		st = p->ops->get_status(p->tp) | VIRTIO_CONFIG_S_DRIVER_OK;
@@ -226,9 +275,9 @@ virtnet_dev_start(struct rte_eth_dev *dev)
 		virtnet_dev_halt(dev);
 		return ret;
 	}
-	virtnet_select_bursts(dev);
 	hw->started = true;
 	hw->dp_off = 0;
+	virtnet_queue_states_set(dev, RTE_ETH_QUEUE_STATE_STARTED);
 	virtnet_kick_rx(dev);
 	virtnet_link_update(dev, 0);
 	return 0;
@@ -356,6 +405,29 @@ virtnet_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *mac)
 	return ret;
 }
 
+/* nb_desc is what the ring really holds: the device's size. */
+static void
+virtnet_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		struct rte_eth_rxq_info *qinfo)
+{
+	const struct virtnet_rxq *rxq = dev->data->rx_queues[qid];
+
+	qinfo->mp = rxq->mp;
+	qinfo->nb_desc = rxq->vq->size;
+	qinfo->scattered_rx = virtnet_has(rxq->hw, VIRTIO_NET_F_MRG_RXBUF);
+	qinfo->rx_buf_size = rte_pktmbuf_data_room_size(rxq->mp) -
+		RTE_PKTMBUF_HEADROOM;
+}
+
+static void
+virtnet_txq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		struct rte_eth_txq_info *qinfo)
+{
+	const struct virtnet_txq *txq = dev->data->tx_queues[qid];
+
+	qinfo->nb_desc = txq->vq->size;
+}
+
 static int
 virtnet_rx_mode_unsupported(struct rte_eth_dev *dev __rte_unused)
 {
@@ -377,6 +449,10 @@ static const struct eth_dev_ops virtnet_eth_dev_ops = {
 	.stats_get = virtnet_stats_get,
 	.stats_reset = virtnet_stats_reset,
 	.mtu_set = virtnet_mtu_set,
+	.rxq_info_get = virtnet_rxq_info_get,
+	.txq_info_get = virtnet_txq_info_get,
+	.rx_burst_mode_get = virtnet_rx_burst_mode_get,
+	.tx_burst_mode_get = virtnet_tx_burst_mode_get,
 	.mac_addr_set = virtnet_mac_addr_set,
 	.promiscuous_enable = virtnet_rx_mode_unsupported,
 	.promiscuous_disable = virtnet_rx_mode_unsupported,
@@ -396,8 +472,8 @@ virtnet_dev_init(struct rte_eth_dev *dev)
 	hw->port_id = dev->data->port_id;
 	hw->dp_off = 1;
 	dev->dev_ops = &virtnet_eth_dev_ops;
-	dev->rx_pkt_burst = virtnet_rx_burst;
-	dev->tx_pkt_burst = virtnet_tx_burst;
+	dev->rx_pkt_burst = rte_eth_pkt_burst_dummy;
+	dev->tx_pkt_burst = rte_eth_pkt_burst_dummy;
 	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC |
 		RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
 	ret = virtnet_negotiate(dev);

@@ -31,7 +31,7 @@
 	((1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) | \
 	 (1ULL << VIRTIO_NET_F_MRG_RXBUF) | (1ULL << VIRTIO_F_VERSION_1) | \
 	 (1ULL << VIRTIO_F_ANY_LAYOUT) | (1ULL << VIRTIO_NET_F_MTU) | \
-	 (1ULL << VIRTIO_NET_F_SPEED_DUPLEX))
+	 (1ULL << VIRTIO_NET_F_SPEED_DUPLEX) | (1ULL << VIRTIO_F_RING_PACKED))
 
 /** Per-process state: how this process reaches the device. */
 struct virtnet_proc {
@@ -85,6 +85,8 @@ struct virtnet_dev {
 	uint16_t max_mtu;
 	uint32_t speed;
 	volatile uint8_t dp_off;	/**< datapath stopped: bursts return 0 */
+	const struct virtnet_path *rx_path;
+	const struct virtnet_path *tx_path;
 	bool started;
 	uint16_t port_id;
 };
@@ -117,10 +119,22 @@ void virtnet_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
 int virtnet_queues_start(struct rte_eth_dev *dev);
 void virtnet_queues_stop(struct rte_eth_dev *dev);
 
+/** One Rx or Tx burst function and the features it serves. */
+struct virtnet_path {
+	const char *name;
+	union {
+		eth_rx_burst_t rx;
+		eth_tx_burst_t tx;
+	};
+	uint64_t required;	/**< negotiated features it needs */
+	uint64_t forbidden;	/**< negotiated features it cannot handle */
+};
+
 /* virtnet_rxtx.c */
-uint16_t virtnet_rx_burst(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t virtnet_rx_burst_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t virtnet_tx_burst(void *txq, struct rte_mbuf **pkts, uint16_t n);
+extern const struct virtnet_path virtnet_rx_paths[];
+extern const struct virtnet_path virtnet_tx_paths[];
+const struct virtnet_path *virtnet_path_select(const struct virtnet_path *t,
+		uint64_t features);
 int virtnet_rx_refill(struct virtnet_rxq *rxq);
 void virtnet_tx_reclaim(struct virtnet_txq *txq);
 

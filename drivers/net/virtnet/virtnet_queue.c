@@ -23,30 +23,39 @@ virtnet_dev_addr(const struct rte_eth_dev *dev, const void *va)
 	return rte_malloc_virt2iova(va);
 }
 
-/* A virtqueue with its ring, sized by the device, not by nb_desc. */
+/*
+ * A virtqueue with its ring, sized by the device, not by nb_desc. The
+ * ring has room for either layout: which one is known only once features
+ * are negotiated at start.
+ */
 static struct virtnet_vq *
 virtnet_vq_create(struct rte_eth_dev *dev, uint16_t vqid, unsigned int socket)
 {
 	const struct virtnet_proc *p = virtnet_proc(dev);
+	const struct virtnet_dev *hw = dev->data->dev_private;
 	uint16_t size = p->ops->queue_max_size(p->tp, vqid);
+	bool packed = virtnet_has(hw, VIRTIO_F_RING_PACKED);
 	struct virtnet_vq *vq;
+	size_t bytes;
 	void *ring;
 
-	if (virtnet_vq_check_size(size) != 0) {
-		VIRTNET_LOG(ERR, "port %u: device offers ring size %u for queue %u, which the split layout cannot use",
-			dev->data->port_id, size, vqid);
+	if (virtnet_vq_check_size(size, packed) != 0) {
+		VIRTNET_LOG(ERR, "port %u: device offers ring size %u for queue %u, which the %s layout cannot use",
+			dev->data->port_id, size, vqid, packed ? "packed" : "split");
 		return NULL;
 	}
+	bytes = RTE_MAX(virtnet_vq_ring_size(size, true),
+		virtnet_vq_ring_size(size, false));
 	vq = rte_zmalloc_socket("virtnet_vq", virtnet_vq_struct_size(size),
 		RTE_CACHE_LINE_SIZE, socket);
-	ring = rte_zmalloc_socket("virtnet_ring", virtnet_vq_ring_size(size),
-		VIRTIO_VRING_ALIGN, socket);
+	ring = rte_zmalloc_socket("virtnet_ring", bytes, VIRTIO_VRING_ALIGN,
+		socket);
 	if (vq == NULL || ring == NULL) {
 		rte_free(vq);
 		rte_free(ring);
 		return NULL;
 	}
-	virtnet_vq_init(vq, vqid, size, ring, virtnet_dev_addr(dev, ring));
+	virtnet_vq_init(vq, vqid, size, packed, ring, virtnet_dev_addr(dev, ring));
 	return vq;
 }
 
@@ -165,12 +174,25 @@ virtnet_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	dev->data->tx_queues[qid] = NULL;
 }
 
+/* Lay the ring out as negotiated and tell the device where it is. */
 static int
 virtnet_queue_attach(struct rte_eth_dev *dev, struct virtnet_vq *vq)
 {
 	const struct virtnet_proc *p = virtnet_proc(dev);
-	struct virtnet_queue_desc d = { .qid = vq->qid, .size = vq->size };
+	const struct virtnet_dev *hw = dev->data->dev_private;
+	bool packed = virtnet_has(hw, VIRTIO_F_RING_PACKED);
+	struct virtnet_queue_desc d = {
+		.qid = vq->qid, .size = vq->size, .packed = packed,
+	};
 
+	if (virtnet_vq_check_size(vq->size, packed) != 0) {
+		VIRTNET_LOG(ERR, "port %u: ring size %u of queue %u does not fit the %s layout",
+			dev->data->port_id, vq->size, vq->qid,
+			packed ? "packed" : "split");
+		return -EINVAL;
+	}
+	virtnet_vq_init(vq, vq->qid, vq->size, packed, vq->ring_va,
+		vq->ring_addr);
 	virtnet_vq_addrs(vq, &d.desc, &d.avail, &d.used);
 	/* Polling driver: the device need not interrupt us. */
 	virtnet_vq_disable_intr(vq);
@@ -194,8 +216,6 @@ virtnet_queues_start(struct rte_eth_dev *dev)
 		ret = virtnet_queue_attach(dev, rxq->vq);
 		if (ret == 0 && virtnet_rx_refill(rxq) < 0)
 			ret = -ENOMEM;
-		if (ret == 0)
-			virtnet_vq_publish(rxq->vq);
 		if (ret == 0)
 			ret = p->ops->enable_queue(p->tp, rxq->vq->qid, true);
 	}

@@ -123,6 +123,32 @@ struct vring_used {
 	struct vring_used_elem ring[];
 };
 
+/* Packed ring descriptor flags (2.8). */
+#define VRING_PACKED_DESC_F_AVAIL	(1 << 7)
+#define VRING_PACKED_DESC_F_USED	(1 << 15)
+
+/* Packed ring event suppression flags (2.8.10). */
+#define VRING_PACKED_EVENT_FLAG_ENABLE	0
+#define VRING_PACKED_EVENT_FLAG_DISABLE	1
+#define VRING_PACKED_EVENT_FLAG_DESC	2
+
+/** Packed ring descriptor. */
+struct vring_packed_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t id;
+	uint16_t flags;
+};
+
+/** Packed ring event suppression structure (driver and device areas). */
+struct vring_packed_desc_event {
+	uint16_t off_wrap;
+	uint16_t flags;
+};
+
+/** Largest packed ring (2.8: queue size up to 2^15). */
+#define VIRTIO_PACKED_RING_MAX		32768
+
 /** Alignment of the used ring in the legacy layout (2.7.2). */
 #define VIRTIO_VRING_ALIGN		4096
 

@@ -30,6 +30,7 @@ typedef void (*virtnet_event_cb)(void *arg, enum virtnet_event ev);
 struct virtnet_queue_desc {
 	uint16_t qid;		/**< virtio queue index */
 	uint16_t size;		/**< ring size */
+	bool packed;		/**< packed layout (else split) */
 	uint64_t desc;		/**< device address of the descriptor area */
 	uint64_t avail;		/**< device address of the driver area */
 	uint64_t used;		/**< device address of the device area */

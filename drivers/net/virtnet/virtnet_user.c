@@ -272,9 +272,10 @@ vu_start_queue(struct virtnet_user *u, struct vu_queue *q)
 	if (ret == 0)
 		ret = virtnet_vhu_set_state(&u->conn, VHOST_USER_SET_VRING_NUM,
 			i, q->d.size);
+	/* Packed rings carry the avail wrap counter (1 at start) in bit 15. */
 	if (ret == 0)
 		ret = virtnet_vhu_set_state(&u->conn, VHOST_USER_SET_VRING_BASE,
-			i, 0);
+			i, q->d.packed ? 1u << 15 : 0);
 	if (ret == 0)
 		ret = virtnet_vhu_set_vring_addr(&u->conn, i, &a);
 	if (ret == 0)

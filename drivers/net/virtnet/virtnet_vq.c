@@ -6,10 +6,29 @@
 
 #include "virtnet_vq.h"
 
-size_t
-virtnet_vq_ring_size(uint16_t size)
+/* Packed ring: descriptors, then the driver and device event areas, each
+ * on its own cache line.
+ */
+#define VIRTNET_PACKED_EVENT_ALIGN	64
+
+static size_t
+virtnet_vq_packed_driver_off(uint16_t size)
 {
-	return RTE_ALIGN_CEIL(vring_size(size), VIRTIO_VRING_ALIGN);
+	return RTE_ALIGN_CEIL(sizeof(struct vring_packed_desc) * size,
+		VIRTNET_PACKED_EVENT_ALIGN);
+}
+
+size_t
+virtnet_vq_ring_size(uint16_t size, bool packed)
+{
+	size_t bytes;
+
+	if (packed)
+		bytes = virtnet_vq_packed_driver_off(size) +
+			2 * VIRTNET_PACKED_EVENT_ALIGN;
+	else
+		bytes = vring_size(size);
+	return RTE_ALIGN_CEIL(bytes, VIRTIO_VRING_ALIGN);
 }
 
 size_t
@@ -20,10 +39,12 @@ virtnet_vq_struct_size(uint16_t size)
 }
 
 int
-virtnet_vq_check_size(uint32_t size)
+virtnet_vq_check_size(uint32_t size, bool packed)
 {
+	if (size == 0 || size > VIRTNET_VQ_MAX_SIZE)
+		return -EINVAL;
 	/* The split layout indexes its rings with a mask. */
-	if (size == 0 || size > VIRTNET_VQ_MAX_SIZE || !rte_is_power_of_2(size))
+	if (!packed && !rte_is_power_of_2(size))
 		return -EINVAL;
 	return 0;
 }
@@ -35,6 +56,8 @@ virtnet_vq_check_wire_structs(void)
 	RTE_BUILD_BUG_ON(sizeof(struct vring_avail) != 4);
 	RTE_BUILD_BUG_ON(sizeof(struct vring_used_elem) != 8);
 	RTE_BUILD_BUG_ON(sizeof(struct vring_used) != 4);
+	RTE_BUILD_BUG_ON(sizeof(struct vring_packed_desc) != 16);
+	RTE_BUILD_BUG_ON(sizeof(struct vring_packed_desc_event) != 4);
 	RTE_BUILD_BUG_ON(sizeof(struct virtio_net_hdr) != 10);
 	RTE_BUILD_BUG_ON(sizeof(struct virtio_net_hdr_mrg_rxbuf) != 12);
 	RTE_BUILD_BUG_ON(sizeof(struct virtio_net_config) != 24);
@@ -45,7 +68,8 @@ virtnet_vq_reset(struct virtnet_vq *vq)
 {
 	uint16_t i;
 
-	memset(vq->ring_va, 0, virtnet_vq_ring_size(vq->size));
+	memset(vq->ring_va, 0, virtnet_vq_ring_size(vq->size, vq->packed));
+	/* Split: a free list of descriptors; packed: of buffer ids. */
 	for (i = 0; i < vq->size; i++) {
 		vq->extra[i].cookie = NULL;
 		vq->extra[i].ndescs = 0;
@@ -57,12 +81,17 @@ virtnet_vq_reset(struct virtnet_vq *vq)
 	vq->avail_idx = 0;
 	vq->avail_pub = 0;
 	vq->last_used = 0;
+	vq->used_cached = 0;
+	vq->kick_pending = false;
+	/* Both wrap counters start at 1 (2.8.1). */
+	vq->avail_flags = VRING_PACKED_DESC_F_AVAIL;
+	vq->used_wrap = true;
 	vq->fault = VIRTNET_VQ_OK;
 }
 
 void
 virtnet_vq_init(struct virtnet_vq *vq, uint16_t qid, uint16_t size,
-		void *ring_va, uint64_t ring_addr)
+		bool packed, void *ring_va, uint64_t ring_addr)
 {
 	uint8_t *base = ring_va;
 
@@ -71,21 +100,38 @@ virtnet_vq_init(struct virtnet_vq *vq, uint16_t qid, uint16_t size,
 	vq->qid = qid;
 	vq->size = size;
 	vq->mask = size - 1;
+	vq->packed = packed;
 	vq->ring_va = ring_va;
 	vq->ring_addr = ring_addr;
-	vq->desc = ring_va;
-	vq->avail = (struct vring_avail *)(base + vring_desc_size(size));
-	vq->used = (struct vring_used *)(base + vring_used_offset(size));
+	if (packed) {
+		size_t off = virtnet_vq_packed_driver_off(size);
+
+		vq->pdesc = ring_va;
+		vq->driver_event = (void *)(base + off);
+		vq->device_event = (void *)(base + off +
+			VIRTNET_PACKED_EVENT_ALIGN);
+	} else {
+		vq->desc = ring_va;
+		vq->avail = (void *)(base + vring_desc_size(size));
+		vq->used = (void *)(base + vring_used_offset(size));
+	}
 	virtnet_vq_reset(vq);
 }
 
 void
 virtnet_vq_addrs(const struct virtnet_vq *vq, uint64_t *desc,
-		uint64_t *avail, uint64_t *used)
+		uint64_t *driver, uint64_t *device)
 {
+	uintptr_t base = (uintptr_t)vq->ring_va;
+
 	*desc = vq->ring_addr;
-	*avail = vq->ring_addr + vring_desc_size(vq->size);
-	*used = vq->ring_addr + vring_used_offset(vq->size);
+	if (vq->packed) {
+		*driver = vq->ring_addr + ((uintptr_t)vq->driver_event - base);
+		*device = vq->ring_addr + ((uintptr_t)vq->device_event - base);
+	} else {
+		*driver = vq->ring_addr + ((uintptr_t)vq->avail - base);
+		*device = vq->ring_addr + ((uintptr_t)vq->used - base);
+	}
 }
 
 void *
@@ -102,4 +148,22 @@ virtnet_vq_detach_unused(struct virtnet_vq *vq)
 		return cookie;
 	}
 	return NULL;
+}
+
+void
+virtnet_vq_disable_intr(struct virtnet_vq *vq)
+{
+	if (vq->packed)
+		vq->driver_event->flags = VRING_PACKED_EVENT_FLAG_DISABLE;
+	else
+		vq->avail->flags = VRING_AVAIL_F_NO_INTERRUPT;
+}
+
+void
+virtnet_vq_enable_intr(struct virtnet_vq *vq)
+{
+	if (vq->packed)
+		vq->driver_event->flags = VRING_PACKED_EVENT_FLAG_ENABLE;
+	else
+		vq->avail->flags = 0;
 }

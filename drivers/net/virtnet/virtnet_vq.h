@@ -32,6 +32,7 @@
 
 /** Largest ring the driver accepts. */
 #define VIRTNET_VQ_MAX_SIZE	VIRTIO_SPLIT_RING_MAX
+/* Both layouts share the limit. */
 /** End of the private free list. */
 #define VIRTNET_VQ_END		UINT16_MAX
 
@@ -49,12 +50,12 @@ enum virtnet_vq_fault {
 	VIRTNET_VQ_BAD_LEN,		/**< used length beyond what was posted */
 };
 
-/** Driver-private state of one descriptor. */
+/** Driver-private state of one buffer id. */
 struct virtnet_vq_extra {
-	void *cookie;		/**< set on a chain head while in flight */
+	void *cookie;		/**< set while the buffer is in flight */
 	uint32_t in_len;	/**< device-writable bytes of the chain */
-	uint16_t ndescs;	/**< descriptors in the chain (on the head) */
-	uint16_t next;		/**< next in chain or in the free list */
+	uint16_t ndescs;	/**< descriptors in the chain */
+	uint16_t next;		/**< split: next descriptor; both: free list */
 };
 
 /** Errors a queue has seen from its device. */
@@ -64,62 +65,93 @@ struct virtnet_vq_errors {
 	uint64_t bad_len;
 };
 
-/** A virtqueue (split layout today; packed plugs in behind this API). */
+/**
+ * A virtqueue. Split and packed share the bookkeeping; each layout's
+ * functions are selected by a constant bool so every caller is compiled
+ * for exactly one layout.
+ */
 struct virtnet_vq {
 	uint16_t size;		/**< ring size as negotiated with the device */
-	uint16_t mask;
-	uint16_t num_free;
-	uint16_t free_head;
-	uint16_t avail_idx;	/**< next avail slot, not yet published */
-	uint16_t avail_pub;	/**< avail index the device last saw */
-	uint16_t last_used;	/**< next used slot to read */
+	uint16_t mask;		/**< split only: size - 1 */
+	uint16_t num_free;	/**< free descriptor slots */
+	uint16_t free_head;	/**< split: free descriptors; packed: free ids */
+	uint16_t avail_idx;	/**< split: next avail slot; packed: next desc */
+	uint16_t avail_pub;	/**< split: avail index the device last saw */
+	uint16_t last_used;	/**< split: used index; packed: used desc slot */
+	uint16_t used_cached;	/**< split: used entries known to be ready */
+	uint16_t peek_id;	/**< id returned by the last peek */
 	uint16_t qid;		/**< virtio queue index */
+	uint16_t avail_flags;	/**< packed: AVAIL/USED bits of the wrap */
+	bool used_wrap;		/**< packed: device's wrap counter */
+	bool packed;
+	bool kick_pending;	/**< packed: descriptors added since last kick */
 	uint8_t fault;		/**< enum virtnet_vq_fault; 0 while healthy */
 	struct virtnet_vq_errors err;
-	struct vring_desc *desc;
-	struct vring_avail *avail;
-	struct vring_used *used;
+	union {
+		struct {
+			struct vring_desc *desc;
+			struct vring_avail *avail;
+			struct vring_used *used;
+		};
+		struct {
+			struct vring_packed_desc *pdesc;
+			struct vring_packed_desc_event *driver_event;
+			struct vring_packed_desc_event *device_event;
+		};
+	};
 	void *ring_va;		/**< start of the ring memory */
 	uint64_t ring_addr;	/**< the same as the device addresses it */
 	struct virtnet_vq_extra extra[];
 };
 
 /** Bytes of ring memory a queue of @p size needs (4096-aligned). */
-size_t virtnet_vq_ring_size(uint16_t size);
+size_t virtnet_vq_ring_size(uint16_t size, bool packed);
 
 /** Bytes of the struct virtnet_vq for @p size descriptors. */
 size_t virtnet_vq_struct_size(uint16_t size);
 
 /**
- * Check a ring size for this layout.
+ * Check a ring size for a layout: a power of 2 for split, any size up to
+ * 32768 for packed.
  * @return 0, or -EINVAL when the layout cannot use it.
  */
-int virtnet_vq_check_size(uint32_t size);
+int virtnet_vq_check_size(uint32_t size, bool packed);
 
 /**
- * Lay a queue over zeroed ring memory and reset its bookkeeping.
+ * Lay a queue over ring memory and reset its bookkeeping.
  *
  * @param vq        queue struct of virtnet_vq_struct_size(size) bytes
  * @param qid       virtio queue index
  * @param size      ring size (checked by virtnet_vq_check_size())
- * @param ring_va   ring memory, virtnet_vq_ring_size(size) bytes, 4 KiB aligned
+ * @param packed    layout
+ * @param ring_va   ring memory, virtnet_vq_ring_size() bytes, 4 KiB aligned
  * @param ring_addr the ring's address as the device sees it
  */
 void virtnet_vq_init(struct virtnet_vq *vq, uint16_t qid, uint16_t size,
-		void *ring_va, uint64_t ring_addr);
+		bool packed, void *ring_va, uint64_t ring_addr);
 
-/** Forget everything in flight and start the ring from index 0. */
+/** Forget everything in flight and start the ring from its beginning. */
 void virtnet_vq_reset(struct virtnet_vq *vq);
 
-/** Device addresses of the ring parts, for the transport. */
+/**
+ * Device addresses of the ring parts, for the transport: descriptors,
+ * driver area (split avail ring, packed driver event), device area.
+ */
 void virtnet_vq_addrs(const struct virtnet_vq *vq, uint64_t *desc,
-		uint64_t *avail, uint64_t *used);
+		uint64_t *driver, uint64_t *device);
 
 /**
- * Take back one cookie still in flight (after the device stopped).
+ * Take back one cookie still in flight (after the device stopped); reset
+ * the queue once none is left.
  * @return a cookie, or NULL when none is left.
  */
 void *virtnet_vq_detach_unused(struct virtnet_vq *vq);
+
+/** Ask the device not to interrupt on used buffers (polling). */
+void virtnet_vq_disable_intr(struct virtnet_vq *vq);
+
+/** Ask the device to interrupt on used buffers. */
+void virtnet_vq_enable_intr(struct virtnet_vq *vq);
 
 /** Record a fault from the device; the queue stays broken until reset. */
 static inline void
@@ -142,32 +174,27 @@ virtnet_vq_broken(const struct virtnet_vq *vq)
 	return vq->fault != VIRTNET_VQ_OK;
 }
 
-/** Index the next added chain will have as its head. */
+/**
+ * Where the net header of the next chain may go when it cannot be pushed
+ * into the packet: an index below size, unique among chains in flight.
+ */
 static inline uint16_t
 virtnet_vq_next_head(const struct virtnet_vq *vq)
 {
 	return vq->free_head;
 }
 
-/**
- * Add one chain: @p n_out device-readable buffers then @p n_in
- * device-writable ones. Not visible to the device before
- * virtnet_vq_publish().
- *
- * @return the head id, or -ENOSPC.
- */
+/* ---- split layout ---- */
+
 static __rte_always_inline int
-virtnet_vq_add(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
-		uint16_t n_out, uint16_t n_in, void *cookie)
+virtnet_vq_split_add(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
+		uint16_t n_out, uint16_t n, void *cookie)
 {
-	uint16_t n = n_out + n_in;
 	uint16_t head = vq->free_head;
 	uint16_t id = head, last = head;
 	uint32_t in_len = 0;
 	uint16_t i;
 
-	if (unlikely(n == 0 || n > vq->num_free))
-		return -ENOSPC;
 	for (i = 0; i < n; i++) {
 		struct vring_desc *d = &vq->desc[id];
 		uint16_t flags = i < n_out ? 0 : VRING_DESC_F_WRITE;
@@ -185,7 +212,6 @@ virtnet_vq_add(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
 	}
 	vq->free_head = id;
 	vq->extra[last].next = VIRTNET_VQ_END;
-	vq->num_free -= n;
 	vq->extra[head].cookie = cookie;
 	vq->extra[head].ndescs = n;
 	vq->extra[head].in_len = in_len;
@@ -194,16 +220,8 @@ virtnet_vq_add(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
 	return head;
 }
 
-/** Make every chain added so far visible to the device. */
-static __rte_always_inline void
-virtnet_vq_publish(struct virtnet_vq *vq)
-{
-	__atomic_store_n(&vq->avail->idx, vq->avail_idx, __ATOMIC_RELEASE);
-}
-
-/** Whether the device asked to be notified of what was published. */
 static __rte_always_inline bool
-virtnet_vq_kick_prepare(struct virtnet_vq *vq)
+virtnet_vq_split_kick_prepare(struct virtnet_vq *vq)
 {
 	bool kick;
 
@@ -217,12 +235,9 @@ virtnet_vq_kick_prepare(struct virtnet_vq *vq)
 	return kick;
 }
 
-/**
- * Number of used chains waiting, checked against what is in flight.
- * Acquire ordering: entries below the returned count may be read.
- */
+/* Used entries ready, checked against what is in flight (acquire). */
 static __rte_always_inline uint16_t
-virtnet_vq_used_count(struct virtnet_vq *vq)
+virtnet_vq_split_ready(struct virtnet_vq *vq)
 {
 	uint16_t used_idx = __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE);
 	uint16_t n = used_idx - vq->last_used;
@@ -231,62 +246,266 @@ virtnet_vq_used_count(struct virtnet_vq *vq)
 		virtnet_vq_fail(vq, VIRTNET_VQ_BAD_USED_IDX);
 		return 0;
 	}
+	vq->used_cached = n;
 	return n;
 }
 
+static __rte_always_inline bool
+virtnet_vq_split_peek(struct virtnet_vq *vq, uint32_t *id, uint32_t *len)
+{
+	const struct vring_used_elem *e;
+
+	if (vq->used_cached == 0 && virtnet_vq_split_ready(vq) == 0)
+		return false;
+	e = &vq->used->ring[vq->last_used & vq->mask];
+	*id = __atomic_load_n(&e->id, __ATOMIC_RELAXED);
+	*len = __atomic_load_n(&e->len, __ATOMIC_RELAXED);
+	return true;
+}
+
+static __rte_always_inline void
+virtnet_vq_split_pop(struct virtnet_vq *vq, uint16_t id)
+{
+	uint16_t tail = id, i;
+
+	for (i = 1; i < vq->extra[id].ndescs; i++)
+		tail = vq->extra[tail].next;
+	vq->extra[tail].next = vq->free_head;
+	vq->free_head = id;
+	vq->last_used++;
+	vq->used_cached--;
+}
+
+/* ---- packed layout ---- */
+
+static __rte_always_inline int
+virtnet_vq_packed_add(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
+		uint16_t n_out, uint16_t n, void *cookie)
+{
+	uint16_t id = vq->free_head, pos = vq->avail_idx, head = pos;
+	uint16_t head_flags = 0, flags, i;
+	uint32_t in_len = 0;
+
+	for (i = 0; i < n; i++) {
+		struct vring_packed_desc *d = &vq->pdesc[pos];
+
+		flags = vq->avail_flags;
+		if (i >= n_out) {
+			flags |= VRING_DESC_F_WRITE;
+			in_len += bufs[i].len;
+		}
+		if (i + 1 < n)
+			flags |= VRING_DESC_F_NEXT;
+		d->addr = bufs[i].addr;
+		d->len = bufs[i].len;
+		d->id = id;
+		if (i == 0)
+			head_flags = flags;
+		else
+			d->flags = flags;
+		if (++pos == vq->size) {
+			pos = 0;
+			vq->avail_flags ^= VRING_PACKED_DESC_F_AVAIL |
+				VRING_PACKED_DESC_F_USED;
+		}
+	}
+	vq->avail_idx = pos;
+	vq->free_head = vq->extra[id].next;
+	vq->extra[id].cookie = cookie;
+	vq->extra[id].ndescs = n;
+	vq->extra[id].in_len = in_len;
+	vq->kick_pending = true;
+	/* The head's flags hand the whole chain over: write them last. */
+	__atomic_store_n(&vq->pdesc[head].flags, head_flags, __ATOMIC_RELEASE);
+	return id;
+}
+
+static __rte_always_inline bool
+virtnet_vq_packed_kick_prepare(struct virtnet_vq *vq)
+{
+	uint16_t flags;
+
+	if (!vq->kick_pending)
+		return false;
+	vq->kick_pending = false;
+	/* Order the descriptor stores before reading the device's flags. */
+	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	flags = __atomic_load_n(&vq->device_event->flags, __ATOMIC_RELAXED);
+	return flags != VRING_PACKED_EVENT_FLAG_DISABLE;
+}
+
+static __rte_always_inline bool
+virtnet_vq_packed_is_used(const struct virtnet_vq *vq, uint16_t pos,
+		bool wrap)
+{
+	uint16_t f = __atomic_load_n(&vq->pdesc[pos].flags, __ATOMIC_ACQUIRE);
+
+	return !!(f & VRING_PACKED_DESC_F_AVAIL) == wrap &&
+		!!(f & VRING_PACKED_DESC_F_USED) == wrap;
+}
+
+static __rte_always_inline bool
+virtnet_vq_packed_peek(struct virtnet_vq *vq, uint32_t *id, uint32_t *len)
+{
+	const struct vring_packed_desc *d = &vq->pdesc[vq->last_used];
+
+	if (!virtnet_vq_packed_is_used(vq, vq->last_used, vq->used_wrap))
+		return false;
+	*id = d->id;
+	*len = d->len;
+	return true;
+}
+
+static __rte_always_inline void
+virtnet_vq_packed_pop(struct virtnet_vq *vq, uint16_t id)
+{
+	uint32_t pos = (uint32_t)vq->last_used + vq->extra[id].ndescs;
+
+	if (pos >= vq->size) {
+		pos -= vq->size;
+		vq->used_wrap = !vq->used_wrap;
+	}
+	vq->last_used = (uint16_t)pos;
+	vq->extra[id].next = vq->free_head;
+	vq->free_head = id;
+}
+
+/* ---- the layout-neutral API ---- */
+
 /**
- * Take the next used chain; call only below virtnet_vq_used_count().
+ * Add one chain: @p n_out device-readable buffers then @p n_in
+ * device-writable ones. Split chains reach the device at
+ * virtnet_vq_publish(), packed ones at once.
  *
- * @param len  bytes the device wrote, checked against the chain's
- *             writable length
- * @return the chain's cookie, or NULL on a device fault.
+ * @return the buffer id, or -ENOSPC.
+ */
+static __rte_always_inline int
+virtnet_vq_add(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
+		uint16_t n_out, uint16_t n_in, void *cookie, const bool packed)
+{
+	uint16_t n = n_out + n_in;
+	int id;
+
+	if (unlikely(n == 0 || n > vq->num_free))
+		return -ENOSPC;
+	if (packed)
+		id = virtnet_vq_packed_add(vq, bufs, n_out, n, cookie);
+	else
+		id = virtnet_vq_split_add(vq, bufs, n_out, n, cookie);
+	vq->num_free -= n;
+	return id;
+}
+
+/** Make every chain added so far visible to the device. */
+static __rte_always_inline void
+virtnet_vq_publish(struct virtnet_vq *vq, const bool packed)
+{
+	if (!packed)
+		__atomic_store_n(&vq->avail->idx, vq->avail_idx,
+			__ATOMIC_RELEASE);
+}
+
+/** Whether the device asked to be notified of what was published. */
+static __rte_always_inline bool
+virtnet_vq_kick_prepare(struct virtnet_vq *vq, const bool packed)
+{
+	if (packed)
+		return virtnet_vq_packed_kick_prepare(vq);
+	return virtnet_vq_split_kick_prepare(vq);
+}
+
+/**
+ * Look at the next used chain without taking it; its id and length are
+ * checked. Acquire ordering: the buffer's contents may be read.
+ *
+ * @param len  bytes the device wrote
+ * @return the chain's cookie, or NULL when none is ready or on a fault.
  */
 static __rte_always_inline void *
-virtnet_vq_get_used(struct virtnet_vq *vq, uint32_t *len)
+virtnet_vq_peek_used(struct virtnet_vq *vq, uint32_t *len, const bool packed)
 {
-	const struct vring_used_elem *e =
-		&vq->used->ring[vq->last_used & vq->mask];
-	uint32_t id = __atomic_load_n(&e->id, __ATOMIC_RELAXED);
-	uint32_t l = __atomic_load_n(&e->len, __ATOMIC_RELAXED);
-	struct virtnet_vq_extra *x;
-	uint16_t tail, n, i;
-	void *cookie;
+	uint32_t id, l;
+	bool ready;
 
+	if (packed)
+		ready = virtnet_vq_packed_peek(vq, &id, &l);
+	else
+		ready = virtnet_vq_split_peek(vq, &id, &l);
+	if (!ready)
+		return NULL;
 	if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL)) {
 		virtnet_vq_fail(vq, VIRTNET_VQ_BAD_ID);
 		return NULL;
 	}
-	x = &vq->extra[id];
-	if (unlikely(l > x->in_len)) {
+	/*
+	 * A chain the device only reads has no length to report, and DPDK's
+	 * vhost leaves the driver's own value in packed descriptors it
+	 * returns: take it as 0 rather than as a fault.
+	 */
+	if (vq->extra[id].in_len == 0) {
+		l = 0;
+	} else if (unlikely(l > vq->extra[id].in_len)) {
 		virtnet_vq_fail(vq, VIRTNET_VQ_BAD_LEN);
 		return NULL;
 	}
-	cookie = x->cookie;
-	x->cookie = NULL;
-	n = x->ndescs;
-	tail = (uint16_t)id;
-	for (i = 1; i < n; i++)
-		tail = vq->extra[tail].next;
-	vq->extra[tail].next = vq->free_head;
-	vq->free_head = (uint16_t)id;
-	vq->num_free += n;
-	vq->last_used++;
+	vq->peek_id = (uint16_t)id;
 	*len = l;
+	return vq->extra[id].cookie;
+}
+
+/** Take the chain the last successful peek returned. */
+static __rte_always_inline void
+virtnet_vq_pop_used(struct virtnet_vq *vq, const bool packed)
+{
+	uint16_t id = vq->peek_id;
+
+	vq->extra[id].cookie = NULL;
+	vq->num_free += vq->extra[id].ndescs;
+	if (packed)
+		virtnet_vq_packed_pop(vq, id);
+	else
+		virtnet_vq_split_pop(vq, id);
+}
+
+/** Peek and take the next used chain. */
+static __rte_always_inline void *
+virtnet_vq_get_used(struct virtnet_vq *vq, uint32_t *len, const bool packed)
+{
+	void *cookie = virtnet_vq_peek_used(vq, len, packed);
+
+	if (cookie != NULL)
+		virtnet_vq_pop_used(vq, packed);
 	return cookie;
 }
 
-/** Ask the device not to interrupt on used buffers (polling). */
-static inline void
-virtnet_vq_disable_intr(struct virtnet_vq *vq)
+/**
+ * Whether @p n used chains are ready, counting the one a peek returned.
+ * Ids on the way are checked; lengths are checked when each is taken.
+ */
+static __rte_always_inline bool
+virtnet_vq_used_ready(struct virtnet_vq *vq, uint16_t n, const bool packed)
 {
-	vq->avail->flags = VRING_AVAIL_F_NO_INTERRUPT;
-}
+	uint32_t pos = vq->last_used, id;
+	bool wrap = vq->used_wrap;
+	uint16_t i;
 
-/** Ask the device to interrupt on used buffers. */
-static inline void
-virtnet_vq_enable_intr(struct virtnet_vq *vq)
-{
-	vq->avail->flags = 0;
+	if (!packed)
+		return vq->used_cached >= n || virtnet_vq_split_ready(vq) >= n;
+	for (i = 0; i < n; i++) {
+		if (!virtnet_vq_packed_is_used(vq, (uint16_t)pos, wrap))
+			return false;
+		id = vq->pdesc[pos].id;
+		if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL)) {
+			virtnet_vq_fail(vq, VIRTNET_VQ_BAD_ID);
+			return false;
+		}
+		pos += vq->extra[id].ndescs;
+		if (pos >= vq->size) {
+			pos -= vq->size;
+			wrap = !wrap;
+		}
+	}
+	return true;
 }
 
 #endif /* VIRTNET_VQ_H */
