@@ -4,8 +4,9 @@
 # testpmd loopback over vhost-user, the same ring options, alternating
 # the two drivers several times, for the Tx and Rx directions.
 #
-# Usage: devtools/bench.sh [rounds] [devarg-set ...]
-#   devarg sets default to "mrg_rxbuf=1,in_order=0" "mrg_rxbuf=0,in_order=0"
+# Usage: devtools/bench.sh [rounds] [devarg-set ... | all]
+#   devarg sets default to "mrg_rxbuf=1,in_order=0" "mrg_rxbuf=0,in_order=0";
+#   "all" is the eight DTS paths, packed_vq x in_order x mrg_rxbuf.
 # Prints one line per run and a table of medians with the ratio.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -14,6 +15,12 @@ ROUNDS=${1:-3}
 shift || true
 SETS=("$@")
 [ ${#SETS[@]} -gt 0 ] || SETS=("mrg_rxbuf=1,in_order=0" "mrg_rxbuf=0,in_order=0")
+if [ "${SETS[0]}" = all ]; then
+	SETS=()
+	for p in 0 1; do for i in 0 1; do for m in 0 1; do
+		SETS+=("packed_vq=$p,in_order=$i,mrg_rxbuf=$m")
+	done; done; done
+fi
 WARM=${VIRTNET_BENCH_WARM:-4}
 MEASURE=${VIRTNET_BENCH_SECONDS:-5}
 PKTLEN=${VIRTNET_BENCH_PKTLEN:-64}
@@ -21,7 +28,7 @@ PKTLEN=${VIRTNET_BENCH_PKTLEN:-64}
 mkdir -p "$VIRTNET_RUN"
 vn_build
 vn_check_hugepages
-PLUGIN_ARG=$(vn_plugin_arg)
+vn_plugin_setup
 SOCK=$VIRTNET_RUN/bench.sock
 RESULTS=$VIRTNET_RUN/bench.results
 : >"$RESULTS"
@@ -75,7 +82,7 @@ for set in "${SETS[@]}"; do
 			for drv in $order; do
 				pps=$(run_one "$drv" "$dir" "$set")
 				printf '%s\t%s\t%s\t%s\n' "$set" "$dir" "$drv" "$pps" >>"$RESULTS"
-				printf 'round %s %-24s %s %-8s %10.3f Mpps\n' "$r" "$set" "$dir" "$drv" \
+				printf 'round %s %-34s %s %-8s %10.3f Mpps\n' "$r" "$set" "$dir" "$drv" \
 					"$(echo "$pps / 1000000" | bc -l)"
 			done
 		done
@@ -83,14 +90,14 @@ for set in "${SETS[@]}"; do
 done
 vn_cleanup
 
-printf '\n%-26s %-4s %12s %12s %7s   (median of %s rounds, %s B, Mpps)\n' \
+printf '\n%-34s %-4s %12s %12s %7s   (median of %s rounds, %s B, Mpps)\n' \
 	devargs dir virtnet net_virtio ratio "$ROUNDS" "$PKTLEN"
 for set in "${SETS[@]}"; do
 	for dir in tx rx; do
 		a=$(awk -F'\t' -v s="$set" -v d="$dir" '$1 == s && $2 == d && $3 == "virtnet" { print $4 }' "$RESULTS" | median)
 		b=$(awk -F'\t' -v s="$set" -v d="$dir" '$1 == s && $2 == d && $3 == "virtio" { print $4 }' "$RESULTS" | median)
 		ratio=$(echo "if ($b > 0) $a / $b else 0" | bc -l)
-		printf '%-26s %-4s %12.3f %12.3f %7.3f\n' "$set" "$dir" \
+		printf '%-34s %-4s %12.3f %12.3f %7.3f\n' "$set" "$dir" \
 			"$(echo "$a / 1000000" | bc -l)" "$(echo "$b / 1000000" | bc -l)" "$ratio"
 	done
 done

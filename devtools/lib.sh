@@ -25,19 +25,20 @@ vn_build() {
 }
 
 # EAL refuses a -d path below a world-writable directory: fall back to a
-# bare name found through LD_LIBRARY_PATH.
-vn_plugin_arg() {
+# bare name found through LD_LIBRARY_PATH. Sets PLUGIN_ARG; not to be run
+# in a subshell, or the LD_LIBRARY_PATH export is lost.
+vn_plugin_setup() {
 	local d
 	d=$(dirname "$VIRTNET_PLUGIN")
 	while [ "$d" != / ]; do
 		if [ -n "$(find "$d" -maxdepth 0 -perm -0002 2>/dev/null)" ]; then
 			export LD_LIBRARY_PATH="$(dirname "$VIRTNET_PLUGIN")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-			echo "-d librte_net_virtnet.so"
+			PLUGIN_ARG="-d librte_net_virtnet.so"
 			return
 		fi
 		d=$(dirname "$d")
 	done
-	echo "-d $VIRTNET_PLUGIN"
+	PLUGIN_ARG="-d $VIRTNET_PLUGIN"
 }
 
 vn_check_hugepages() {

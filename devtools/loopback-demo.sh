@@ -14,7 +14,7 @@ vn_check_hugepages
 vn_cleanup
 SOCK=$VIRTNET_RUN/demo.sock
 rm -f "$SOCK"
-PLUGIN_ARG=$(vn_plugin_arg)
+vn_plugin_setup
 
 # vhost side: io forwarding, bounces everything back.
 vn_script "set fwd io" "start" "sleep $((SECONDS_MEASURED + 8))" "stop" "quit" |

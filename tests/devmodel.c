@@ -197,3 +197,19 @@ dm_write_chain(const struct dm_chain *c, const void *src, uint32_t len)
 	}
 	return done;
 }
+
+void
+dm_avail_event(struct devmodel *dm, uint16_t idx, bool wrap)
+{
+	if (dm->packed) {
+		struct dm_pevent *ev = dm->device;
+
+		ev->off_wrap = (uint16_t)(idx | (wrap ? 0x8000 : 0));
+		ev->flags = 2;	/* notify at the descriptor named */
+	} else {
+		struct dm_vused *u = dm->device;
+
+		/* avail_event: the 16 bits after the used ring */
+		memcpy(&u->ring[dm->size], &idx, sizeof(idx));
+	}
+}

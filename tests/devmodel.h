@@ -63,6 +63,12 @@ void dm_set_used_idx(struct devmodel *dm, uint16_t idx);
 /* Ask the driver not to notify (or to notify again). */
 void dm_no_notify(struct devmodel *dm, bool on);
 
+/*
+ * Event index: ask to be notified once the driver makes available avail
+ * index @idx (split) or the descriptor in slot @idx of lap @wrap (packed).
+ */
+void dm_avail_event(struct devmodel *dm, uint16_t idx, bool wrap);
+
 /* Whether the driver asked not to be interrupted. */
 bool dm_intr_disabled(const struct devmodel *dm);
 

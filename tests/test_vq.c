@@ -13,14 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "virtnet_offload.h"
 #include "virtnet_vq.h"
 #include "devmodel.h"
 #include "test_common.h"
 
 TEST_GLOBALS;
 
-/* The layout under test; the vq API takes it as a constant in the PMD. */
-static bool P;
+/* The queue mode under test; the PMD passes it as a constant. */
+static uint32_t M;
+#define P	(!!(M & VIRTNET_VQ_PACKED))
+#define IO	(!!(M & VIRTNET_VQ_IN_ORDER))
 
 struct fixture {
 	struct virtnet_vq *vq;
@@ -37,7 +40,7 @@ fx_init(struct fixture *f, uint16_t size)
 	f->ring = aligned_alloc(4096, rs);
 	memset(f->ring, 0xa5, rs);	/* init must not rely on zeroed memory */
 	f->vq = calloc(1, virtnet_vq_struct_size(size));
-	virtnet_vq_init(f->vq, 1, size, P, f->ring, (uintptr_t)f->ring);
+	virtnet_vq_init(f->vq, 1, size, M, f->ring, (uintptr_t)f->ring);
 	virtnet_vq_addrs(f->vq, &d, &drv, &dev);
 	dm_init(&f->dm, size, P, d, drv, dev);
 }
@@ -53,27 +56,25 @@ static int
 add(struct fixture *f, const struct virtnet_buf *b, uint16_t out, uint16_t in,
 		void *cookie)
 {
-	return P ? virtnet_vq_add(f->vq, b, out, in, cookie, true) :
-		virtnet_vq_add(f->vq, b, out, in, cookie, false);
+	return virtnet_vq_add(f->vq, b, out, in, cookie, M);
 }
 
 static void
 publish(struct fixture *f)
 {
-	virtnet_vq_publish(f->vq, P);
+	virtnet_vq_publish(f->vq, M);
 }
 
 static void *
 get_used(struct fixture *f, uint32_t *len)
 {
-	return P ? virtnet_vq_get_used(f->vq, len, true) :
-		virtnet_vq_get_used(f->vq, len, false);
+	return virtnet_vq_get_used(f->vq, len, M);
 }
 
 static bool
 kick_prepare(struct fixture *f)
 {
-	return virtnet_vq_kick_prepare(f->vq, P);
+	return virtnet_vq_kick_prepare(f->vq, M);
 }
 
 static unsigned int
@@ -388,10 +389,8 @@ test_used_ready(void)
 	dm_push(&f.dm, ch[0].head, 64, 1);
 	dm_push(&f.dm, ch[1].head, 64, 1);
 	dm_publish(&f.dm);
-	CHECK(P ? virtnet_vq_used_ready(f.vq, 2, true) :
-		virtnet_vq_used_ready(f.vq, 2, false), "2 ready");
-	CHECK(!(P ? virtnet_vq_used_ready(f.vq, 3, true) :
-		virtnet_vq_used_ready(f.vq, 3, false)), "3 ready");
+	CHECK(virtnet_vq_used_ready(f.vq, 2, M), "2 ready");
+	CHECK(!virtnet_vq_used_ready(f.vq, 3, M), "3 ready");
 	CHECK(get_used(&f, &len) == &bufs[0], "first");
 	dm_push(&f.dm, 7, 64, 1);	/* not in flight */
 	dm_publish(&f.dm);
@@ -449,6 +448,238 @@ test_random_orders(void)
 	fx_fini(&f);
 }
 
+/*
+ * In order, one used entry may stand for a batch: the id of its last
+ * chain. Random batches over many laps keep cookies and counts exact.
+ */
+static void
+test_inorder_batches(void)
+{
+	struct fixture f;
+	struct dm_chain pend[64];
+	char data[4];
+	unsigned int npend = 0, round, bad = 0;
+	uint32_t next_ck = 1, want_ck = 1, len;
+	uint16_t size = P ? 61 : 64;
+	void *ck;
+
+	srand(777);
+	fx_init(&f, size);
+	for (round = 0; round < 20000; round++) {
+		uint16_t n = 1 + rand() % 3, i, k, nd = 0;
+		struct virtnet_buf b[3];
+
+		for (i = 0; i < n; i++) {
+			b[i].addr = (uintptr_t)&data[i];
+			b[i].len = 1;
+		}
+		if (add(&f, b, n, 0, (void *)(uintptr_t)next_ck) >= 0)
+			next_ck++;
+		publish(&f);
+		while (npend < RTE_DIM(pend) && dm_pop(&f.dm, &pend[npend]) == 0)
+			npend++;
+		k = npend ? rand() % (npend + 1) : 0;
+		if (k > 0 && rand() % 2) {
+			/* one entry for the k oldest chains */
+			for (i = 0; i < k; i++)
+				nd += pend[i].n;
+			dm_push(&f.dm, pend[k - 1].head, 0, nd);
+		} else {
+			for (i = 0; i < k; i++)
+				dm_push(&f.dm, pend[i].head, 0, pend[i].n);
+		}
+		memmove(pend, pend + k, (npend - k) * sizeof(pend[0]));
+		npend -= k;
+		dm_publish(&f.dm);
+		while ((ck = get_used(&f, &len)) != NULL)
+			if ((uintptr_t)ck != want_ck++ || len != 0)
+				bad++;
+	}
+	CHECK(bad == 0 && !virtnet_vq_broken(f.vq), "%u out of order", bad);
+	CHECK(want_ck + npend == next_ck, "taken %u + pending %u != added %u",
+		want_ck - 1, npend, next_ck - 1);
+	CHECK(count_detached(f.vq) == npend, "in flight at the end");
+	fx_fini(&f);
+}
+
+/* In order, an id that is not in flight is still a fault. */
+static void
+test_inorder_bad_batch(void)
+{
+	struct fixture f;
+	struct dm_chain ch[4];
+	char bufs[4 * 64];
+	uint32_t len;
+
+	fx_init(&f, 8);
+	post_n(&f, 3, ch, bufs);
+	dm_push(&f.dm, ch[1].head, 64, 2);	/* batch of two */
+	dm_publish(&f.dm);
+	CHECK(get_used(&f, &len) == &bufs[0] && len == 0, "first of batch");
+	CHECK(get_used(&f, &len) == &bufs[64] && len == 0, "last of batch");
+	CHECK(get_used(&f, &len) == NULL && !virtnet_vq_broken(f.vq), "more");
+	dm_push(&f.dm, 6, 64, 1);		/* never posted */
+	dm_publish(&f.dm);
+	CHECK(get_used(&f, &len) == NULL && virtnet_vq_broken(f.vq) &&
+		f.vq->err.bad_id == 1, "bad id in order");
+	CHECK(count_detached(f.vq) == 1, "the third comes back");
+	fx_fini(&f);
+}
+
+/* Event index: a kick only when the device's event falls among the new. */
+static void
+test_event_idx_kick(void)
+{
+	struct fixture f;
+	char x;
+	struct virtnet_buf b = { (uintptr_t)&x, 1 };
+	unsigned int i, kicks = 0;
+
+	M |= VIRTNET_VQ_EVENT_IDX;
+	fx_init(&f, 8);
+	dm_avail_event(&f.dm, 3, true);
+	for (i = 0; i < 3; i++) {
+		add(&f, &b, 1, 0, &x);
+		publish(&f);
+		kicks += kick_prepare(&f);
+	}
+	CHECK(kicks == 0, "%u kicks before the event", kicks);
+	add(&f, &b, 1, 0, &x);		/* index/slot 3 */
+	publish(&f);
+	CHECK(kick_prepare(&f), "no kick at the event");
+	add(&f, &b, 1, 0, &x);
+	publish(&f);
+	CHECK(!kick_prepare(&f), "kick past the event");
+	/* Several at once, the event among them. */
+	dm_avail_event(&f.dm, 6, true);
+	add(&f, &b, 1, 0, &x);
+	add(&f, &b, 1, 0, &x);
+	add(&f, &b, 1, 0, &x);
+	publish(&f);
+	CHECK(kick_prepare(&f), "no kick for a batch crossing the event");
+	M &= ~VIRTNET_VQ_EVENT_IDX;
+	fx_fini(&f);
+}
+
+/* Rx headers from the device: believed only when they make sense. */
+static void
+test_rx_offload_hdr(void)
+{
+	static const struct {
+		struct virtio_net_hdr h;
+		int ret;
+		uint64_t flags;
+	} cases[] = {
+		{ { 0, 0, 0, 0, 0, 0 }, 0, 0 },
+		{ { VIRTIO_NET_HDR_F_DATA_VALID, 0, 0, 0, 0, 0 }, 0,
+			RTE_MBUF_F_RX_L4_CKSUM_GOOD },
+		{ { VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0, 34, 16 }, 0,
+			RTE_MBUF_F_RX_L4_CKSUM_NONE },
+		/* the sum field must lie inside the 100 B packet */
+		{ { VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0, 82, 16 }, 0,
+			RTE_MBUF_F_RX_L4_CKSUM_NONE },
+		{ { VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0, 83, 16 }, -EINVAL, 0 },
+		{ { VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0, 0xffff, 0xffff },
+			-EINVAL, 0 },
+		{ { VIRTIO_NET_HDR_F_NEEDS_CSUM,
+			VIRTIO_NET_HDR_GSO_TCPV6 | VIRTIO_NET_HDR_GSO_ECN, 74, 1400,
+			54, 16 }, 0,
+			RTE_MBUF_F_RX_L4_CKSUM_NONE | RTE_MBUF_F_RX_LRO },
+		/* GSO needs a partial sum, a size and a known type */
+		{ { 0, VIRTIO_NET_HDR_GSO_TCPV4, 54, 1400, 0, 0 }, -EINVAL, 0 },
+		{ { VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, 54, 0,
+			34, 16 }, -EINVAL, 0 },
+		{ { VIRTIO_NET_HDR_F_NEEDS_CSUM, 2, 54, 1400, 34, 16 }, -EINVAL, 0 },
+		{ { VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_UDP, 42, 1400,
+			34, 6 }, -EINVAL, 0 },
+	};
+	struct rte_mbuf m;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		memset(&m, 0, sizeof(m));
+		m.pkt_len = 100;
+		ret = virtnet_rx_offload_hdr(&m, &cases[i].h);
+		CHECK(ret == cases[i].ret, "case %u: ret %d", i, ret);
+		if (ret == 0)
+			CHECK(m.ol_flags == cases[i].flags, "case %u: flags 0x%"
+				PRIx64, i, m.ol_flags);
+		if (ret == 0 && (m.ol_flags & RTE_MBUF_F_RX_LRO))
+			CHECK(m.tso_segsz == cases[i].h.gso_size, "case %u: segsz", i);
+	}
+}
+
+/* Tx headers from mbuf requests. */
+static void
+test_tx_offload_hdr(void)
+{
+	struct virtio_net_hdr h;
+	struct rte_mbuf m;
+
+	memset(&m, 0, sizeof(m));
+	m.l2_len = 14;
+	m.l3_len = 40;
+	m.l4_len = 20;
+	m.tso_segsz = 1200;
+	m.ol_flags = RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_SEG |
+		RTE_MBUF_F_TX_TCP_CKSUM;
+	memset(&h, 0, sizeof(h));
+	virtnet_tx_offload_hdr(&h, &m);
+	CHECK(h.flags == VIRTIO_NET_HDR_F_NEEDS_CSUM &&
+		h.gso_type == VIRTIO_NET_HDR_GSO_TCPV6 && h.gso_size == 1200 &&
+		h.csum_start == 54 && h.csum_offset == 16 && h.hdr_len == 74,
+		"TSO6 header");
+	m.l3_len = 20;
+	m.ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_UDP_CKSUM;
+	memset(&h, 0, sizeof(h));
+	virtnet_tx_offload_hdr(&h, &m);
+	CHECK(h.flags == VIRTIO_NET_HDR_F_NEEDS_CSUM && h.gso_type == 0 &&
+		h.csum_start == 34 && h.csum_offset == 6, "UDP csum header");
+	m.ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_SCTP_CKSUM;
+	memset(&h, 0, sizeof(h));
+	virtnet_tx_offload_hdr(&h, &m);
+	CHECK(h.flags == 0 && h.csum_start == 0, "SCTP left alone");
+	m.ol_flags = 0;
+	virtnet_tx_offload_hdr(&h, &m);
+	CHECK(h.flags == 0 && h.gso_type == 0, "no request, no header");
+}
+
+/*
+ * A writable packed chain is made available by its head alone; the rest
+ * must not pass for single buffers (DPDK vhost's Rx batch would take
+ * them so). The device still walks the whole chain.
+ */
+static void
+test_packed_rx_chain_flags(void)
+{
+	struct fixture f;
+	char a[64], b[64], c[64];
+	struct virtnet_buf bufs[3] = {
+		{ (uintptr_t)a, 64 }, { (uintptr_t)b, 64 }, { (uintptr_t)c, 64 },
+	};
+	const struct vring_packed_desc *d;
+	struct dm_chain ch;
+	uint32_t len;
+	int i;
+
+	fx_init(&f, 8);
+	CHECK(add(&f, bufs, 0, 3, a) >= 0, "add");
+	d = f.vq->pdesc;
+	CHECK((d[0].flags & VRING_PACKED_DESC_F_AVAIL) &&
+		!(d[0].flags & VRING_PACKED_DESC_F_USED), "head available");
+	for (i = 1; i < 3; i++)
+		CHECK(!(d[i].flags & VRING_PACKED_DESC_F_AVAIL) &&
+			(d[i].flags & VRING_PACKED_DESC_F_USED) &&
+			(d[i].flags & VRING_DESC_F_WRITE),
+			"descriptor %d looks available on its own: 0x%x", i,
+			d[i].flags);
+	CHECK(dm_pop(&f.dm, &ch) == 0 && ch.n == 3, "device walks the chain");
+	dm_push(&f.dm, ch.head, 150, ch.n);
+	CHECK(get_used(&f, &len) == a && len == 150, "used");
+	fx_fini(&f);
+}
+
 static void
 test_ring_sizes(void)
 {
@@ -463,29 +694,54 @@ test_ring_sizes(void)
 	CHECK(vring_used_offset(256) == 8192, "used at %zu", vring_used_offset(256));
 }
 
+#define VQ_P	VIRTNET_VQ_PACKED
+#define VQ_O	VIRTNET_VQ_IN_ORDER
+
+/* Out-of-order devices: both layouts. */
 #define RUN_BOTH(fn) do { \
-	P = false; \
+	M = 0; \
 	RUN_NAMED(fn, #fn "[split]"); \
-	P = true; \
+	M = VQ_P; \
 	RUN_NAMED(fn, #fn "[packed]"); \
+} while (0)
+
+/* In-order devices: both layouts. */
+#define RUN_IN_ORDER(fn) do { \
+	M = VQ_O; \
+	RUN_NAMED(fn, #fn "[split in-order]"); \
+	M = VQ_P | VQ_O; \
+	RUN_NAMED(fn, #fn "[packed in-order]"); \
+} while (0)
+
+#define RUN_ALL(fn) do { \
+	RUN_BOTH(fn); \
+	RUN_IN_ORDER(fn); \
 } while (0)
 
 int
 main(void)
 {
-	RUN_BOTH(test_tx_chain_roundtrip);
-	RUN_BOTH(test_rx_write_and_len);
+	RUN_ALL(test_tx_chain_roundtrip);
+	RUN_ALL(test_rx_write_and_len);
 	RUN_BOTH(test_full_ring_out_of_order);
-	RUN_BOTH(test_wraparound);
-	RUN_BOTH(test_kick_suppression);
-	RUN_BOTH(test_bad_id_out_of_range);
-	RUN_BOTH(test_bad_id_not_in_flight);
-	RUN_BOTH(test_bad_len);
-	RUN_BOTH(test_readonly_len_ignored);
-	RUN_BOTH(test_bad_used_idx);
-	RUN_BOTH(test_used_ready);
+	RUN_ALL(test_wraparound);
+	RUN_ALL(test_kick_suppression);
+	RUN_ALL(test_bad_id_out_of_range);
+	RUN_ALL(test_bad_id_not_in_flight);
+	RUN_ALL(test_bad_len);
+	RUN_ALL(test_readonly_len_ignored);
+	RUN_ALL(test_bad_used_idx);
+	RUN_ALL(test_used_ready);
 	RUN_BOTH(test_random_orders);
+	RUN_IN_ORDER(test_inorder_batches);
+	RUN_IN_ORDER(test_inorder_bad_batch);
+	RUN_ALL(test_event_idx_kick);
 	RUN(test_ring_sizes);
+	M = VQ_P;
+	RUN(test_packed_rx_chain_flags);
+	M = 0;
+	RUN(test_rx_offload_hdr);
+	RUN(test_tx_offload_hdr);
 	TEST_SUMMARY();
 	return t_failed ? 1 : 0;
 }

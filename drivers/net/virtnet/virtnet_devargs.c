@@ -119,8 +119,16 @@ virtnet_user_args_defaults(struct virtnet_user_args *a)
 
 /* Rules that tie keys together, as net_virtio_user has them. */
 static int
-virtnet_user_args_check(const char *name, const struct virtnet_user_args *a)
+virtnet_user_args_check(const char *name, struct virtnet_user_args *a)
 {
+	unsigned int cq_idx = 0;
+
+	/* As net_virtio_user: queues > 1 brings the control queue unless
+	 * cq=0 was said.
+	 */
+	if (virtnet_devarg_find("cq", &cq_idx) != NULL && a->queues > 1 &&
+	    !((a->given >> cq_idx) & 1))
+		a->cq = 1;
 	if (a->path[0] == '\0') {
 		VIRTNET_INIT_LOG(ERR, "%s: devarg path is mandatory", name);
 		return -EINVAL;

@@ -43,16 +43,16 @@ struct virtnet_user_args {
 #define VIRTNET_USER_DEVARGS(X) \
 	X(path, STR, path, 0, 0, 0, true, "<path>") \
 	X(mac, MAC, mac, 0, 0, 0, true, "<mac addr>") \
-	X(cq, U32, cq, 0, 1, 0, false, "<int>") \
+	X(cq, U32, cq, 0, 1, 0, true, "<int>") \
 	X(queue_size, U32, queue_size, 32, 32768, 256, true, "<int>") \
-	X(queues, U32, queues, 1, 128, 1, false, "<int>") \
+	X(queues, U32, queues, 1, 128, 1, true, "<int>") \
 	X(iface, STR, iface, 0, 0, 0, false, "<string>") \
 	X(server, U32, server, 0, 1, 0, false, "<0|1>") \
 	X(mrg_rxbuf, U32, mrg_rxbuf, 0, 1, 1, true, "<0|1>") \
-	X(in_order, U32, in_order, 0, 1, 1, false, "<0|1>") \
+	X(in_order, U32, in_order, 0, 1, 1, true, "<0|1>") \
 	X(packed_vq, U32, packed_vq, 0, 1, 0, true, "<0|1>") \
 	X(speed, U32, speed, 0, 400000, 0, true, "<int>") \
-	X(vectorized, U32, vectorized, 0, 1, 0, false, "<0|1>")
+	X(vectorized, U32, vectorized, 0, 1, 0, true, "<0|1>")
 
 #define VIRTNET_DEVARG_PARAM(key, type, field, min, max, def, impl, help) \
 	#key "=" help " "

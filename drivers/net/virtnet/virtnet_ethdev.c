@@ -12,9 +12,6 @@
 RTE_LOG_REGISTER_SUFFIX(virtnet_logtype_init, init, NOTICE);
 RTE_LOG_REGISTER_SUFFIX(virtnet_logtype_driver, driver, NOTICE);
 
-#define VIRTNET_ETH_OVERHEAD \
-	(RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN + RTE_VLAN_HLEN)
-
 static const struct eth_dev_ops virtnet_eth_dev_ops;
 
 static int
@@ -26,6 +23,38 @@ virtnet_read_config(struct rte_eth_dev *dev, size_t off, void *dst, size_t len)
 }
 
 /* Reset, then ACKNOWLEDGE, DRIVER, features, FEATURES_OK (3.1.1). */
+/*
+ * Offload features are negotiated only for offloads the app enabled: a
+ * device told GUEST_TSO may send 64 KiB frames, one told CSUM may expect
+ * partial sums.
+ */
+static uint64_t
+virtnet_offload_features(const struct rte_eth_conf *conf)
+{
+	uint64_t rx = conf->rxmode.offloads, tx = conf->txmode.offloads;
+	uint64_t f = ~(VIRTNET_RX_OFFLOAD_FEATURES | VIRTNET_TX_OFFLOAD_FEATURES);
+
+	if (rx & (RTE_ETH_RX_OFFLOAD_TCP_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM |
+			RTE_ETH_RX_OFFLOAD_TCP_LRO))
+		f |= 1ULL << VIRTIO_NET_F_GUEST_CSUM;
+	if (rx & RTE_ETH_RX_OFFLOAD_TCP_LRO)
+		f |= (1ULL << VIRTIO_NET_F_GUEST_TSO4) |
+			(1ULL << VIRTIO_NET_F_GUEST_TSO6) |
+			(1ULL << VIRTIO_NET_F_GUEST_ECN) |
+			(1ULL << VIRTIO_NET_F_GUEST_USO4) |
+			(1ULL << VIRTIO_NET_F_GUEST_USO6);
+	if (tx & (RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM |
+			RTE_ETH_TX_OFFLOAD_TCP_TSO | RTE_ETH_TX_OFFLOAD_UDP_TSO))
+		f |= 1ULL << VIRTIO_NET_F_CSUM;
+	if (tx & RTE_ETH_TX_OFFLOAD_TCP_TSO)
+		f |= (1ULL << VIRTIO_NET_F_HOST_TSO4) |
+			(1ULL << VIRTIO_NET_F_HOST_TSO6) |
+			(1ULL << VIRTIO_NET_F_HOST_ECN);
+	if (tx & RTE_ETH_TX_OFFLOAD_UDP_TSO)
+		f |= 1ULL << VIRTIO_NET_F_HOST_USO;
+	return f;
+}
+
 static int
 virtnet_negotiate(struct rte_eth_dev *dev)
 {
@@ -44,7 +73,8 @@ virtnet_negotiate(struct rte_eth_dev *dev)
 			dev->data->port_id, hw->dev_features);
 		return -ENOTSUP;
 	}
-	hw->features = hw->dev_features & VIRTNET_DRIVER_FEATURES;
+	hw->features = hw->dev_features & VIRTNET_DRIVER_FEATURES &
+		virtnet_offload_features(&dev->data->dev_conf);
 	ret = p->ops->set_features(p->tp, hw->features);
 	if (ret == 0)
 		ret = p->ops->set_status(p->tp, st | VIRTIO_CONFIG_S_FEATURES_OK);
@@ -59,6 +89,24 @@ virtnet_negotiate(struct rte_eth_dev *dev)
 	/* VERSION_1 headers always carry num_buffers. */
 	hw->hdr_size = sizeof(struct virtio_net_hdr_mrg_rxbuf);
 	return 0;
+}
+
+/* Without MQ the device has exactly one pair, whatever config says. */
+static void
+virtnet_read_queue_pairs(struct rte_eth_dev *dev,
+		const struct virtio_net_config *cfg)
+{
+	struct virtnet_dev *hw = dev->data->dev_private;
+	uint16_t n = cfg->max_virtqueue_pairs;
+
+	hw->max_queue_pairs = 1;
+	if (!virtnet_has(hw, VIRTIO_NET_F_MQ) || !virtnet_has(hw, VIRTIO_NET_F_CTRL_VQ))
+		return;
+	if (n < VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN || n > VIRTNET_MAX_QUEUE_PAIRS)
+		VIRTNET_LOG(WARNING, "port %u: device says %u queue pairs; using %u",
+			dev->data->port_id, n,
+			RTE_MAX(1, RTE_MIN(n, VIRTNET_MAX_QUEUE_PAIRS)));
+	hw->max_queue_pairs = RTE_MAX(1, RTE_MIN(n, VIRTNET_MAX_QUEUE_PAIRS));
 }
 
 static void
@@ -140,6 +188,70 @@ virtnet_dev_configure(struct rte_eth_dev *dev)
 	return 0;
 }
 
+static bool
+virtnet_offers(const struct virtnet_dev *hw, unsigned int bit)
+{
+	return (hw->dev_features >> bit) & 1;
+}
+
+/* What the device can do, whether or not negotiated yet. */
+static uint64_t
+virtnet_rx_offload_capa(const struct virtnet_dev *hw)
+{
+	uint64_t capa = RTE_ETH_RX_OFFLOAD_SCATTER |
+		RTE_ETH_RX_OFFLOAD_VLAN_STRIP;
+
+	if (virtnet_offers(hw, VIRTIO_NET_F_GUEST_CSUM))
+		capa |= RTE_ETH_RX_OFFLOAD_TCP_CKSUM |
+			RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
+	if (virtnet_offers(hw, VIRTIO_NET_F_GUEST_TSO4) ||
+	    virtnet_offers(hw, VIRTIO_NET_F_GUEST_TSO6))
+		capa |= RTE_ETH_RX_OFFLOAD_TCP_LRO;
+	return capa;
+}
+
+static uint64_t
+virtnet_tx_offload_capa(const struct virtnet_dev *hw)
+{
+	uint64_t capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS |
+		RTE_ETH_TX_OFFLOAD_VLAN_INSERT;
+
+	if (virtnet_offers(hw, VIRTIO_NET_F_CSUM)) {
+		capa |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
+			RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+		if (virtnet_offers(hw, VIRTIO_NET_F_HOST_TSO4) ||
+		    virtnet_offers(hw, VIRTIO_NET_F_HOST_TSO6))
+			capa |= RTE_ETH_TX_OFFLOAD_TCP_TSO;
+		if (virtnet_offers(hw, VIRTIO_NET_F_HOST_USO))
+			capa |= RTE_ETH_TX_OFFLOAD_UDP_TSO;
+	}
+	return capa;
+}
+
+/* VLAN strip is done in software: it can change while running. */
+static int
+virtnet_vlan_offload_set(struct rte_eth_dev *dev, int mask)
+{
+	uint64_t rx = dev->data->dev_conf.rxmode.offloads;
+	uint16_t i;
+
+	if (mask & (RTE_ETH_VLAN_FILTER_MASK | RTE_ETH_VLAN_EXTEND_MASK |
+			RTE_ETH_QINQ_STRIP_MASK) &&
+	    rx & (RTE_ETH_RX_OFFLOAD_VLAN_FILTER |
+			RTE_ETH_RX_OFFLOAD_VLAN_EXTEND |
+			RTE_ETH_RX_OFFLOAD_QINQ_STRIP))
+		return -ENOTSUP;
+	if (!(mask & RTE_ETH_VLAN_STRIP_MASK))
+		return 0;
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		struct virtnet_rxq *rxq = dev->data->rx_queues[i];
+
+		if (rxq != NULL)
+			rxq->vlan_strip = !!(rx & RTE_ETH_RX_OFFLOAD_VLAN_STRIP);
+	}
+	return 0;
+}
+
 static int
 virtnet_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 {
@@ -152,8 +264,9 @@ virtnet_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_mtu = hw->max_mtu;
 	info->min_mtu = RTE_ETHER_MIN_MTU;
 	info->max_mac_addrs = 1;
-	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
-	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	info->rx_offload_capa = virtnet_rx_offload_capa(hw);
+	info->tx_offload_capa = virtnet_tx_offload_capa(hw);
+	info->max_lro_pkt_size = VIRTNET_MAX_LRO_PKTLEN;
 	info->rx_desc_lim.nb_max = VIRTNET_VQ_MAX_SIZE;
 	info->rx_desc_lim.nb_min = 1;
 	info->rx_desc_lim.nb_align = 1;
@@ -181,6 +294,9 @@ virtnet_select_bursts(struct rte_eth_dev *dev)
 	VIRTNET_LOG(INFO, "port %u: Rx path \"%s\", Tx path \"%s\" (features 0x%" PRIx64 ")",
 		dev->data->port_id, hw->rx_path->name, hw->tx_path->name,
 		hw->features);
+	if (hw->vector_asked)
+		VIRTNET_LOG(NOTICE, "port %u: vectorized=1 asked, but virtnet has no vector path yet: scalar paths chosen",
+			dev->data->port_id);
 	return 0;
 }
 
@@ -252,6 +368,25 @@ virtnet_dev_halt(struct rte_eth_dev *dev)
 	virtnet_link_set(dev, false);
 }
 
+/* With MQ the device serves as many pairs as the app configured. */
+static int
+virtnet_set_queue_pairs(struct rte_eth_dev *dev)
+{
+	struct virtnet_dev *hw = dev->data->dev_private;
+	uint16_t pairs = RTE_MAX(dev->data->nb_rx_queues,
+		dev->data->nb_tx_queues);
+	int ret;
+
+	if (!virtnet_has(hw, VIRTIO_NET_F_MQ))
+		return 0;
+	ret = virtnet_ctrl_send(dev, VIRTIO_NET_CTRL_MQ,
+		VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &pairs, sizeof(pairs));
+	if (ret < 0)
+		VIRTNET_LOG(ERR, "port %u: device refused %u queue pairs: %s",
+			dev->data->port_id, pairs, rte_strerror(-ret));
+	return ret;
+}
+
 static int
 virtnet_dev_start(struct rte_eth_dev *dev)
 {
@@ -265,17 +400,21 @@ virtnet_dev_start(struct rte_eth_dev *dev)
 		ret = virtnet_select_bursts(dev);
 	if (ret == 0)
 		ret = virtnet_queues_start(dev);
+	if (ret == 0)
+		ret = virtnet_ctrl_attach(dev);
 	if (ret == 0) {
 		st = p->ops->get_status(p->tp) | VIRTIO_CONFIG_S_DRIVER_OK;
 		ret = p->ops->set_status(p->tp, st);
 	}
+	hw->started = ret == 0;
+	if (ret == 0)
+		ret = virtnet_set_queue_pairs(dev);
 	if (ret < 0) {
 		VIRTNET_LOG(ERR, "port %u: start failed: %s", dev->data->port_id,
 			rte_strerror(-ret));
 		virtnet_dev_halt(dev);
 		return ret;
 	}
-	hw->started = true;
 	hw->dp_off = 0;
 	virtnet_queue_states_set(dev, RTE_ETH_QUEUE_STATE_STARTED);
 	virtnet_kick_rx(dev);
@@ -307,6 +446,7 @@ virtnet_dev_close(struct rte_eth_dev *dev)
 		virtnet_rx_queue_release(dev, i);
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
 		virtnet_tx_queue_release(dev, i);
+	virtnet_ctrl_destroy(dev);
 	if (p != NULL) {
 		p->ops->close(p->tp);
 		rte_free(p);
@@ -428,11 +568,44 @@ virtnet_txq_info_get(struct rte_eth_dev *dev, uint16_t qid,
 	qinfo->nb_desc = txq->vq->size;
 }
 
+/*
+ * Rx modes go through the control queue (CTRL_RX). A stopped port takes
+ * the setting: ethdev replays it after dev_start.
+ */
 static int
-virtnet_rx_mode_unsupported(struct rte_eth_dev *dev __rte_unused)
+virtnet_rx_mode(struct rte_eth_dev *dev, uint8_t cmd, uint8_t on)
 {
-	/* Needs the control queue (CTRL_RX), which comes later. */
-	return -ENOTSUP;
+	const struct virtnet_dev *hw = dev->data->dev_private;
+
+	if (!((hw->dev_features >> VIRTIO_NET_F_CTRL_RX) & 1))
+		return -ENOTSUP;
+	if (!hw->started)
+		return 0;
+	return virtnet_ctrl_send(dev, VIRTIO_NET_CTRL_RX, cmd, &on, sizeof(on));
+}
+
+static int
+virtnet_promiscuous_enable(struct rte_eth_dev *dev)
+{
+	return virtnet_rx_mode(dev, VIRTIO_NET_CTRL_RX_PROMISC, 1);
+}
+
+static int
+virtnet_promiscuous_disable(struct rte_eth_dev *dev)
+{
+	return virtnet_rx_mode(dev, VIRTIO_NET_CTRL_RX_PROMISC, 0);
+}
+
+static int
+virtnet_allmulticast_enable(struct rte_eth_dev *dev)
+{
+	return virtnet_rx_mode(dev, VIRTIO_NET_CTRL_RX_ALLMULTI, 1);
+}
+
+static int
+virtnet_allmulticast_disable(struct rte_eth_dev *dev)
+{
+	return virtnet_rx_mode(dev, VIRTIO_NET_CTRL_RX_ALLMULTI, 0);
 }
 
 static const struct eth_dev_ops virtnet_eth_dev_ops = {
@@ -449,15 +622,16 @@ static const struct eth_dev_ops virtnet_eth_dev_ops = {
 	.stats_get = virtnet_stats_get,
 	.stats_reset = virtnet_stats_reset,
 	.mtu_set = virtnet_mtu_set,
+	.vlan_offload_set = virtnet_vlan_offload_set,
 	.rxq_info_get = virtnet_rxq_info_get,
 	.txq_info_get = virtnet_txq_info_get,
 	.rx_burst_mode_get = virtnet_rx_burst_mode_get,
 	.tx_burst_mode_get = virtnet_tx_burst_mode_get,
 	.mac_addr_set = virtnet_mac_addr_set,
-	.promiscuous_enable = virtnet_rx_mode_unsupported,
-	.promiscuous_disable = virtnet_rx_mode_unsupported,
-	.allmulticast_enable = virtnet_rx_mode_unsupported,
-	.allmulticast_disable = virtnet_rx_mode_unsupported,
+	.promiscuous_enable = virtnet_promiscuous_enable,
+	.promiscuous_disable = virtnet_promiscuous_disable,
+	.allmulticast_enable = virtnet_allmulticast_enable,
+	.allmulticast_disable = virtnet_allmulticast_disable,
 };
 
 /* Learn the device: features, MAC, queue pairs, MTU. Leaves it reset. */
@@ -474,6 +648,7 @@ virtnet_dev_init(struct rte_eth_dev *dev)
 	dev->dev_ops = &virtnet_eth_dev_ops;
 	dev->rx_pkt_burst = rte_eth_pkt_burst_dummy;
 	dev->tx_pkt_burst = rte_eth_pkt_burst_dummy;
+	dev->tx_pkt_prepare = virtnet_tx_prepare;
 	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC |
 		RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
 	ret = virtnet_negotiate(dev);
@@ -487,9 +662,11 @@ virtnet_dev_init(struct rte_eth_dev *dev)
 	if (dev->data->mac_addrs == NULL)
 		return -ENOMEM;
 	memcpy(dev->data->mac_addrs, cfg.mac, RTE_ETHER_ADDR_LEN);
-	/* Without MQ the device has exactly one pair, whatever config says. */
-	hw->max_queue_pairs = 1;
+	virtnet_read_queue_pairs(dev, &cfg);
 	virtnet_read_limits(dev);
+	ret = virtnet_ctrl_create(dev);
+	if (ret < 0)
+		return ret;
 	if (hw->speed == 0)
 		hw->speed = RTE_ETH_SPEED_NUM_UNKNOWN;
 	p->ops->reset(p->tp);

@@ -23,15 +23,35 @@
 #define VIRTNET_MAX_QUEUE_PAIRS		128
 #define VIRTNET_MIN_RX_BUFSIZE		64
 #define VIRTNET_MAX_RX_PKTLEN		9728
+#define VIRTNET_MAX_LRO_PKTLEN		65535
 #define VIRTNET_TX_MAX_SEGS		64
 #define VIRTNET_RX_REFILL_MIN		32
+/** Frame bytes beyond the MTU. */
+#define VIRTNET_ETH_OVERHEAD \
+	(RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN + RTE_VLAN_HLEN)
+/** Most mbufs in one non-mergeable ("big packet") Rx buffer. */
+#define VIRTNET_RX_MAX_BIG		64
 
 /** Features the driver knows how to use. */
 #define VIRTNET_DRIVER_FEATURES \
 	((1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) | \
 	 (1ULL << VIRTIO_NET_F_MRG_RXBUF) | (1ULL << VIRTIO_F_VERSION_1) | \
 	 (1ULL << VIRTIO_F_ANY_LAYOUT) | (1ULL << VIRTIO_NET_F_MTU) | \
-	 (1ULL << VIRTIO_NET_F_SPEED_DUPLEX) | (1ULL << VIRTIO_F_RING_PACKED))
+	 (1ULL << VIRTIO_NET_F_SPEED_DUPLEX) | (1ULL << VIRTIO_F_RING_PACKED) | \
+	 (1ULL << VIRTIO_F_IN_ORDER) | (1ULL << VIRTIO_RING_F_EVENT_IDX) | \
+	 (1ULL << VIRTIO_NET_F_MQ) | (1ULL << VIRTIO_NET_F_CTRL_VQ) | \
+	 (1ULL << VIRTIO_NET_F_CTRL_RX) | VIRTNET_RX_OFFLOAD_FEATURES | VIRTNET_TX_OFFLOAD_FEATURES)
+
+/** Device features that carry Rx offloads, negotiated only when asked. */
+#define VIRTNET_RX_OFFLOAD_FEATURES \
+	((1ULL << VIRTIO_NET_F_GUEST_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_TSO4) | \
+	 (1ULL << VIRTIO_NET_F_GUEST_TSO6) | (1ULL << VIRTIO_NET_F_GUEST_ECN) | \
+	 (1ULL << VIRTIO_NET_F_GUEST_USO4) | (1ULL << VIRTIO_NET_F_GUEST_USO6))
+/** Device features that carry Tx offloads, negotiated only when asked. */
+#define VIRTNET_TX_OFFLOAD_FEATURES \
+	((1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_HOST_TSO4) | \
+	 (1ULL << VIRTIO_NET_F_HOST_TSO6) | (1ULL << VIRTIO_NET_F_HOST_ECN) | \
+	 (1ULL << VIRTIO_NET_F_HOST_USO))
 
 /** Per-process state: how this process reaches the device. */
 struct virtnet_proc {
@@ -47,6 +67,7 @@ struct virtnet_queue_stats {
 };
 
 struct virtnet_dev;
+struct virtnet_ctrl;
 
 /** Receive queue. */
 struct virtnet_rxq {
@@ -58,7 +79,10 @@ struct virtnet_rxq {
 	uint16_t queue_id;
 	uint16_t hdr_size;
 	uint16_t nb_desc;	/**< what the application asked for */
+	uint16_t big_bufs;	/**< mbufs per Rx buffer: > 1 for big packets */
 	bool use_va;
+	bool ol_hdr;		/**< take checksum/LRO state from the header */
+	bool vlan_strip;
 	struct virtnet_queue_stats stats;
 };
 
@@ -71,6 +95,9 @@ struct virtnet_txq {
 	uint16_t hdr_size;
 	uint16_t nb_desc;	/**< what the application asked for */
 	bool use_va;
+	bool ol_hdr;		/**< checksum/TSO requests go into the header */
+	bool tso;		/**< the device segments TCP */
+	bool uso;		/**< the device segments UDP */
 	struct virtio_net_hdr_mrg_rxbuf *hdrs; /**< one per descriptor */
 	uint64_t hdrs_addr;	/**< their device address */
 	struct virtnet_queue_stats stats;
@@ -88,6 +115,8 @@ struct virtnet_dev {
 	const struct virtnet_path *rx_path;
 	const struct virtnet_path *tx_path;
 	bool started;
+	bool vector_asked;	/**< vectorized=1: no vector path exists yet */
+	struct virtnet_ctrl *ctrl;	/**< control queue, if the device has one */
 	uint16_t port_id;
 };
 
@@ -101,6 +130,21 @@ static inline bool
 virtnet_has(const struct virtnet_dev *hw, unsigned int bit)
 {
 	return (hw->features >> bit) & 1;
+}
+
+/** The virtqueue mode the negotiated features call for. */
+static inline uint32_t
+virtnet_vq_mode(const struct virtnet_dev *hw)
+{
+	uint32_t mode = 0;
+
+	if (virtnet_has(hw, VIRTIO_F_RING_PACKED))
+		mode |= VIRTNET_VQ_PACKED;
+	if (virtnet_has(hw, VIRTIO_F_IN_ORDER))
+		mode |= VIRTNET_VQ_IN_ORDER;
+	if (virtnet_has(hw, VIRTIO_RING_F_EVENT_IDX))
+		mode |= VIRTNET_VQ_EVENT_IDX;
+	return mode;
 }
 
 /* virtnet_ethdev.c */
@@ -117,6 +161,21 @@ int virtnet_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid,
 void virtnet_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
 void virtnet_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
 int virtnet_queues_start(struct rte_eth_dev *dev);
+/** Device address of driver memory @p va. */
+uint64_t virtnet_dev_addr(const struct rte_eth_dev *dev, const void *va);
+/** A virtqueue and its ring for queue @p vqid, sized by the device. */
+struct virtnet_vq *virtnet_vq_create(struct rte_eth_dev *dev, uint16_t vqid,
+		unsigned int socket);
+void virtnet_vq_destroy(struct virtnet_vq *vq);
+/** Lay a ring out as negotiated and hand it to the device. */
+int virtnet_queue_attach(struct rte_eth_dev *dev, struct virtnet_vq *vq);
+
+/* virtnet_ctrl.c */
+int virtnet_ctrl_create(struct rte_eth_dev *dev);
+void virtnet_ctrl_destroy(struct rte_eth_dev *dev);
+int virtnet_ctrl_attach(struct rte_eth_dev *dev);
+int virtnet_ctrl_send(struct rte_eth_dev *dev, uint8_t cls, uint8_t cmd,
+		const void *data, uint16_t len);
 void virtnet_queues_stop(struct rte_eth_dev *dev);
 
 /** One Rx or Tx burst function and the features it serves. */
@@ -136,6 +195,7 @@ extern const struct virtnet_path virtnet_tx_paths[];
 const struct virtnet_path *virtnet_path_select(const struct virtnet_path *t,
 		uint64_t features);
 int virtnet_rx_refill(struct virtnet_rxq *rxq);
+uint16_t virtnet_tx_prepare(void *txq, struct rte_mbuf **pkts, uint16_t n);
 void virtnet_tx_reclaim(struct virtnet_txq *txq);
 
 #endif /* VIRTNET_ETHDEV_H */

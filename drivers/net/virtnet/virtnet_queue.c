@@ -13,7 +13,7 @@
 #define VIRTNET_RXQ_IDX(q)	((uint16_t)((q) * 2))
 #define VIRTNET_TXQ_IDX(q)	((uint16_t)((q) * 2 + 1))
 
-static uint64_t
+uint64_t
 virtnet_dev_addr(const struct rte_eth_dev *dev, const void *va)
 {
 	const struct virtnet_proc *p = virtnet_proc(dev);
@@ -28,7 +28,7 @@ virtnet_dev_addr(const struct rte_eth_dev *dev, const void *va)
  * ring has room for either layout: which one is known only once features
  * are negotiated at start.
  */
-static struct virtnet_vq *
+struct virtnet_vq *
 virtnet_vq_create(struct rte_eth_dev *dev, uint16_t vqid, unsigned int socket)
 {
 	const struct virtnet_proc *p = virtnet_proc(dev);
@@ -55,11 +55,12 @@ virtnet_vq_create(struct rte_eth_dev *dev, uint16_t vqid, unsigned int socket)
 		rte_free(ring);
 		return NULL;
 	}
-	virtnet_vq_init(vq, vqid, size, packed, ring, virtnet_dev_addr(dev, ring));
+	virtnet_vq_init(vq, vqid, size, virtnet_vq_mode(hw), ring,
+		virtnet_dev_addr(dev, ring));
 	return vq;
 }
 
-static void
+void
 virtnet_vq_destroy(struct virtnet_vq *vq)
 {
 	if (vq == NULL)
@@ -175,7 +176,7 @@ virtnet_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 }
 
 /* Lay the ring out as negotiated and tell the device where it is. */
-static int
+int
 virtnet_queue_attach(struct rte_eth_dev *dev, struct virtnet_vq *vq)
 {
 	const struct virtnet_proc *p = virtnet_proc(dev);
@@ -191,7 +192,7 @@ virtnet_queue_attach(struct rte_eth_dev *dev, struct virtnet_vq *vq)
 			packed ? "packed" : "split");
 		return -EINVAL;
 	}
-	virtnet_vq_init(vq, vq->qid, vq->size, packed, vq->ring_va,
+	virtnet_vq_init(vq, vq->qid, vq->size, virtnet_vq_mode(hw), vq->ring_va,
 		vq->ring_addr);
 	virtnet_vq_addrs(vq, &d.desc, &d.avail, &d.used);
 	/* Polling driver: the device need not interrupt us. */
@@ -200,6 +201,39 @@ virtnet_queue_attach(struct rte_eth_dev *dev, struct virtnet_vq *vq)
 }
 
 /* Before DRIVER_OK: hand every ring to the device, Rx rings full. */
+/*
+ * Mbufs per Rx buffer. Mergeable buffers spread a frame over as many as
+ * it needs; without them one buffer must hold the largest frame.
+ */
+static int
+virtnet_rx_big_bufs(struct rte_eth_dev *dev, struct virtnet_rxq *rxq)
+{
+	const struct virtnet_dev *hw = dev->data->dev_private;
+	uint32_t room = rte_pktmbuf_data_room_size(rxq->mp) -
+		RTE_PKTMBUF_HEADROOM;
+	const struct rte_eth_rxmode *rxmode = &dev->data->dev_conf.rxmode;
+	uint32_t need = dev->data->mtu + VIRTNET_ETH_OVERHEAD;
+	uint32_t k;
+
+	if (rxmode->offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO)
+		need = RTE_MAX(need, rxmode->max_lro_pkt_size);
+
+	rxq->big_bufs = 1;
+	if (virtnet_has(hw, VIRTIO_NET_F_MRG_RXBUF) || need <= room)
+		return 0;
+	k = (need + room - 1) / room;
+	if (k > VIRTNET_RX_MAX_BIG || k > rxq->vq->size) {
+		VIRTNET_LOG(ERR, "port %u rxq %u: a %u B frame needs %u mbufs of %u B without mergeable buffers; at most %u fit",
+			rxq->port_id, rxq->queue_id, need, k, room,
+			RTE_MIN(VIRTNET_RX_MAX_BIG, rxq->vq->size));
+		return -EINVAL;
+	}
+	rxq->big_bufs = (uint16_t)k;
+	VIRTNET_LOG(INFO, "port %u rxq %u: no mergeable buffers: %u mbufs per Rx buffer for %u B frames",
+		rxq->port_id, rxq->queue_id, k, need);
+	return 0;
+}
+
 int
 virtnet_queues_start(struct rte_eth_dev *dev)
 {
@@ -212,6 +246,12 @@ virtnet_queues_start(struct rte_eth_dev *dev)
 		struct virtnet_rxq *rxq = dev->data->rx_queues[i];
 
 		rxq->hdr_size = hw->hdr_size;
+		rxq->ol_hdr = virtnet_has(hw, VIRTIO_NET_F_GUEST_CSUM);
+		rxq->vlan_strip = !!(dev->data->dev_conf.rxmode.offloads &
+			RTE_ETH_RX_OFFLOAD_VLAN_STRIP);
+		ret = virtnet_rx_big_bufs(dev, rxq);
+		if (ret < 0)
+			break;
 		rxq->use_va = p->ops->uses_va(p->tp);
 		ret = virtnet_queue_attach(dev, rxq->vq);
 		if (ret == 0 && virtnet_rx_refill(rxq) < 0)
@@ -223,6 +263,10 @@ virtnet_queues_start(struct rte_eth_dev *dev)
 		struct virtnet_txq *txq = dev->data->tx_queues[i];
 
 		txq->hdr_size = hw->hdr_size;
+		txq->ol_hdr = virtnet_has(hw, VIRTIO_NET_F_CSUM);
+		txq->tso = virtnet_has(hw, VIRTIO_NET_F_HOST_TSO4) ||
+			virtnet_has(hw, VIRTIO_NET_F_HOST_TSO6);
+		txq->uso = virtnet_has(hw, VIRTIO_NET_F_HOST_USO);
 		txq->use_va = p->ops->uses_va(p->tp);
 		ret = virtnet_queue_attach(dev, txq->vq);
 		if (ret == 0)

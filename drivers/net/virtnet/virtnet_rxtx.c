@@ -10,9 +10,11 @@
  */
 
 #include <rte_mbuf.h>
+#include <rte_net.h>
 
 #include "virtnet_ethdev.h"
 #include "virtnet_log.h"
+#include "virtnet_offload.h"
 
 #define F(bit)	(1ULL << (bit))
 
@@ -25,12 +27,12 @@ virtnet_mbuf_addr(const struct rte_mbuf *m, bool use_va, int16_t off)
 }
 
 static __rte_always_inline void
-virtnet_kick(struct virtnet_vq *vq, uint16_t port_id, const bool packed)
+virtnet_kick(struct virtnet_vq *vq, uint16_t port_id, const uint32_t mode)
 {
 	struct virtnet_proc *p;
 
-	virtnet_vq_publish(vq, packed);
-	if (virtnet_vq_kick_prepare(vq, packed)) {
+	virtnet_vq_publish(vq, mode);
+	if (virtnet_vq_kick_prepare(vq, mode)) {
 		p = rte_eth_devices[port_id].process_private;
 		p->ops->notify(p->tp, vq->qid);
 	}
@@ -38,7 +40,7 @@ virtnet_kick(struct virtnet_vq *vq, uint16_t port_id, const bool packed)
 
 /* Post fresh mbufs; the net header lands in the headroom. */
 static __rte_always_inline int
-virtnet_rx_post(struct virtnet_rxq *rxq, uint16_t n, const bool packed)
+virtnet_rx_post(struct virtnet_rxq *rxq, uint16_t n, const uint32_t mode)
 {
 	struct rte_mbuf *mbufs[VIRTNET_RX_REFILL_MIN * 2];
 	struct virtnet_buf b;
@@ -53,33 +55,81 @@ virtnet_rx_post(struct virtnet_rxq *rxq, uint16_t n, const bool packed)
 
 		b.addr = virtnet_mbuf_addr(m, rxq->use_va, -(int16_t)rxq->hdr_size);
 		b.len = m->buf_len - RTE_PKTMBUF_HEADROOM + rxq->hdr_size;
-		virtnet_vq_add(rxq->vq, &b, 0, 1, m, packed);
+		virtnet_vq_add(rxq->vq, &b, 0, 1, m, mode);
+	}
+	return 0;
+}
+
+/*
+ * Without mergeable buffers a frame must fit one buffer: when one mbuf is
+ * too small, each buffer is a chain of big_bufs mbufs ("big packets").
+ */
+static __rte_always_inline int
+virtnet_rx_post_big(struct virtnet_rxq *rxq, const uint32_t mode)
+{
+	struct rte_mbuf *mbufs[VIRTNET_RX_MAX_BIG];
+	struct virtnet_buf b[VIRTNET_RX_MAX_BIG];
+	uint16_t k = rxq->big_bufs, i;
+	int16_t hdr;
+
+	if (rte_pktmbuf_alloc_bulk(rxq->mp, mbufs, k) != 0) {
+		*rxq->nombuf += k;
+		return -ENOMEM;
+	}
+	for (i = 0; i < k; i++) {
+		hdr = i == 0 ? (int16_t)rxq->hdr_size : 0;
+		b[i].addr = virtnet_mbuf_addr(mbufs[i], rxq->use_va, -hdr);
+		b[i].len = mbufs[i]->buf_len - RTE_PKTMBUF_HEADROOM + hdr;
+		if (i > 0)
+			mbufs[i - 1]->next = mbufs[i];
+	}
+	if (virtnet_vq_add(rxq->vq, b, 0, k, mbufs[0], mode) < 0) {
+		rte_pktmbuf_free(mbufs[0]);
+		return -ENOSPC;
 	}
 	return 0;
 }
 
 static __rte_always_inline int
-virtnet_rx_fill(struct virtnet_rxq *rxq, const bool packed)
+virtnet_rx_fill(struct virtnet_rxq *rxq, const uint32_t mode)
 {
 	struct virtnet_vq *vq = rxq->vq;
 	int ret = 0;
 
+	if (unlikely(rxq->big_bufs > 1)) {
+		while (vq->num_free >= rxq->big_bufs && ret == 0)
+			ret = virtnet_rx_post_big(rxq, mode);
+		return ret;
+	}
 	while (vq->num_free > 0 && ret == 0)
 		ret = virtnet_rx_post(rxq,
-			RTE_MIN(vq->num_free, VIRTNET_RX_REFILL_MIN * 2), packed);
+			RTE_MIN(vq->num_free, VIRTNET_RX_REFILL_MIN * 2), mode);
 	return ret;
 }
+
+#define VQ_P	VIRTNET_VQ_PACKED
+#define VQ_O	VIRTNET_VQ_IN_ORDER
 
 int
 virtnet_rx_refill(struct virtnet_rxq *rxq)
 {
 	int ret;
 
-	if (rxq->vq->packed)
-		ret = virtnet_rx_fill(rxq, true);
-	else
-		ret = virtnet_rx_fill(rxq, false);
-	virtnet_vq_publish(rxq->vq, rxq->vq->packed);
+	switch (rxq->vq->mode & (VQ_P | VQ_O)) {
+	case VQ_P | VQ_O:
+		ret = virtnet_rx_fill(rxq, VQ_P | VQ_O);
+		break;
+	case VQ_P:
+		ret = virtnet_rx_fill(rxq, VQ_P);
+		break;
+	case VQ_O:
+		ret = virtnet_rx_fill(rxq, VQ_O);
+		break;
+	default:
+		ret = virtnet_rx_fill(rxq, 0);
+		break;
+	}
+	virtnet_vq_publish(rxq->vq, rxq->vq->mode);
 	return ret;
 }
 
@@ -98,17 +148,42 @@ virtnet_rx_init_mbuf(struct rte_mbuf *m, uint16_t port, uint16_t off,
 	m->vlan_tci = 0;
 }
 
+/* Cut a big-packet chain to the @p len bytes the device wrote. */
+static __rte_always_inline void
+virtnet_rx_big_trim(struct rte_mbuf *head, struct rte_mbuf *rest,
+		uint32_t len)
+{
+	struct rte_mbuf *prev = head, *m;
+	uint32_t left = len - head->data_len;
+
+	while (left > 0 && rest != NULL) {
+		m = rest;
+		rest = m->next;
+		m->next = NULL;
+		m->data_off = RTE_PKTMBUF_HEADROOM;
+		m->data_len = (uint16_t)RTE_MIN(left,
+			(uint32_t)(m->buf_len - RTE_PKTMBUF_HEADROOM));
+		m->nb_segs = 1;
+		left -= m->data_len;
+		prev->next = m;
+		prev = m;
+		head->nb_segs++;
+	}
+	if (rest != NULL)
+		rte_pktmbuf_free(rest);
+}
+
 /* Chain the other @p nbuf - 1 buffers of a packet, known to be ready. */
 static __rte_always_inline int
 virtnet_rx_merge(struct virtnet_rxq *rxq, struct rte_mbuf *head,
-		uint16_t nbuf, const bool packed)
+		uint16_t nbuf, const uint32_t mode)
 {
 	struct rte_mbuf *prev = head, *m;
 	uint32_t len;
 	uint16_t i;
 
 	for (i = 1; i < nbuf; i++) {
-		m = virtnet_vq_get_used(rxq->vq, &len, packed);
+		m = virtnet_vq_get_used(rxq->vq, &len, mode);
 		if (unlikely(m == NULL))
 			return -EIO;
 		virtnet_rx_init_mbuf(m, rxq->port_id,
@@ -123,13 +198,27 @@ virtnet_rx_merge(struct virtnet_rxq *rxq, struct rte_mbuf *head,
 	return 0;
 }
 
+/* Offload state from the header, then VLAN strip, as the app asked. */
+static __rte_always_inline int
+virtnet_rx_offloads(const struct virtnet_rxq *rxq, struct rte_mbuf *m)
+{
+	const struct virtio_net_hdr *h = (const void *)((const char *)
+		m->buf_addr + RTE_PKTMBUF_HEADROOM - rxq->hdr_size);
+
+	if (rxq->ol_hdr && virtnet_rx_offload_hdr(m, h) < 0)
+		return -EINVAL;
+	if (rxq->vlan_strip)
+		rte_vlan_strip(m);
+	return 0;
+}
+
 /*
  * The header says how many buffers the packet spans; a count beyond what
  * is in flight can never be met, one not yet met waits for the next burst.
  */
 static __rte_always_inline int
 virtnet_rx_check_head(struct virtnet_rxq *rxq, const struct rte_mbuf *m,
-		uint32_t len, uint16_t *nbuf, const bool packed, const bool mrg)
+		uint32_t len, uint16_t *nbuf, const uint32_t mode, const bool mrg)
 {
 	const struct virtio_net_hdr_mrg_rxbuf *h;
 	struct virtnet_vq *vq = rxq->vq;
@@ -143,7 +232,7 @@ virtnet_rx_check_head(struct virtnet_rxq *rxq, const struct rte_mbuf *m,
 		n = __atomic_load_n(&h->num_buffers, __ATOMIC_RELAXED);
 		if (unlikely(n == 0 || n > vq->size - vq->num_free))
 			return -EINVAL;
-		if (n > 1 && !virtnet_vq_used_ready(vq, n, packed))
+		if (n > 1 && !virtnet_vq_used_ready(vq, n, mode))
 			return -EAGAIN;
 	}
 	*nbuf = n;
@@ -152,34 +241,46 @@ virtnet_rx_check_head(struct virtnet_rxq *rxq, const struct rte_mbuf *m,
 
 static __rte_always_inline uint16_t
 virtnet_rx_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
-		const bool packed, const bool mrg)
+		const uint32_t mode, const bool mrg)
 {
 	struct virtnet_vq *vq = rxq->vq;
 	uint16_t nrx = 0, nbuf = 1;
 	uint64_t bytes = 0;
-	struct rte_mbuf *m;
+	struct rte_mbuf *m, *rest;
 	uint32_t len;
 	int ret;
 
 	if (unlikely(rxq->hw->dp_off || virtnet_vq_broken(vq)))
 		return 0;
 	while (nrx < nb) {
-		m = virtnet_vq_peek_used(vq, &len, packed);
+		m = virtnet_vq_peek_used(vq, &len, mode);
 		if (m == NULL)
 			break;
-		ret = virtnet_rx_check_head(rxq, m, len, &nbuf, packed, mrg);
+		ret = virtnet_rx_check_head(rxq, m, len, &nbuf, mode, mrg);
 		if (ret == -EAGAIN || virtnet_vq_broken(vq))
 			break;
-		virtnet_vq_pop_used(vq, packed);
+		virtnet_vq_pop_used(vq, mode);
 		if (unlikely(ret < 0)) {
 			rxq->stats.errors++;
 			rte_pktmbuf_free(m);
 			continue;
 		}
+		rest = m->next;
 		virtnet_rx_init_mbuf(m, rxq->port_id, RTE_PKTMBUF_HEADROOM,
 			len - rxq->hdr_size);
+		if (!mrg && unlikely(rest != NULL)) {
+			m->data_len = (uint16_t)RTE_MIN(m->pkt_len,
+				(uint32_t)(m->buf_len - RTE_PKTMBUF_HEADROOM));
+			virtnet_rx_big_trim(m, rest, m->pkt_len);
+		}
 		if (mrg && nbuf > 1 &&
-		    unlikely(virtnet_rx_merge(rxq, m, nbuf, packed) < 0)) {
+		    unlikely(virtnet_rx_merge(rxq, m, nbuf, mode) < 0)) {
+			rxq->stats.errors++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (unlikely(rxq->ol_hdr || rxq->vlan_strip) &&
+		    unlikely(virtnet_rx_offloads(rxq, m) < 0)) {
 			rxq->stats.errors++;
 			rte_pktmbuf_free(m);
 			continue;
@@ -190,53 +291,39 @@ virtnet_rx_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
 	rxq->stats.packets += nrx;
 	rxq->stats.bytes += bytes;
 	if (vq->num_free >= VIRTNET_RX_REFILL_MIN && !virtnet_vq_broken(vq)) {
-		virtnet_rx_fill(rxq, packed);
-		virtnet_kick(vq, rxq->port_id, packed);
+		virtnet_rx_fill(rxq, mode);
+		virtnet_kick(vq, rxq->port_id, mode);
 	}
 	return nrx;
 }
 
-static uint16_t
-virtnet_rx_split(void *q, struct rte_mbuf **pkts, uint16_t n)
-{
-	return virtnet_rx_body(q, pkts, n, false, false);
-}
-
-static uint16_t
-virtnet_rx_split_mrg(void *q, struct rte_mbuf **pkts, uint16_t n)
-{
-	return virtnet_rx_body(q, pkts, n, false, true);
-}
-
-static uint16_t
-virtnet_rx_packed(void *q, struct rte_mbuf **pkts, uint16_t n)
-{
-	return virtnet_rx_body(q, pkts, n, true, false);
-}
-
-static uint16_t
-virtnet_rx_packed_mrg(void *q, struct rte_mbuf **pkts, uint16_t n)
-{
-	return virtnet_rx_body(q, pkts, n, true, true);
-}
-
 static __rte_always_inline void
-virtnet_tx_reclaim_body(struct virtnet_txq *txq, const bool packed)
+virtnet_tx_reclaim_body(struct virtnet_txq *txq, const uint32_t mode)
 {
 	struct rte_mbuf *m;
 	uint32_t len;
 
-	while ((m = virtnet_vq_get_used(txq->vq, &len, packed)) != NULL)
+	while ((m = virtnet_vq_get_used(txq->vq, &len, mode)) != NULL)
 		rte_pktmbuf_free(m);
 }
 
 void
 virtnet_tx_reclaim(struct virtnet_txq *txq)
 {
-	if (txq->vq->packed)
-		virtnet_tx_reclaim_body(txq, true);
-	else
-		virtnet_tx_reclaim_body(txq, false);
+	switch (txq->vq->mode & (VQ_P | VQ_O)) {
+	case VQ_P | VQ_O:
+		virtnet_tx_reclaim_body(txq, VQ_P | VQ_O);
+		break;
+	case VQ_P:
+		virtnet_tx_reclaim_body(txq, VQ_P);
+		break;
+	case VQ_O:
+		virtnet_tx_reclaim_body(txq, VQ_O);
+		break;
+	default:
+		virtnet_tx_reclaim_body(txq, 0);
+		break;
+	}
 }
 
 /* Whether the net header can go into the mbuf's own headroom. */
@@ -250,7 +337,7 @@ virtnet_tx_can_push(const struct rte_mbuf *m, uint16_t hdr)
 }
 
 static __rte_always_inline int
-virtnet_tx_one(struct virtnet_txq *txq, struct rte_mbuf *m, const bool packed)
+virtnet_tx_one(struct virtnet_txq *txq, struct rte_mbuf *m, const uint32_t mode)
 {
 	struct virtnet_buf b[VIRTNET_TX_MAX_SEGS + 1];
 	struct virtnet_vq *vq = txq->vq;
@@ -264,22 +351,24 @@ virtnet_tx_one(struct virtnet_txq *txq, struct rte_mbuf *m, const bool packed)
 		b[0].len = m->data_len + hdr;
 		s = m->next;
 	} else {
-		slot = virtnet_vq_next_head(vq);
+		slot = virtnet_vq_next_id(vq, mode);
 		h = &txq->hdrs[slot];
 		b[0].addr = txq->hdrs_addr + slot * sizeof(txq->hdrs[0]);
 		b[0].len = hdr;
 	}
 	memset(h, 0, hdr);
+	if (txq->ol_hdr)
+		virtnet_tx_offload_hdr(h, m);
 	for (; s != NULL; s = s->next, n++) {
 		b[n].addr = virtnet_mbuf_addr(s, txq->use_va, 0);
 		b[n].len = s->data_len;
 	}
-	return virtnet_vq_add(vq, b, n, 0, m, packed) < 0 ? -ENOSPC : 0;
+	return virtnet_vq_add(vq, b, n, 0, m, mode) < 0 ? -ENOSPC : 0;
 }
 
 static __rte_always_inline uint16_t
 virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
-		const bool packed)
+		const uint32_t mode)
 {
 	struct virtnet_vq *vq = txq->vq;
 	uint64_t bytes = 0;
@@ -288,7 +377,7 @@ virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
 	if (unlikely(txq->hw->dp_off || virtnet_vq_broken(vq)))
 		return 0;
 	if (vq->num_free < nb + VIRTNET_RX_REFILL_MIN)
-		virtnet_tx_reclaim_body(txq, packed);
+		virtnet_tx_reclaim_body(txq, mode);
 	for (i = 0; i < nb; i++) {
 		struct rte_mbuf *m = pkts[i];
 
@@ -298,52 +387,129 @@ virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
 			rte_pktmbuf_free(m);
 			continue;
 		}
+		/* Inserted here too: apps need not call tx_prepare. */
+		if (unlikely(m->ol_flags & RTE_MBUF_F_TX_VLAN)) {
+			if (rte_vlan_insert(&pkts[i]) < 0) {
+				txq->stats.errors++;
+				rte_pktmbuf_free(pkts[i]);
+				continue;
+			}
+			m = pkts[i];
+		}
 		if (vq->num_free < m->nb_segs + 1) {
-			virtnet_tx_reclaim_body(txq, packed);
+			virtnet_tx_reclaim_body(txq, mode);
 			if (vq->num_free < m->nb_segs + 1)
 				break;
 		}
-		if (virtnet_tx_one(txq, m, packed) < 0)
+		if (virtnet_tx_one(txq, m, mode) < 0)
 			break;
 		bytes += m->pkt_len;
 		sent++;
 	}
 	if (likely(sent > 0)) {
-		virtnet_kick(vq, txq->port_id, packed);
+		virtnet_kick(vq, txq->port_id, mode);
 		txq->stats.packets += sent;
 		txq->stats.bytes += bytes;
 	}
 	return i;
 }
 
-static uint16_t
-virtnet_tx_split(void *q, struct rte_mbuf **pkts, uint16_t n)
+uint16_t
+virtnet_tx_prepare(void *q, struct rte_mbuf **pkts, uint16_t n)
 {
-	return virtnet_tx_body(q, pkts, n, false);
+	const struct virtnet_txq *txq = q;
+	uint16_t i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (m->nb_segs > VIRTNET_TX_MAX_SEGS) {
+			rte_errno = EINVAL;
+			return i;
+		}
+		if (((m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) && !txq->tso) ||
+		    ((m->ol_flags & RTE_MBUF_F_TX_UDP_SEG) && !txq->uso)) {
+			rte_errno = ENOTSUP;
+			return i;
+		}
+		if (m->ol_flags & RTE_MBUF_F_TX_VLAN) {
+			ret = rte_vlan_insert(&pkts[i]);
+			if (ret < 0) {
+				rte_errno = -ret;
+				return i;
+			}
+			m = pkts[i];
+		}
+		/* The device completes a sum seeded with the pseudo-header. */
+		ret = rte_net_intel_cksum_prepare(m);
+		if (ret < 0) {
+			rte_errno = -ret;
+			return i;
+		}
+	}
+	return n;
 }
 
-static uint16_t
-virtnet_tx_packed(void *q, struct rte_mbuf **pkts, uint16_t n)
-{
-	return virtnet_tx_body(q, pkts, n, true);
+/* One thin function per combination; the constants fold in the bodies. */
+#define VIRTNET_RX_FN(fn, mode, mrg) \
+static uint16_t \
+fn(void *q, struct rte_mbuf **pkts, uint16_t n) \
+{ \
+	return virtnet_rx_body(q, pkts, n, mode, mrg); \
+}
+#define VIRTNET_TX_FN(fn, mode) \
+static uint16_t \
+fn(void *q, struct rte_mbuf **pkts, uint16_t n) \
+{ \
+	return virtnet_tx_body(q, pkts, n, mode); \
 }
 
-/* Paths, most specific first; the first whose features fit is taken. */
+VIRTNET_RX_FN(virtnet_rx_split, 0, false)
+VIRTNET_RX_FN(virtnet_rx_split_mrg, 0, true)
+VIRTNET_RX_FN(virtnet_rx_split_io, VQ_O, false)
+VIRTNET_RX_FN(virtnet_rx_split_io_mrg, VQ_O, true)
+VIRTNET_RX_FN(virtnet_rx_packed, VQ_P, false)
+VIRTNET_RX_FN(virtnet_rx_packed_mrg, VQ_P, true)
+VIRTNET_RX_FN(virtnet_rx_packed_io, VQ_P | VQ_O, false)
+VIRTNET_RX_FN(virtnet_rx_packed_io_mrg, VQ_P | VQ_O, true)
+VIRTNET_TX_FN(virtnet_tx_split, 0)
+VIRTNET_TX_FN(virtnet_tx_split_io, VQ_O)
+VIRTNET_TX_FN(virtnet_tx_packed, VQ_P)
+VIRTNET_TX_FN(virtnet_tx_packed_io, VQ_P | VQ_O)
+
+#define PACKED		F(VIRTIO_F_RING_PACKED)
+#define IN_ORDER	F(VIRTIO_F_IN_ORDER)
+#define MRG		F(VIRTIO_NET_F_MRG_RXBUF)
+
+/*
+ * Paths and the negotiated features each needs and cannot handle; every
+ * combination has exactly one. Names are what burst_mode_get reports.
+ */
 const struct virtnet_path virtnet_rx_paths[] = {
+	{ "packed in-order mergeable", { .rx = virtnet_rx_packed_io_mrg },
+		PACKED | IN_ORDER | MRG, 0 },
+	{ "packed in-order", { .rx = virtnet_rx_packed_io },
+		PACKED | IN_ORDER, MRG },
 	{ "packed mergeable", { .rx = virtnet_rx_packed_mrg },
-		F(VIRTIO_F_RING_PACKED) | F(VIRTIO_NET_F_MRG_RXBUF), 0 },
-	{ "packed", { .rx = virtnet_rx_packed },
-		F(VIRTIO_F_RING_PACKED), F(VIRTIO_NET_F_MRG_RXBUF) },
+		PACKED | MRG, IN_ORDER },
+	{ "packed", { .rx = virtnet_rx_packed }, PACKED, IN_ORDER | MRG },
+	{ "split in-order mergeable", { .rx = virtnet_rx_split_io_mrg },
+		IN_ORDER | MRG, PACKED },
+	{ "split in-order", { .rx = virtnet_rx_split_io },
+		IN_ORDER, PACKED | MRG },
 	{ "split mergeable", { .rx = virtnet_rx_split_mrg },
-		F(VIRTIO_NET_F_MRG_RXBUF), F(VIRTIO_F_RING_PACKED) },
-	{ "split", { .rx = virtnet_rx_split },
-		0, F(VIRTIO_F_RING_PACKED) | F(VIRTIO_NET_F_MRG_RXBUF) },
+		MRG, PACKED | IN_ORDER },
+	{ "split", { .rx = virtnet_rx_split }, 0, PACKED | IN_ORDER | MRG },
 	{ NULL, { NULL }, 0, 0 },
 };
 
 const struct virtnet_path virtnet_tx_paths[] = {
-	{ "packed", { .tx = virtnet_tx_packed }, F(VIRTIO_F_RING_PACKED), 0 },
-	{ "split", { .tx = virtnet_tx_split }, 0, F(VIRTIO_F_RING_PACKED) },
+	{ "packed in-order", { .tx = virtnet_tx_packed_io },
+		PACKED | IN_ORDER, 0 },
+	{ "packed", { .tx = virtnet_tx_packed }, PACKED, IN_ORDER },
+	{ "split in-order", { .tx = virtnet_tx_split_io }, IN_ORDER, PACKED },
+	{ "split", { .tx = virtnet_tx_split }, 0, PACKED | IN_ORDER },
 	{ NULL, { NULL }, 0, 0 },
 };
 

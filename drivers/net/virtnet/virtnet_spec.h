@@ -63,10 +63,28 @@
 #define VIRTIO_NET_F_HASH_REPORT	57
 #define VIRTIO_NET_F_RSS		60
 #define VIRTIO_NET_F_SPEED_DUPLEX	63
+#define VIRTIO_NET_F_GUEST_USO4		54
+#define VIRTIO_NET_F_GUEST_USO6		55
+#define VIRTIO_NET_F_HOST_USO		56
 
 /* virtio-net config space status field. */
 #define VIRTIO_NET_S_LINK_UP		1
 #define VIRTIO_NET_S_ANNOUNCE		2
+
+/* Control queue (5.1.6.5): class, command, data; the device writes a
+ * one-byte ack.
+ */
+struct virtio_net_ctrl_hdr {
+	uint8_t class;
+	uint8_t cmd;
+};
+#define VIRTIO_NET_OK			0
+#define VIRTIO_NET_ERR			1
+#define VIRTIO_NET_CTRL_RX		0
+#define VIRTIO_NET_CTRL_RX_PROMISC	0
+#define VIRTIO_NET_CTRL_RX_ALLMULTI	1
+#define VIRTIO_NET_CTRL_MQ		4
+#define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET	0
 
 /* Limits from the spec. */
 #define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN	1
@@ -131,6 +149,8 @@ struct vring_used {
 #define VRING_PACKED_EVENT_FLAG_ENABLE	0
 #define VRING_PACKED_EVENT_FLAG_DISABLE	1
 #define VRING_PACKED_EVENT_FLAG_DESC	2
+/* off_wrap: bit 15 is the wrap counter the offset belongs to. */
+#define VRING_PACKED_EVENT_F_WRAP_CTR	15
 
 /** Packed ring descriptor. */
 struct vring_packed_desc {

@@ -3,6 +3,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "virtnet_log.h"
 #include "virtnet_spec.h"
 #include "virtnet_user.h"
+#include "virtnet_user_cq.h"
 #include "virtnet_vhost_user.h"
 
 /* Device features virtio-user can hand through from a back-end. */
@@ -31,10 +33,13 @@
 	 (1ULL << VIRTIO_NET_F_MRG_RXBUF) | (1ULL << VIRTIO_F_ANY_LAYOUT) | \
 	 (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | \
 	 (1ULL << VIRTIO_RING_F_EVENT_IDX) | (1ULL << VIRTIO_F_VERSION_1) | \
-	 (1ULL << VIRTIO_F_RING_PACKED) | (1ULL << VIRTIO_F_IN_ORDER))
+	 (1ULL << VIRTIO_F_RING_PACKED) | (1ULL << VIRTIO_F_IN_ORDER) | \
+	 (1ULL << VIRTIO_NET_F_HOST_USO) | (1ULL << VIRTIO_NET_F_GUEST_USO4) | \
+	 (1ULL << VIRTIO_NET_F_GUEST_USO6))
 /* Features the emulated device provides itself. */
 #define VU_EMULATED_FEATURES \
-	((1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS))
+	((1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) | \
+	 (1ULL << VIRTIO_NET_F_CTRL_VQ) | (1ULL << VIRTIO_NET_F_CTRL_RX))
 
 struct vu_queue {
 	struct virtnet_queue_desc d;
@@ -59,6 +64,9 @@ struct virtnet_user {
 	struct virtio_net_config cfg;
 	uint16_t queue_size;
 	uint16_t nr_queues;
+	uint16_t queue_pairs;
+	uint16_t cq_qid;		/* UINT16_MAX without a control queue */
+	struct virtnet_cq_dev cq;
 	struct rte_intr_handle *intr;
 	virtnet_event_cb cb;
 	void *cb_arg;
@@ -193,6 +201,29 @@ vu_unwatch_socket(struct virtnet_user *u)
 	} while (ret == -EAGAIN);
 }
 
+/* More than one pair needs a back-end that says it has the queues. */
+static int
+vu_check_queue_num(struct virtnet_user *u)
+{
+	uint64_t n = 0;
+	int ret;
+
+	if (u->queue_pairs <= 1)
+		return 0;
+	if (!vu_has_proto(u, VHOST_USER_PROTOCOL_F_MQ)) {
+		VIRTNET_INIT_LOG(ERR, "%s: %u queue pairs asked, but the back-end has no multi-queue support",
+			u->path, u->queue_pairs);
+		return -ENOTSUP;
+	}
+	ret = virtnet_vhu_get_u64(&u->conn, VHOST_USER_GET_QUEUE_NUM, &n);
+	if (ret == 0 && n < u->queue_pairs) {
+		VIRTNET_INIT_LOG(ERR, "%s: %u queue pairs asked, the back-end has %" PRIu64,
+			u->path, u->queue_pairs, n);
+		ret = -ENOTSUP;
+	}
+	return ret;
+}
+
 /* Connect and learn what the back-end offers. */
 static int
 vu_handshake(struct virtnet_user *u)
@@ -226,8 +257,18 @@ vu_handshake(struct virtnet_user *u)
 	}
 	u->protocol_features = proto;
 	u->conn.reply_ack = vu_has_proto(u, VHOST_USER_PROTOCOL_F_REPLY_ACK);
+	ret = vu_check_queue_num(u);
+	if (ret < 0) {
+		virtnet_vhu_close(&u->conn);
+		return ret;
+	}
 	f = u->backend_features & VU_PASSTHROUGH_FEATURES & u->feature_mask;
-	u->device_features = f | VU_EMULATED_FEATURES;
+	f |= (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS);
+	if (u->cq_qid != UINT16_MAX)
+		f |= (1ULL << VIRTIO_NET_F_CTRL_VQ) | (1ULL << VIRTIO_NET_F_CTRL_RX);
+	if (u->queue_pairs > 1)
+		f |= 1ULL << VIRTIO_NET_F_MQ;
+	u->device_features = f;
 	u->lost = false;
 	ret = vu_watch_socket(u);
 	if (ret < 0)
@@ -284,6 +325,13 @@ vu_start_queue(struct virtnet_user *u, struct vu_queue *q)
 	return ret;
 }
 
+/* A data queue the driver set up: the back-end's business. */
+static bool
+vu_backend_queue(const struct virtnet_user *u, uint16_t qid)
+{
+	return u->q[qid].configured && qid != u->cq_qid;
+}
+
 static int
 vu_start_device(struct virtnet_user *u)
 {
@@ -292,11 +340,11 @@ vu_start_device(struct virtnet_user *u)
 
 	ret = vu_send_mem_table(u, true);
 	for (i = 0; ret == 0 && i < u->nr_queues; i++)
-		if (u->q[i].configured)
+		if (vu_backend_queue(u, i))
 			ret = vu_start_queue(u, &u->q[i]);
 	if (ret == 0 && (u->backend_features >> VHOST_USER_F_PROTOCOL_FEATURES) & 1)
 		for (i = 0; ret == 0 && i < u->nr_queues; i++)
-			if (u->q[i].configured && u->q[i].enabled)
+			if (vu_backend_queue(u, i) && u->q[i].enabled)
 				ret = virtnet_vhu_set_state(&u->conn,
 					VHOST_USER_SET_VRING_ENABLE, i, 1);
 	if (ret < 0) {
@@ -316,7 +364,7 @@ vu_stop_device(struct virtnet_user *u)
 	uint16_t i;
 
 	for (i = 0; i < u->nr_queues; i++) {
-		if (!u->q[i].configured)
+		if (!vu_backend_queue(u, i))
 			continue;
 		if (u->started && !u->lost &&
 		    virtnet_vhu_get_vring_base(&u->conn, i, &base) < 0)
@@ -370,6 +418,7 @@ vu_status_change(struct virtnet_user *u, uint8_t old, uint8_t status)
 	}
 	if ((status & VIRTIO_CONFIG_S_FEATURES_OK) &&
 	    !(old & VIRTIO_CONFIG_S_FEATURES_OK)) {
+		/* The control queue is ours; MQ stays, the back-end has the rings. */
 		f = u->features & ~VU_EMULATED_FEATURES;
 		f |= u->backend_features & (1ULL << VHOST_USER_F_PROTOCOL_FEATURES);
 		ret = virtnet_vhu_set_u64(&u->conn, VHOST_USER_SET_FEATURES, f);
@@ -466,6 +515,8 @@ vu_setup_queue(void *t, const struct virtnet_queue_desc *d)
 		return -EINVAL;
 	u->q[d->qid].d = *d;
 	u->q[d->qid].configured = true;
+	if (d->qid == u->cq_qid)
+		virtnet_cq_dev_reset(&u->cq, d);
 	return 0;
 }
 
@@ -478,21 +529,59 @@ vu_del_queue(void *t, uint16_t qid)
 		u->q[qid].configured = false;
 }
 
+/* Caller holds u->lock. */
+static int
+vu_enable_locked(struct virtnet_user *u, uint16_t qid, bool on)
+{
+	u->q[qid].enabled = on;
+	if (qid == u->cq_qid || !u->started || u->lost ||
+	    !u->q[qid].configured)
+		return 0;
+	return virtnet_vhu_set_state(&u->conn, VHOST_USER_SET_VRING_ENABLE,
+		qid, on);
+}
+
 static int
 vu_enable_queue(void *t, uint16_t qid, bool on)
 {
 	struct virtnet_user *u = t;
-	int ret = 0;
+	int ret;
 
 	if (qid >= u->nr_queues)
 		return -EINVAL;
 	pthread_mutex_lock(&u->lock);
-	u->q[qid].enabled = on;
-	if (u->started && !u->lost)
-		ret = virtnet_vhu_set_state(&u->conn,
-			VHOST_USER_SET_VRING_ENABLE, qid, on);
+	ret = vu_enable_locked(u, qid, on);
 	pthread_mutex_unlock(&u->lock);
 	return ret;
+}
+
+/*
+ * The emulated device's answer to a control command. Queue pairs are
+ * switched on and off in the back-end with SET_VRING_ENABLE, as the
+ * vhost-user protocol has it; a back-end takes every frame, so Rx modes
+ * are acknowledged.
+ */
+static uint8_t
+vu_ctrl(void *arg, uint8_t cls, uint8_t cmd, const uint8_t *data,
+		uint32_t len)
+{
+	struct virtnet_user *u = arg;
+	uint16_t pairs, i;
+
+	if (cls == VIRTIO_NET_CTRL_RX && len == 1 &&
+	    (cmd == VIRTIO_NET_CTRL_RX_PROMISC ||
+	     cmd == VIRTIO_NET_CTRL_RX_ALLMULTI))
+		return VIRTIO_NET_OK;
+	if (cls != VIRTIO_NET_CTRL_MQ || cmd != VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET ||
+	    len != sizeof(pairs))
+		return VIRTIO_NET_ERR;
+	memcpy(&pairs, data, sizeof(pairs));
+	if (pairs < 1 || pairs > u->queue_pairs)
+		return VIRTIO_NET_ERR;
+	for (i = 0; i < 2 * u->queue_pairs; i++)
+		if (vu_enable_locked(u, i, i / 2 < pairs) < 0)
+			return VIRTIO_NET_ERR;
+	return VIRTIO_NET_OK;
 }
 
 static void
@@ -500,6 +589,13 @@ vu_notify(void *t, uint16_t qid)
 {
 	struct virtnet_user *u = t;
 	uint64_t one = 1;
+
+	if (unlikely(qid == u->cq_qid)) {
+		pthread_mutex_lock(&u->lock);
+		virtnet_cq_dev_process(&u->cq, vu_ctrl, u);
+		pthread_mutex_unlock(&u->lock);
+		return;
+	}
 
 	/* A full eventfd counter already wakes the back-end. */
 	if (write(u->q[qid].kickfd, &one, sizeof(one)) < 0)
@@ -584,6 +680,8 @@ virtnet_user_create(const struct virtnet_user_params *p, virtnet_event_cb cb,
 	pthread_mutex_init(&u->lock, NULL);
 	u->conn.fd = -1;
 	u->nr_queues = nq;
+	u->queue_pairs = p->queue_pairs;
+	u->cq_qid = p->cq ? (uint16_t)(p->queue_pairs * 2) : UINT16_MAX;
 	u->queue_size = p->queue_size;
 	u->feature_mask = p->feature_mask;
 	u->cb = cb;

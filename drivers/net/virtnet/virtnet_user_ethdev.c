@@ -32,9 +32,9 @@ virtnet_user_transport(struct rte_eth_dev *dev, const struct virtnet_user_args *
 {
 	struct virtnet_user_params up = {
 		.path = a->path,
-		.queue_pairs = 1,
+		.queue_pairs = (uint16_t)a->queues,
 		.queue_size = (uint16_t)a->queue_size,
-		.cq = false,
+		.cq = a->cq != 0,
 		.feature_mask = virtnet_user_feature_mask(a),
 		.speed = a->speed,
 	};
@@ -94,6 +94,7 @@ virtnet_user_probe(struct rte_vdev_device *vdev)
 		return -ENOMEM;
 	hw = dev->data->dev_private;
 	hw->speed = a.speed;
+	hw->vector_asked = a.vectorized != 0;
 	ret = virtnet_user_transport(dev, &a);
 	if (ret < 0) {
 		rte_eth_dev_release_port(dev);

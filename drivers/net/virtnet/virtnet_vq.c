@@ -82,7 +82,10 @@ virtnet_vq_reset(struct virtnet_vq *vq)
 	vq->avail_pub = 0;
 	vq->last_used = 0;
 	vq->used_cached = 0;
-	vq->kick_pending = false;
+	vq->kick_added = 0;
+	vq->inorder_next = 0;
+	vq->batch_last = 0;
+	vq->in_batch = false;
 	/* Both wrap counters start at 1 (2.8.1). */
 	vq->avail_flags = VRING_PACKED_DESC_F_AVAIL;
 	vq->used_wrap = true;
@@ -91,8 +94,9 @@ virtnet_vq_reset(struct virtnet_vq *vq)
 
 void
 virtnet_vq_init(struct virtnet_vq *vq, uint16_t qid, uint16_t size,
-		bool packed, void *ring_va, uint64_t ring_addr)
+		uint32_t mode, void *ring_va, uint64_t ring_addr)
 {
+	bool packed = !!(mode & VIRTNET_VQ_PACKED);
 	uint8_t *base = ring_va;
 
 	virtnet_vq_check_wire_structs();
@@ -101,6 +105,7 @@ virtnet_vq_init(struct virtnet_vq *vq, uint16_t qid, uint16_t size,
 	vq->size = size;
 	vq->mask = size - 1;
 	vq->packed = packed;
+	vq->mode = (uint8_t)mode;
 	vq->ring_va = ring_va;
 	vq->ring_addr = ring_addr;
 	if (packed) {
@@ -132,6 +137,28 @@ virtnet_vq_addrs(const struct virtnet_vq *vq, uint64_t *desc,
 		*driver = vq->ring_addr + ((uintptr_t)vq->avail - base);
 		*device = vq->ring_addr + ((uintptr_t)vq->used - base);
 	}
+}
+
+bool
+virtnet_vq_inorder_reaches(const struct virtnet_vq *vq, uint16_t from,
+		uint16_t to)
+{
+	uint32_t pos = from;
+	uint16_t i;
+
+	/* Bounded: a ring holds at most size chains. */
+	for (i = 0; i < vq->size; i++) {
+		if (pos == to)
+			return true;
+		if (vq->extra[pos].cookie == NULL)
+			return false;
+		pos += vq->extra[pos].ndescs;
+		if (!vq->packed)
+			pos &= vq->mask;
+		else if (pos >= vq->size)
+			pos -= vq->size;
+	}
+	return false;
 }
 
 void *

@@ -24,11 +24,21 @@
 #include <stdint.h>
 #include <errno.h>
 
+#include <rte_bitops.h>
 #include <rte_common.h>
 #include <rte_atomic.h>
 #include <rte_branch_prediction.h>
 
 #include "virtnet_spec.h"
+
+/**
+ * Mode bits of a queue, fixed at init from the negotiated features. The
+ * datapath passes them as a constant so each burst is compiled for one
+ * combination; the queue keeps a copy for slow paths.
+ */
+#define VIRTNET_VQ_PACKED	RTE_BIT32(0)	/**< packed layout */
+#define VIRTNET_VQ_IN_ORDER	RTE_BIT32(1)	/**< buffers used in order */
+#define VIRTNET_VQ_EVENT_IDX	RTE_BIT32(2)	/**< event index suppression */
 
 /** Largest ring the driver accepts. */
 #define VIRTNET_VQ_MAX_SIZE	VIRTIO_SPLIT_RING_MAX
@@ -82,9 +92,13 @@ struct virtnet_vq {
 	uint16_t peek_id;	/**< id returned by the last peek */
 	uint16_t qid;		/**< virtio queue index */
 	uint16_t avail_flags;	/**< packed: AVAIL/USED bits of the wrap */
+	uint16_t kick_added;	/**< packed: descriptors added since last kick */
+	uint16_t inorder_next;	/**< in order, split: head expected next */
+	uint16_t batch_last;	/**< in order: last id of the batch being taken */
+	bool in_batch;		/**< in order: one used entry covers several */
 	bool used_wrap;		/**< packed: device's wrap counter */
 	bool packed;
-	bool kick_pending;	/**< packed: descriptors added since last kick */
+	uint8_t mode;		/**< VIRTNET_VQ_* */
 	uint8_t fault;		/**< enum virtnet_vq_fault; 0 while healthy */
 	struct virtnet_vq_errors err;
 	union {
@@ -123,12 +137,20 @@ int virtnet_vq_check_size(uint32_t size, bool packed);
  * @param vq        queue struct of virtnet_vq_struct_size(size) bytes
  * @param qid       virtio queue index
  * @param size      ring size (checked by virtnet_vq_check_size())
- * @param packed    layout
+ * @param mode      VIRTNET_VQ_* bits
  * @param ring_va   ring memory, virtnet_vq_ring_size() bytes, 4 KiB aligned
  * @param ring_addr the ring's address as the device sees it
  */
 void virtnet_vq_init(struct virtnet_vq *vq, uint16_t qid, uint16_t size,
-		bool packed, void *ring_va, uint64_t ring_addr);
+		uint32_t mode, void *ring_va, uint64_t ring_addr);
+
+/**
+ * In order: whether chain @p to can be reached from chain @p from by
+ * walking chains in flight, i.e. a used entry naming @p to completes
+ * every chain from @p from to it.
+ */
+bool virtnet_vq_inorder_reaches(const struct virtnet_vq *vq, uint16_t from,
+		uint16_t to);
 
 /** Forget everything in flight and start the ring from its beginning. */
 void virtnet_vq_reset(struct virtnet_vq *vq);
@@ -141,8 +163,8 @@ void virtnet_vq_addrs(const struct virtnet_vq *vq, uint64_t *desc,
 		uint64_t *driver, uint64_t *device);
 
 /**
- * Take back one cookie still in flight (after the device stopped); reset
- * the queue once none is left.
+ * Take back one cookie still in flight, after the device stopped. The
+ * caller resets the queue once none is left.
  * @return a cookie, or NULL when none is left.
  */
 void *virtnet_vq_detach_unused(struct virtnet_vq *vq);
@@ -176,19 +198,33 @@ virtnet_vq_broken(const struct virtnet_vq *vq)
 
 /**
  * Where the net header of the next chain may go when it cannot be pushed
- * into the packet: an index below size, unique among chains in flight.
+ * into the packet: the id the next chain will get, below size and unique
+ * among chains in flight.
  */
-static inline uint16_t
-virtnet_vq_next_head(const struct virtnet_vq *vq)
+static __rte_always_inline uint16_t
+virtnet_vq_next_id(const struct virtnet_vq *vq, const uint32_t mode)
 {
+	if ((mode & VIRTNET_VQ_PACKED) && (mode & VIRTNET_VQ_IN_ORDER))
+		return vq->avail_idx;
 	return vq->free_head;
+}
+
+/* (uint16_t)(new - event - 1) < (uint16_t)(new - old), as in the spec. */
+static __rte_always_inline bool
+virtnet_vq_need_event(uint16_t event, uint16_t new_idx, uint16_t old)
+{
+	return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old);
 }
 
 /* ---- split layout ---- */
 
+/*
+ * In order, chains take consecutive descriptors and the head is the id;
+ * otherwise they come from the free list.
+ */
 static __rte_always_inline int
 virtnet_vq_split_add(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
-		uint16_t n_out, uint16_t n, void *cookie)
+		uint16_t n_out, uint16_t n, void *cookie, const bool in_order)
 {
 	uint16_t head = vq->free_head;
 	uint16_t id = head, last = head;
@@ -202,7 +238,7 @@ virtnet_vq_split_add(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
 		if (i >= n_out)
 			in_len += bufs[i].len;
 		last = id;
-		id = vq->extra[id].next;
+		id = in_order ? (id + 1) & vq->mask : vq->extra[id].next;
 		if (i + 1 < n)
 			flags |= VRING_DESC_F_NEXT;
 		d->addr = bufs[i].addr;
@@ -211,7 +247,8 @@ virtnet_vq_split_add(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
 		d->next = id;
 	}
 	vq->free_head = id;
-	vq->extra[last].next = VIRTNET_VQ_END;
+	if (!in_order)
+		vq->extra[last].next = VIRTNET_VQ_END;
 	vq->extra[head].cookie = cookie;
 	vq->extra[head].ndescs = n;
 	vq->extra[head].in_len = in_len;
@@ -223,15 +260,23 @@ virtnet_vq_split_add(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
 static __rte_always_inline bool
 virtnet_vq_split_kick_prepare(struct virtnet_vq *vq)
 {
+	uint16_t old = vq->avail_pub;
 	bool kick;
 
-	if (vq->avail_pub == vq->avail_idx)
+	if (old == vq->avail_idx)
 		return false;
-	/* Order the index store before reading the device's flags. */
-	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
-	kick = !(__atomic_load_n(&vq->used->flags, __ATOMIC_RELAXED) &
-		VRING_USED_F_NO_NOTIFY);
 	vq->avail_pub = vq->avail_idx;
+	/* Order the index store before reading the device's wishes. */
+	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (vq->mode & VIRTNET_VQ_EVENT_IDX) {
+		/* avail_event sits just past the used ring. */
+		kick = virtnet_vq_need_event(__atomic_load_n(
+			(uint16_t *)&vq->used->ring[vq->size], __ATOMIC_RELAXED),
+			vq->avail_idx, old);
+	} else {
+		kick = !(__atomic_load_n(&vq->used->flags, __ATOMIC_RELAXED) &
+			VRING_USED_F_NO_NOTIFY);
+	}
 	return kick;
 }
 
@@ -263,26 +308,36 @@ virtnet_vq_split_peek(struct virtnet_vq *vq, uint32_t *id, uint32_t *len)
 	return true;
 }
 
+/* @p entry_done: the used entry naming this chain is fully taken. */
 static __rte_always_inline void
-virtnet_vq_split_pop(struct virtnet_vq *vq, uint16_t id)
+virtnet_vq_split_pop(struct virtnet_vq *vq, uint16_t id, bool entry_done,
+		const bool in_order)
 {
 	uint16_t tail = id, i;
 
-	for (i = 1; i < vq->extra[id].ndescs; i++)
-		tail = vq->extra[tail].next;
-	vq->extra[tail].next = vq->free_head;
-	vq->free_head = id;
-	vq->last_used++;
-	vq->used_cached--;
+	if (in_order) {
+		vq->inorder_next = (id + vq->extra[id].ndescs) & vq->mask;
+	} else {
+		for (i = 1; i < vq->extra[id].ndescs; i++)
+			tail = vq->extra[tail].next;
+		vq->extra[tail].next = vq->free_head;
+		vq->free_head = id;
+	}
+	if (entry_done) {
+		vq->last_used++;
+		vq->used_cached--;
+	}
 }
 
 /* ---- packed layout ---- */
 
+/* In order, the id is the head's position; otherwise a free id. */
 static __rte_always_inline int
 virtnet_vq_packed_add(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
-		uint16_t n_out, uint16_t n, void *cookie)
+		uint16_t n_out, uint16_t n, void *cookie, const bool in_order)
 {
-	uint16_t id = vq->free_head, pos = vq->avail_idx, head = pos;
+	uint16_t pos = vq->avail_idx, head = pos;
+	uint16_t id = in_order ? pos : vq->free_head;
 	uint16_t head_flags = 0, flags, i;
 	uint32_t in_len = 0;
 
@@ -290,6 +345,15 @@ virtnet_vq_packed_add(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
 		struct vring_packed_desc *d = &vq->pdesc[pos];
 
 		flags = vq->avail_flags;
+		/*
+		 * Only the head makes a chain available. The rest of a
+		 * writable chain must not look available on its own: DPDK
+		 * 22.11's vhost takes four available descriptors in a row as
+		 * four single buffers on its Rx fast path, without looking at
+		 * NEXT, and would split the chain.
+		 */
+		if (i > 0 && n_out == 0)
+			flags ^= VRING_PACKED_DESC_F_AVAIL | VRING_PACKED_DESC_F_USED;
 		if (i >= n_out) {
 			flags |= VRING_DESC_F_WRITE;
 			in_len += bufs[i].len;
@@ -310,28 +374,49 @@ virtnet_vq_packed_add(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
 		}
 	}
 	vq->avail_idx = pos;
-	vq->free_head = vq->extra[id].next;
+	if (!in_order)
+		vq->free_head = vq->extra[id].next;
 	vq->extra[id].cookie = cookie;
 	vq->extra[id].ndescs = n;
 	vq->extra[id].in_len = in_len;
-	vq->kick_pending = true;
+	vq->kick_added += n;
 	/* The head's flags hand the whole chain over: write them last. */
 	__atomic_store_n(&vq->pdesc[head].flags, head_flags, __ATOMIC_RELEASE);
 	return id;
 }
 
+/* Whether the device's event offset falls among the descriptors added. */
+static __rte_always_inline bool
+virtnet_vq_packed_event_due(const struct virtnet_vq *vq, uint16_t off_wrap,
+		uint16_t added)
+{
+	uint16_t new_idx = vq->avail_idx, old = new_idx - added;
+	uint16_t event = off_wrap & ~(1u << VRING_PACKED_EVENT_F_WRAP_CTR);
+	bool wrap = off_wrap >> VRING_PACKED_EVENT_F_WRAP_CTR;
+
+	/* An offset of the previous lap is counted back by one ring. */
+	if (wrap != !!(vq->avail_flags & VRING_PACKED_DESC_F_AVAIL))
+		event -= vq->size;
+	return virtnet_vq_need_event(event, new_idx, old);
+}
+
 static __rte_always_inline bool
 virtnet_vq_packed_kick_prepare(struct virtnet_vq *vq)
 {
-	uint16_t flags;
+	uint16_t added = vq->kick_added, flags, off_wrap;
 
-	if (!vq->kick_pending)
+	if (added == 0)
 		return false;
-	vq->kick_pending = false;
-	/* Order the descriptor stores before reading the device's flags. */
+	vq->kick_added = 0;
+	/* Order the descriptor stores before reading the device's wishes. */
 	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
 	flags = __atomic_load_n(&vq->device_event->flags, __ATOMIC_RELAXED);
-	return flags != VRING_PACKED_EVENT_FLAG_DISABLE;
+	if (flags != VRING_PACKED_EVENT_FLAG_DESC ||
+	    !(vq->mode & VIRTNET_VQ_EVENT_IDX))
+		return flags != VRING_PACKED_EVENT_FLAG_DISABLE;
+	off_wrap = __atomic_load_n(&vq->device_event->off_wrap,
+		__ATOMIC_RELAXED);
+	return virtnet_vq_packed_event_due(vq, off_wrap, added);
 }
 
 static __rte_always_inline bool
@@ -357,7 +442,7 @@ virtnet_vq_packed_peek(struct virtnet_vq *vq, uint32_t *id, uint32_t *len)
 }
 
 static __rte_always_inline void
-virtnet_vq_packed_pop(struct virtnet_vq *vq, uint16_t id)
+virtnet_vq_packed_pop(struct virtnet_vq *vq, uint16_t id, const bool in_order)
 {
 	uint32_t pos = (uint32_t)vq->last_used + vq->extra[id].ndescs;
 
@@ -366,8 +451,10 @@ virtnet_vq_packed_pop(struct virtnet_vq *vq, uint16_t id)
 		vq->used_wrap = !vq->used_wrap;
 	}
 	vq->last_used = (uint16_t)pos;
-	vq->extra[id].next = vq->free_head;
-	vq->free_head = id;
+	if (!in_order) {
+		vq->extra[id].next = vq->free_head;
+		vq->free_head = id;
+	}
 }
 
 /* ---- the layout-neutral API ---- */
@@ -381,37 +468,69 @@ virtnet_vq_packed_pop(struct virtnet_vq *vq, uint16_t id)
  */
 static __rte_always_inline int
 virtnet_vq_add(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
-		uint16_t n_out, uint16_t n_in, void *cookie, const bool packed)
+		uint16_t n_out, uint16_t n_in, void *cookie, const uint32_t mode)
 {
+	const bool in_order = !!(mode & VIRTNET_VQ_IN_ORDER);
 	uint16_t n = n_out + n_in;
 	int id;
 
 	if (unlikely(n == 0 || n > vq->num_free))
 		return -ENOSPC;
-	if (packed)
-		id = virtnet_vq_packed_add(vq, bufs, n_out, n, cookie);
+	if (mode & VIRTNET_VQ_PACKED)
+		id = virtnet_vq_packed_add(vq, bufs, n_out, n, cookie, in_order);
 	else
-		id = virtnet_vq_split_add(vq, bufs, n_out, n, cookie);
+		id = virtnet_vq_split_add(vq, bufs, n_out, n, cookie, in_order);
 	vq->num_free -= n;
 	return id;
 }
 
 /** Make every chain added so far visible to the device. */
 static __rte_always_inline void
-virtnet_vq_publish(struct virtnet_vq *vq, const bool packed)
+virtnet_vq_publish(struct virtnet_vq *vq, const uint32_t mode)
 {
-	if (!packed)
+	if (!(mode & VIRTNET_VQ_PACKED))
 		__atomic_store_n(&vq->avail->idx, vq->avail_idx,
 			__ATOMIC_RELEASE);
 }
 
 /** Whether the device asked to be notified of what was published. */
 static __rte_always_inline bool
-virtnet_vq_kick_prepare(struct virtnet_vq *vq, const bool packed)
+virtnet_vq_kick_prepare(struct virtnet_vq *vq, const uint32_t mode)
 {
-	if (packed)
+	if (mode & VIRTNET_VQ_PACKED)
 		return virtnet_vq_packed_kick_prepare(vq);
 	return virtnet_vq_split_kick_prepare(vq);
+}
+
+/* The chain the device must use next when buffers are used in order. */
+static __rte_always_inline uint16_t
+virtnet_vq_inorder_expected(const struct virtnet_vq *vq, const uint32_t mode)
+{
+	return (mode & VIRTNET_VQ_PACKED) ? vq->last_used : vq->inorder_next;
+}
+
+/*
+ * In order, one used entry may complete a batch: its id names the last
+ * chain and every older chain in flight is done too. Those are handed
+ * out one by one with length 0; the device wrote no length for them.
+ */
+static __rte_always_inline bool
+virtnet_vq_inorder_check(struct virtnet_vq *vq, uint32_t *id, uint32_t *len,
+		const uint32_t mode)
+{
+	uint16_t expect = virtnet_vq_inorder_expected(vq, mode);
+
+	if (likely(*id == expect))
+		return true;
+	if (unlikely(!virtnet_vq_inorder_reaches(vq, expect, *id))) {
+		virtnet_vq_fail(vq, VIRTNET_VQ_BAD_ID);
+		return false;
+	}
+	vq->in_batch = true;
+	vq->batch_last = (uint16_t)*id;
+	*id = expect;
+	*len = 0;
+	return true;
 }
 
 /**
@@ -422,12 +541,17 @@ virtnet_vq_kick_prepare(struct virtnet_vq *vq, const bool packed)
  * @return the chain's cookie, or NULL when none is ready or on a fault.
  */
 static __rte_always_inline void *
-virtnet_vq_peek_used(struct virtnet_vq *vq, uint32_t *len, const bool packed)
+virtnet_vq_peek_used(struct virtnet_vq *vq, uint32_t *len, const uint32_t mode)
 {
 	uint32_t id, l;
 	bool ready;
 
-	if (packed)
+	if ((mode & VIRTNET_VQ_IN_ORDER) && vq->in_batch) {
+		id = virtnet_vq_inorder_expected(vq, mode);
+		l = 0;
+		goto found;
+	}
+	if (mode & VIRTNET_VQ_PACKED)
 		ready = virtnet_vq_packed_peek(vq, &id, &l);
 	else
 		ready = virtnet_vq_split_peek(vq, &id, &l);
@@ -437,6 +561,10 @@ virtnet_vq_peek_used(struct virtnet_vq *vq, uint32_t *len, const bool packed)
 		virtnet_vq_fail(vq, VIRTNET_VQ_BAD_ID);
 		return NULL;
 	}
+	if ((mode & VIRTNET_VQ_IN_ORDER) &&
+	    !virtnet_vq_inorder_check(vq, &id, &l, mode))
+		return NULL;
+found:
 	/*
 	 * A chain the device only reads has no length to report, and DPDK's
 	 * vhost leaves the driver's own value in packed descriptors it
@@ -455,42 +583,52 @@ virtnet_vq_peek_used(struct virtnet_vq *vq, uint32_t *len, const bool packed)
 
 /** Take the chain the last successful peek returned. */
 static __rte_always_inline void
-virtnet_vq_pop_used(struct virtnet_vq *vq, const bool packed)
+virtnet_vq_pop_used(struct virtnet_vq *vq, const uint32_t mode)
 {
+	const bool in_order = !!(mode & VIRTNET_VQ_IN_ORDER);
 	uint16_t id = vq->peek_id;
+	bool entry_done = true;
 
+	if (in_order && vq->in_batch) {
+		entry_done = id == vq->batch_last;
+		vq->in_batch = !entry_done;
+	}
 	vq->extra[id].cookie = NULL;
 	vq->num_free += vq->extra[id].ndescs;
-	if (packed)
-		virtnet_vq_packed_pop(vq, id);
+	if (mode & VIRTNET_VQ_PACKED)
+		virtnet_vq_packed_pop(vq, id, in_order);
 	else
-		virtnet_vq_split_pop(vq, id);
+		virtnet_vq_split_pop(vq, id, entry_done, in_order);
 }
 
 /** Peek and take the next used chain. */
 static __rte_always_inline void *
-virtnet_vq_get_used(struct virtnet_vq *vq, uint32_t *len, const bool packed)
+virtnet_vq_get_used(struct virtnet_vq *vq, uint32_t *len, const uint32_t mode)
 {
-	void *cookie = virtnet_vq_peek_used(vq, len, packed);
+	void *cookie = virtnet_vq_peek_used(vq, len, mode);
 
 	if (cookie != NULL)
-		virtnet_vq_pop_used(vq, packed);
+		virtnet_vq_pop_used(vq, mode);
 	return cookie;
 }
 
 /**
  * Whether @p n used chains are ready, counting the one a peek returned.
  * Ids on the way are checked; lengths are checked when each is taken.
+ * A split used entry may stand for several chains in order, so counting
+ * entries never overstates what is ready.
  */
 static __rte_always_inline bool
-virtnet_vq_used_ready(struct virtnet_vq *vq, uint16_t n, const bool packed)
+virtnet_vq_used_ready(struct virtnet_vq *vq, uint16_t n, const uint32_t mode)
 {
 	uint32_t pos = vq->last_used, id;
 	bool wrap = vq->used_wrap;
 	uint16_t i;
 
-	if (!packed)
+	if (!(mode & VIRTNET_VQ_PACKED))
 		return vq->used_cached >= n || virtnet_vq_split_ready(vq) >= n;
+	if ((mode & VIRTNET_VQ_IN_ORDER) && vq->in_batch)
+		return true;	/* taken with length 0: the caller drops it */
 	for (i = 0; i < n; i++) {
 		if (!virtnet_vq_packed_is_used(vq, (uint16_t)pos, wrap))
 			return false;
@@ -499,6 +637,9 @@ virtnet_vq_used_ready(struct virtnet_vq *vq, uint16_t n, const bool packed)
 			virtnet_vq_fail(vq, VIRTNET_VQ_BAD_ID);
 			return false;
 		}
+		/* A batch entry: its chains come out with length 0. */
+		if ((mode & VIRTNET_VQ_IN_ORDER) && id != pos)
+			return true;
 		pos += vq->extra[id].ndescs;
 		if (pos >= vq->size) {
 			pos -= vq->size;
