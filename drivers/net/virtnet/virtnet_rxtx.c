@@ -300,11 +300,18 @@ virtnet_rx_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
 static __rte_always_inline void
 virtnet_tx_reclaim_body(struct virtnet_txq *txq, const uint32_t mode)
 {
-	struct rte_mbuf *m;
+	struct rte_mbuf *done[VIRTNET_TX_FREE_BULK];
+	unsigned int n = 0;
 	uint32_t len;
 
-	while ((m = virtnet_vq_get_used(txq->vq, &len, mode)) != NULL)
-		rte_pktmbuf_free(m);
+	while ((done[n] = virtnet_vq_get_used(txq->vq, &len, mode)) != NULL) {
+		if (++n == RTE_DIM(done)) {
+			rte_pktmbuf_free_bulk(done, n);
+			n = 0;
+		}
+	}
+	if (n > 0)
+		rte_pktmbuf_free_bulk(done, n);
 }
 
 void
@@ -356,7 +363,11 @@ virtnet_tx_one(struct virtnet_txq *txq, struct rte_mbuf *m, const uint32_t mode)
 		b[0].addr = txq->hdrs_addr + slot * sizeof(txq->hdrs[0]);
 		b[0].len = hdr;
 	}
-	memset(h, 0, hdr);
+	/* A constant size lets the compiler store instead of call memset. */
+	if (likely(hdr == sizeof(struct virtio_net_hdr_mrg_rxbuf)))
+		memset(h, 0, sizeof(struct virtio_net_hdr_mrg_rxbuf));
+	else
+		memset(h, 0, hdr);
 	if (txq->ol_hdr)
 		virtnet_tx_offload_hdr(h, m);
 	for (; s != NULL; s = s->next, n++) {
