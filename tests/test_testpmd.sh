@@ -23,11 +23,12 @@ fwd_count() {
 	awk -v k="$2-packets:" '/Forward statistics for port 0/ { f = 1 } f && $1 == k { print $2; exit }' "$1"
 }
 
-start_vhost() { # fwd seconds
+start_vhost() { # fwd seconds [queues]
+	local q=${3:-1}
 	rm -f "$SOCK"
 	vn_script "set fwd $1" "start" "sleep $2" "stop" "quit" |
-		vn_testpmd tp-vhost '0@1,1@1' "net_vhost0,iface=$SOCK,queues=1" "" \
-			"--txd=1024 --rxd=1024" &
+		vn_testpmd tp-vhost '0@1,1@1' "net_vhost0,iface=$SOCK,queues=$q" "" \
+			"--rxq=$q --txq=$q --txd=1024 --rxd=1024" &
 	VH=$!
 	for _ in $(seq 50); do [ -S "$SOCK" ] && break; sleep 0.1; done
 }
@@ -103,12 +104,7 @@ case_fwd() {
 case_mq() {
 	local log=$VIRTNET_RUN/tp-mq.log rc nrx ntx
 	vn_cleanup
-	rm -f "$SOCK"
-	vn_script "set fwd mac" "start" "sleep 10" "stop" "quit" |
-		vn_testpmd tp-vhost '0@1,1@1' "net_vhost0,iface=$SOCK,queues=8" "" \
-			"--rxq=8 --txq=8 --txd=1024 --rxd=1024" &
-	VH=$!
-	for _ in $(seq 50); do [ -S "$SOCK" ] && break; sleep 0.1; done
+	start_vhost mac 10 8
 	vn_script "set fwd mac" "start tx_first 8" "sleep 3" "stop" \
 		"show port xstats 0" "quit" |
 		vn_testpmd tp-mq '0@0,1@0' \
