@@ -888,13 +888,14 @@ out:
 	fx_down();
 }
 
+/* 100 stop/start cycles under traffic on one path: no frame lost, no leak. */
 static void
-test_restart_100(void)
+restart_100(const char *extra)
 {
 	unsigned int i, bad = 0;
 	struct flow_result r;
 
-	CHECK_GOTO(fx_up("") == 0, out, "setup");
+	CHECK_GOTO(fx_up(extra) == 0, out, "setup %s", extra);
 	for (i = 0; i < 100; i++) {
 		r = flow(vn_port, vh_port, 40, 64 + i * 13, 1 + i % 3, i);
 		if (r.received != 40 || r.bad)
@@ -912,9 +913,17 @@ test_restart_100(void)
 		/* Drain what vhost still holds from the last cycle. */
 		flow(vn_port, vh_port, 0, 64, 1, 0);
 	}
-	CHECK(bad == 0, "%u bad cycles of 100", bad);
+	CHECK(bad == 0, "%s: %u bad cycles of 100", extra, bad);
 out:
 	fx_down();
+}
+
+/* Both Rx paths of the ring mode under test. */
+static void
+test_restart_100(void)
+{
+	restart_100("mrg_rxbuf=1");
+	restart_100("mrg_rxbuf=0");
 }
 
 static void
