@@ -125,6 +125,7 @@ virtnet_ctrl_send(struct rte_eth_dev *dev, uint8_t cls, uint8_t cmd,
 		goto out;
 	}
 	virtnet_vq_publish(c->vq, c->vq->mode);
+	/* Notify whatever the device asked: the caller waits for this one. */
 	virtnet_vq_kick_prepare(c->vq, c->vq->mode);
 	p->ops->notify(p->tp, c->vq->qid);
 	if (!virtnet_ctrl_wait(c)) {

@@ -197,6 +197,5 @@ const struct virtnet_path *virtnet_path_select(const struct virtnet_path *t,
 		uint64_t features);
 int virtnet_rx_refill(struct virtnet_rxq *rxq);
 uint16_t virtnet_tx_prepare(void *txq, struct rte_mbuf **pkts, uint16_t n);
-void virtnet_tx_reclaim(struct virtnet_txq *txq);
 
 #endif /* VIRTNET_ETHDEV_H */

@@ -110,25 +110,12 @@ virtnet_rx_fill(struct virtnet_rxq *rxq, const uint32_t mode)
 #define VQ_P	VIRTNET_VQ_PACKED
 #define VQ_O	VIRTNET_VQ_IN_ORDER
 
+/* At queue start, not in a burst: the mode need not be a constant. */
 int
 virtnet_rx_refill(struct virtnet_rxq *rxq)
 {
-	int ret;
+	int ret = virtnet_rx_fill(rxq, rxq->vq->mode & (VQ_P | VQ_O));
 
-	switch (rxq->vq->mode & (VQ_P | VQ_O)) {
-	case VQ_P | VQ_O:
-		ret = virtnet_rx_fill(rxq, VQ_P | VQ_O);
-		break;
-	case VQ_P:
-		ret = virtnet_rx_fill(rxq, VQ_P);
-		break;
-	case VQ_O:
-		ret = virtnet_rx_fill(rxq, VQ_O);
-		break;
-	default:
-		ret = virtnet_rx_fill(rxq, 0);
-		break;
-	}
 	virtnet_vq_publish(rxq->vq, rxq->vq->mode);
 	return ret;
 }
@@ -312,25 +299,6 @@ virtnet_tx_reclaim_body(struct virtnet_txq *txq, const uint32_t mode)
 	}
 	if (n > 0)
 		rte_pktmbuf_free_bulk(done, n);
-}
-
-void
-virtnet_tx_reclaim(struct virtnet_txq *txq)
-{
-	switch (txq->vq->mode & (VQ_P | VQ_O)) {
-	case VQ_P | VQ_O:
-		virtnet_tx_reclaim_body(txq, VQ_P | VQ_O);
-		break;
-	case VQ_P:
-		virtnet_tx_reclaim_body(txq, VQ_P);
-		break;
-	case VQ_O:
-		virtnet_tx_reclaim_body(txq, VQ_O);
-		break;
-	default:
-		virtnet_tx_reclaim_body(txq, 0);
-		break;
-	}
 }
 
 /* Whether the net header can go into the mbuf's own headroom. */

@@ -40,9 +40,8 @@
 #define VIRTNET_VQ_IN_ORDER	RTE_BIT32(1)	/**< buffers used in order */
 #define VIRTNET_VQ_EVENT_IDX	RTE_BIT32(2)	/**< event index suppression */
 
-/** Largest ring the driver accepts. */
+/** Largest ring the driver accepts, for both layouts. */
 #define VIRTNET_VQ_MAX_SIZE	VIRTIO_SPLIT_RING_MAX
-/* Both layouts share the limit. */
 /** End of the private free list. */
 #define VIRTNET_VQ_END		UINT16_MAX
 
