@@ -16,6 +16,7 @@ struct dm_pevent { uint16_t off_wrap; uint16_t flags; };
 
 #define DM_F_NEXT	1
 #define DM_F_WRITE	2
+#define DM_F_INDIRECT	4
 #define DM_F_AVAIL	(1 << 7)
 #define DM_F_USED	(1 << 15)
 
@@ -102,11 +103,55 @@ dm_pop_packed(struct devmodel *dm, struct dm_chain *c)
 	}
 }
 
+/*
+ * Replace a lone indirect descriptor by the table it points to (2.7.5.3,
+ * 2.8.19): split tables are linked by next from entry 0, packed ones are
+ * sequential.
+ */
+static int
+dm_expand_indirect(struct devmodel *dm, struct dm_chain *c)
+{
+	uint32_t n = c->d[0].len / 16, i = 0, k;
+
+	if (c->ring_descs != 1 || c->d[0].len % 16 != 0 || n == 0 ||
+	    n > DM_MAX_CHAIN)
+		return -2;
+	c->indirect = true;
+	c->n = 0;
+	if (dm->packed) {
+		const struct dm_pdesc *t = (void *)(uintptr_t)c->d[0].addr;
+
+		for (k = 0; k < n; k++)
+			dm_add_desc(c, t[k].addr, t[k].len, t[k].flags);
+		return 0;
+	}
+	const struct dm_vdesc *t = (void *)(uintptr_t)c->d[0].addr;
+
+	for (k = 0; k < n; k++) {
+		if (t[i].flags & DM_F_INDIRECT)
+			return -2;
+		dm_add_desc(c, t[i].addr, t[i].len, t[i].flags);
+		if (!(t[i].flags & DM_F_NEXT))
+			return 0;
+		i = t[i].next;
+		if (i >= n)
+			return -2;
+	}
+	return -2;
+}
+
 int
 dm_pop(struct devmodel *dm, struct dm_chain *c)
 {
+	int ret;
+
 	c->n = 0;
-	return dm->packed ? dm_pop_packed(dm, c) : dm_pop_split(dm, c);
+	c->indirect = false;
+	ret = dm->packed ? dm_pop_packed(dm, c) : dm_pop_split(dm, c);
+	c->ring_descs = c->n;
+	if (ret == 0 && (c->d[0].flags & DM_F_INDIRECT))
+		ret = dm_expand_indirect(dm, c);
+	return ret;
 }
 
 void

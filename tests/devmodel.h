@@ -25,7 +25,9 @@ struct dm_desc {
 
 struct dm_chain {
 	uint16_t head;		/* split: head index; packed: buffer id */
-	uint16_t n;
+	uint16_t n;		/* buffers, indirect tables expanded */
+	uint16_t ring_descs;	/* ring descriptors the chain took */
+	bool indirect;		/* the chain came through an indirect table */
 	struct dm_desc d[DM_MAX_CHAIN];
 };
 

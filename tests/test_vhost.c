@@ -41,6 +41,8 @@ TEST_GLOBALS;
 #define VH_NAME		"net_vhost0"
 #define ETHER_TYPE_TEST	0x88b5
 #define BURST		32
+/* More segments than an indirect table of the driver holds. */
+#define VIRTNET_TEST_DIRECT_SEGS	20
 
 static char sock_path[108];
 static bool huge_mode;
@@ -433,6 +435,44 @@ test_multiseg_tx(void)
 	for (i = 0; i < RTE_DIM(lens); i++)
 		for (segs = 2; segs <= 5; segs++)
 			check_flow(vn_port, vh_port, 100, lens[i], segs);
+out:
+	fx_down();
+}
+
+/*
+ * Indirect descriptors: 128 five-segment frames fit a ring of 255 or 256
+ * slots in one burst only if each takes one slot. Frames of more
+ * segments than a table holds go as direct chains.
+ */
+static void
+test_indirect_tx(void)
+{
+	struct rte_mbuf *pkts[128], *in[BURST];
+	uint64_t end = rte_get_timer_cycles() + ms_to_cycles(3000);
+	uint32_t received = 0, bad = 0, seq;
+	uint16_t i, sent, got;
+
+	CHECK_GOTO(fx_up("") == 0, out, "setup");
+	for (i = 0; i < RTE_DIM(pkts); i++)
+		pkts[i] = make_pkt(tx_mp, 1000, i, 5);
+	sent = rte_eth_tx_burst(vn_port, 0, pkts, RTE_DIM(pkts));
+	for (i = sent; i < RTE_DIM(pkts); i++)
+		rte_pktmbuf_free(pkts[i]);
+	CHECK(sent == RTE_DIM(pkts), "one burst took %u of %u 5-segment frames",
+		sent, (unsigned int)RTE_DIM(pkts));
+	while (received < sent && rte_get_timer_cycles() < end) {
+		got = rte_eth_rx_burst(vh_port, 0, in, BURST);
+		for (i = 0; i < got; i++) {
+			if (!pkt_ok(in[i], &seq) || seq != received + i ||
+			    in[i]->pkt_len != 1000)
+				bad++;
+			rte_pktmbuf_free(in[i]);
+		}
+		received += got;
+	}
+	CHECK(received == sent && bad == 0, "received %u of %u, %u bad",
+		received, sent, bad);
+	check_flow(vn_port, vh_port, 100, 4000, VIRTNET_TEST_DIRECT_SEGS);
 out:
 	fx_down();
 }
@@ -1159,6 +1199,7 @@ main(int argc, char **argv)
 		RUN(test_tx_sizes);
 		RUN(test_rx_sizes);
 		RUN(test_multiseg_tx);
+		RUN(test_indirect_tx);
 		RUN(test_jumbo_rx_mergeable);
 		RUN(test_non_mergeable);
 		RUN(test_mempool_after_stop_and_close);

@@ -117,13 +117,98 @@ test_tx_chain_roundtrip(void)
 	CHECK(out[0] == 1 && out[100] == 2 && out[300] == 3 && out[306] == 3,
 		"bytes differ");
 	CHECK(get_used(&f, &len) == NULL, "used before push");
-	dm_push(&f.dm, ch.head, 0, ch.n);
+	dm_push(&f.dm, ch.head, 0, ch.ring_descs);
 	dm_publish(&f.dm);
 	CHECK(get_used(&f, &len) == &f, "cookie");
 	CHECK(f.vq->num_free == 8, "num_free after completion %u",
 		f.vq->num_free);
 	CHECK(get_used(&f, &len) == NULL, "a second completion appeared");
 	CHECK(!virtnet_vq_broken(f.vq), "queue broken");
+	fx_fini(&f);
+}
+
+/*
+ * Indirect chains take one ring slot each, so a ring of 4 carries three
+ * 5-buffer packets and a 3-buffer receive chain; the device sees every
+ * buffer, and a length beyond the writable part is still a fault.
+ */
+static void
+test_indirect(void)
+{
+	union virtnet_vq_indir tab[4][8];
+	char pkt[3][5][16], out[80], rx[2][32], src[64];
+	struct virtnet_buf b[5];
+	struct dm_chain ch[4];
+	uint32_t len = 0;
+	int i, k, id;
+	struct fixture f;
+
+	fx_init(&f, 4);
+	for (i = 0; i < 3; i++) {
+		for (k = 0; k < 5; k++) {
+			memset(pkt[i][k], i * 16 + k, sizeof(pkt[i][k]));
+			b[k].addr = (uintptr_t)pkt[i][k];
+			b[k].len = sizeof(pkt[i][k]);
+		}
+		id = virtnet_vq_add_indirect(f.vq, b, 5, 0, tab[i],
+			(uintptr_t)tab[i], &pkt[i], M);
+		CHECK(id >= 0, "indirect add %d returned %d", i, id);
+	}
+	b[0].addr = (uintptr_t)src;
+	b[0].len = 10;
+	b[1].addr = (uintptr_t)rx[0];
+	b[1].len = sizeof(rx[0]);
+	b[2].addr = (uintptr_t)rx[1];
+	b[2].len = sizeof(rx[1]);
+	id = virtnet_vq_add_indirect(f.vq, b, 1, 2, tab[3], (uintptr_t)tab[3],
+		&rx, M);
+	CHECK(id >= 0 && f.vq->num_free == 0, "4th add %d, free %u", id,
+		f.vq->num_free);
+	publish(&f);
+	for (i = 0; i < 4; i++) {
+		CHECK(dm_pop(&f.dm, &ch[i]) == 0, "device sees no chain %d", i);
+		CHECK(ch[i].indirect && ch[i].ring_descs == 1,
+			"chain %d: indirect %d, %u ring descs", i,
+			ch[i].indirect, ch[i].ring_descs);
+	}
+	for (i = 0; i < 3; i++) {
+		CHECK(ch[i].n == 5, "chain %d has %u buffers", i, ch[i].n);
+		CHECK(dm_read_chain(&ch[i], out, sizeof(out)) == 80,
+			"chain %d reads short", i);
+		for (k = 0; k < 80; k++)
+			if (out[k] != i * 16 + k / 16)
+				break;
+		CHECK(k == 80, "chain %d byte %d differs", i, k);
+	}
+	CHECK(ch[3].n == 3, "rx chain has %u buffers", ch[3].n);
+	memset(src, 0x77, sizeof(src));
+	CHECK(dm_write_chain(&ch[3], src, 64) == 64, "rx write short");
+	CHECK(rx[0][0] == 0x77 && rx[1][31] == 0x77, "rx bytes not written");
+	/* In order the device returns them as they came, else reversed. */
+	for (i = 0; i < 4; i++) {
+		k = IO ? i : 3 - i;
+		dm_push(&f.dm, ch[k].head, k == 3 ? 64 : 0, ch[k].ring_descs);
+	}
+	dm_publish(&f.dm);
+	for (i = 0; i < 4; i++) {
+		k = IO ? i : 3 - i;
+		CHECK(get_used(&f, &len) == (k == 3 ? (void *)&rx :
+			(void *)&pkt[k]), "completion %d: wrong cookie", i);
+		CHECK(len == (k == 3 ? 64u : 0u), "completion %d: len %u", i,
+			len);
+	}
+	CHECK(f.vq->num_free == 4 && !virtnet_vq_broken(f.vq),
+		"free %u after completions", f.vq->num_free);
+	/* A length beyond the 64 writable bytes of the table. */
+	id = virtnet_vq_add_indirect(f.vq, b, 1, 2, tab[3], (uintptr_t)tab[3],
+		&rx, M);
+	publish(&f);
+	CHECK(dm_pop(&f.dm, &ch[0]) == 0, "device sees no chain");
+	dm_push(&f.dm, ch[0].head, 65, ch[0].ring_descs);
+	dm_publish(&f.dm);
+	CHECK(get_used(&f, &len) == NULL && virtnet_vq_broken(f.vq) &&
+		f.vq->err.bad_len == 1, "length past the table not caught");
+	CHECK(count_detached(f.vq) == 1, "in-flight chain not detached");
 	fx_fini(&f);
 }
 
@@ -214,7 +299,7 @@ test_wraparound(void)
 		publish(&f);
 		if (dm_pop(&f.dm, &ch) != 0 || ch.n != n)
 			bad++;
-		dm_push(&f.dm, ch.head, 0, ch.n);
+		dm_push(&f.dm, ch.head, 0, ch.ring_descs);
 		dm_publish(&f.dm);
 		if (get_used(&f, &len) != ck)
 			bad++;
@@ -347,7 +432,7 @@ test_readonly_len_ignored(void)
 	CHECK(add(&f, &b, 1, 0, a) >= 0, "add");
 	publish(&f);
 	CHECK(dm_pop(&f.dm, &ch) == 0, "device sees the chain");
-	dm_push(&f.dm, ch.head, sizeof(a), ch.n);
+	dm_push(&f.dm, ch.head, sizeof(a), ch.ring_descs);
 	dm_publish(&f.dm);
 	CHECK(get_used(&f, &len) == a, "completion taken");
 	CHECK(len == 0 && !virtnet_vq_broken(f.vq), "len %u broken %d", len,
@@ -675,7 +760,7 @@ test_packed_rx_chain_flags(void)
 			"descriptor %d looks available on its own: 0x%x", i,
 			d[i].flags);
 	CHECK(dm_pop(&f.dm, &ch) == 0 && ch.n == 3, "device walks the chain");
-	dm_push(&f.dm, ch.head, 150, ch.n);
+	dm_push(&f.dm, ch.head, 150, ch.ring_descs);
 	CHECK(get_used(&f, &len) == a && len == 150, "used");
 	fx_fini(&f);
 }
@@ -736,6 +821,7 @@ main(void)
 	RUN_IN_ORDER(test_inorder_batches);
 	RUN_IN_ORDER(test_inorder_bad_batch);
 	RUN_ALL(test_event_idx_kick);
+	RUN_ALL(test_indirect);
 	RUN(test_ring_sizes);
 	M = VQ_P;
 	RUN(test_packed_rx_chain_flags);

@@ -27,6 +27,8 @@
 #define VIRTNET_TX_MAX_SEGS		64
 #define VIRTNET_RX_REFILL_MIN		32
 #define VIRTNET_TX_FREE_BULK		64
+/** Descriptors (header included) a chain may have to go indirect. */
+#define VIRTNET_TX_INDIRECT_MAX		16
 /** Frame bytes beyond the MTU. */
 #define VIRTNET_ETH_OVERHEAD \
 	(RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN + RTE_VLAN_HLEN)
@@ -41,7 +43,8 @@
 	 (1ULL << VIRTIO_NET_F_SPEED_DUPLEX) | (1ULL << VIRTIO_F_RING_PACKED) | \
 	 (1ULL << VIRTIO_F_IN_ORDER) | (1ULL << VIRTIO_RING_F_EVENT_IDX) | \
 	 (1ULL << VIRTIO_NET_F_MQ) | (1ULL << VIRTIO_NET_F_CTRL_VQ) | \
-	 (1ULL << VIRTIO_NET_F_CTRL_RX) | VIRTNET_RX_OFFLOAD_FEATURES | VIRTNET_TX_OFFLOAD_FEATURES)
+	 (1ULL << VIRTIO_NET_F_CTRL_RX) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | \
+	 VIRTNET_RX_OFFLOAD_FEATURES | VIRTNET_TX_OFFLOAD_FEATURES)
 
 /** Device features that carry Rx offloads, negotiated only when asked. */
 #define VIRTNET_RX_OFFLOAD_FEATURES \
@@ -87,6 +90,15 @@ struct virtnet_rxq {
 	struct virtnet_queue_stats stats;
 };
 
+/**
+ * Device-visible memory of one Tx buffer id: the net header when it cannot
+ * go into the mbuf, and the indirect table of the chain.
+ */
+struct virtnet_tx_slot {
+	struct virtio_net_hdr_mrg_rxbuf hdr;
+	union virtnet_vq_indir indir[VIRTNET_TX_INDIRECT_MAX] __rte_aligned(16);
+};
+
 /** Transmit queue. */
 struct virtnet_txq {
 	struct virtnet_vq *vq;
@@ -99,8 +111,9 @@ struct virtnet_txq {
 	bool ol_hdr;		/**< checksum/TSO requests go into the header */
 	bool tso;		/**< the device segments TCP */
 	bool uso;		/**< the device segments UDP */
-	struct virtio_net_hdr_mrg_rxbuf *hdrs; /**< one per descriptor */
-	uint64_t hdrs_addr;	/**< their device address */
+	bool indirect;		/**< multi-descriptor chains go indirect */
+	struct virtnet_tx_slot *slots;	/**< one per buffer id */
+	uint64_t slots_addr;	/**< their device address */
 	struct virtnet_queue_stats stats;
 };
 

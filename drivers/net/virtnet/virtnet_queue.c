@@ -131,15 +131,15 @@ virtnet_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		return -ENOMEM;
 	txq->vq = virtnet_vq_create(dev, VIRTNET_TXQ_IDX(qid), socket);
 	if (txq->vq != NULL)
-		txq->hdrs = rte_zmalloc_socket("virtnet_txhdr",
-			sizeof(txq->hdrs[0]) * txq->vq->size,
+		txq->slots = rte_zmalloc_socket("virtnet_txslot",
+			sizeof(txq->slots[0]) * txq->vq->size,
 			RTE_CACHE_LINE_SIZE, socket);
-	if (txq->vq == NULL || txq->hdrs == NULL) {
+	if (txq->vq == NULL || txq->slots == NULL) {
 		virtnet_vq_destroy(txq->vq);
 		rte_free(txq);
 		return -ENOMEM;
 	}
-	txq->hdrs_addr = virtnet_dev_addr(dev, txq->hdrs);
+	txq->slots_addr = virtnet_dev_addr(dev, txq->slots);
 	txq->hw = hw;
 	txq->port_id = dev->data->port_id;
 	txq->queue_id = qid;
@@ -170,7 +170,7 @@ virtnet_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 		return;
 	virtnet_vq_free_mbufs(txq->vq);
 	virtnet_vq_destroy(txq->vq);
-	rte_free(txq->hdrs);
+	rte_free(txq->slots);
 	rte_free(txq);
 	dev->data->tx_queues[qid] = NULL;
 }
@@ -267,6 +267,7 @@ virtnet_queues_start(struct rte_eth_dev *dev)
 		txq->tso = virtnet_has(hw, VIRTIO_NET_F_HOST_TSO4) ||
 			virtnet_has(hw, VIRTIO_NET_F_HOST_TSO6);
 		txq->uso = virtnet_has(hw, VIRTIO_NET_F_HOST_USO);
+		txq->indirect = virtnet_has(hw, VIRTIO_RING_F_INDIRECT_DESC);
 		txq->use_va = p->ops->uses_va(p->tp);
 		ret = virtnet_queue_attach(dev, txq->vq);
 		if (ret == 0)

@@ -311,12 +311,24 @@ virtnet_tx_can_push(const struct rte_mbuf *m, uint16_t hdr)
 			__alignof__(struct virtio_net_hdr_mrg_rxbuf));
 }
 
+/* Ring descriptors a packet takes, at most: indirect chains take one. */
+static __rte_always_inline uint16_t
+virtnet_tx_descs(const struct virtnet_txq *txq, const struct rte_mbuf *m)
+{
+	if (txq->indirect && m->nb_segs < VIRTNET_TX_INDIRECT_MAX)
+		return 1;
+	return m->nb_segs + 1;
+}
+
 static __rte_always_inline int
 virtnet_tx_one(struct virtnet_txq *txq, struct rte_mbuf *m, const uint32_t mode)
 {
 	struct virtnet_buf b[VIRTNET_TX_MAX_SEGS + 1];
 	struct virtnet_vq *vq = txq->vq;
-	uint16_t hdr = txq->hdr_size, n = 1, slot;
+	uint16_t hdr = txq->hdr_size, n = 1;
+	uint16_t id = virtnet_vq_next_id(vq, mode);
+	struct virtnet_tx_slot *slot = &txq->slots[id];
+	uint64_t slot_addr = txq->slots_addr + (uint64_t)id * sizeof(*slot);
 	struct rte_mbuf *s = m;
 	void *h;
 
@@ -326,9 +338,8 @@ virtnet_tx_one(struct virtnet_txq *txq, struct rte_mbuf *m, const uint32_t mode)
 		b[0].len = m->data_len + hdr;
 		s = m->next;
 	} else {
-		slot = virtnet_vq_next_id(vq, mode);
-		h = &txq->hdrs[slot];
-		b[0].addr = txq->hdrs_addr + slot * sizeof(txq->hdrs[0]);
+		h = &slot->hdr;
+		b[0].addr = slot_addr;
 		b[0].len = hdr;
 	}
 	/* A constant size lets the compiler store instead of call memset. */
@@ -342,6 +353,10 @@ virtnet_tx_one(struct virtnet_txq *txq, struct rte_mbuf *m, const uint32_t mode)
 		b[n].addr = virtnet_mbuf_addr(s, txq->use_va, 0);
 		b[n].len = s->data_len;
 	}
+	if (n > 1 && txq->indirect && n <= VIRTNET_TX_INDIRECT_MAX)
+		return virtnet_vq_add_indirect(vq, b, n, 0, slot->indir,
+			slot_addr + offsetof(struct virtnet_tx_slot, indir), m,
+			mode) < 0 ? -ENOSPC : 0;
 	return virtnet_vq_add(vq, b, n, 0, m, mode) < 0 ? -ENOSPC : 0;
 }
 
@@ -375,9 +390,9 @@ virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
 			}
 			m = pkts[i];
 		}
-		if (vq->num_free < m->nb_segs + 1) {
+		if (vq->num_free < virtnet_tx_descs(txq, m)) {
 			virtnet_tx_reclaim_body(txq, mode);
-			if (vq->num_free < m->nb_segs + 1)
+			if (vq->num_free < virtnet_tx_descs(txq, m))
 				break;
 		}
 		if (virtnet_tx_one(txq, m, mode) < 0)

@@ -51,6 +51,16 @@ struct virtnet_buf {
 	uint32_t len;	/**< bytes */
 };
 
+/**
+ * One entry of an indirect descriptor table, in either layout's format.
+ * The table belongs to the caller and must stay untouched while its
+ * chain is in flight; the buffer id of the chain is a convenient key.
+ */
+union virtnet_vq_indir {
+	struct vring_desc split;
+	struct vring_packed_desc packed;
+};
+
 /** Why a queue was marked broken. */
 enum virtnet_vq_fault {
 	VIRTNET_VQ_OK = 0,
@@ -223,7 +233,8 @@ virtnet_vq_need_event(uint16_t event, uint16_t new_idx, uint16_t old)
  */
 static __rte_always_inline int
 virtnet_vq_split_add(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
-		uint16_t n_out, uint16_t n, void *cookie, const bool in_order)
+		uint16_t n_out, uint16_t n, uint16_t xflags, void *cookie,
+		const bool in_order)
 {
 	uint16_t head = vq->free_head;
 	uint16_t id = head, last = head;
@@ -240,6 +251,8 @@ virtnet_vq_split_add(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
 		id = in_order ? (id + 1) & vq->mask : vq->extra[id].next;
 		if (i + 1 < n)
 			flags |= VRING_DESC_F_NEXT;
+		if (i == 0)
+			flags |= xflags;
 		d->addr = bufs[i].addr;
 		d->len = bufs[i].len;
 		d->flags = flags;
@@ -333,7 +346,8 @@ virtnet_vq_split_pop(struct virtnet_vq *vq, uint16_t id, bool entry_done,
 /* In order, the id is the head's position; otherwise a free id. */
 static __rte_always_inline int
 virtnet_vq_packed_add(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
-		uint16_t n_out, uint16_t n, void *cookie, const bool in_order)
+		uint16_t n_out, uint16_t n, uint16_t xflags, void *cookie,
+		const bool in_order)
 {
 	uint16_t pos = vq->avail_idx, head = pos;
 	uint16_t id = in_order ? pos : vq->free_head;
@@ -363,7 +377,7 @@ virtnet_vq_packed_add(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
 		d->len = bufs[i].len;
 		d->id = id;
 		if (i == 0)
-			head_flags = flags;
+			head_flags = flags | xflags;
 		else
 			d->flags = flags;
 		if (++pos == vq->size) {
@@ -458,6 +472,27 @@ virtnet_vq_packed_pop(struct virtnet_vq *vq, uint16_t id, const bool in_order)
 
 /* ---- the layout-neutral API ---- */
 
+/* Add a chain of @p n ring descriptors; @p xflags go on the head. */
+static __rte_always_inline int
+virtnet_vq_add_chain(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
+		uint16_t n_out, uint16_t n, uint16_t xflags, void *cookie,
+		const uint32_t mode)
+{
+	const bool in_order = !!(mode & VIRTNET_VQ_IN_ORDER);
+	int id;
+
+	if (unlikely(n == 0 || n > vq->num_free))
+		return -ENOSPC;
+	if (mode & VIRTNET_VQ_PACKED)
+		id = virtnet_vq_packed_add(vq, bufs, n_out, n, xflags, cookie,
+			in_order);
+	else
+		id = virtnet_vq_split_add(vq, bufs, n_out, n, xflags, cookie,
+			in_order);
+	vq->num_free -= n;
+	return id;
+}
+
 /**
  * Add one chain: @p n_out device-readable buffers then @p n_in
  * device-writable ones. Split chains reach the device at
@@ -469,17 +504,53 @@ static __rte_always_inline int
 virtnet_vq_add(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
 		uint16_t n_out, uint16_t n_in, void *cookie, const uint32_t mode)
 {
-	const bool in_order = !!(mode & VIRTNET_VQ_IN_ORDER);
-	uint16_t n = n_out + n_in;
+	return virtnet_vq_add_chain(vq, bufs, n_out, n_out + n_in, 0, cookie,
+		mode);
+}
+
+/**
+ * Add one chain through an indirect table (VIRTIO_RING_F_INDIRECT_DESC):
+ * it takes one ring descriptor whatever its length. The caller gives the
+ * table of the id virtnet_vq_next_id() returns, with room for
+ * @p n_out + @p n_in entries, and its device address.
+ *
+ * @return the buffer id, or -ENOSPC.
+ */
+static __rte_always_inline int
+virtnet_vq_add_indirect(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
+		uint16_t n_out, uint16_t n_in, union virtnet_vq_indir *table,
+		uint64_t table_addr, void *cookie, const uint32_t mode)
+{
+	uint16_t n = n_out + n_in, i, flags;
+	struct virtnet_buf ind;
+	uint32_t in_len = 0;
 	int id;
 
-	if (unlikely(n == 0 || n > vq->num_free))
-		return -ENOSPC;
-	if (mode & VIRTNET_VQ_PACKED)
-		id = virtnet_vq_packed_add(vq, bufs, n_out, n, cookie, in_order);
-	else
-		id = virtnet_vq_split_add(vq, bufs, n_out, n, cookie, in_order);
-	vq->num_free -= n;
+	for (i = 0; i < n; i++) {
+		flags = i < n_out ? 0 : VRING_DESC_F_WRITE;
+		if (i >= n_out)
+			in_len += bufs[i].len;
+		if (mode & VIRTNET_VQ_PACKED) {
+			/* Packed tables are sequential: WRITE is their only flag. */
+			table[i].packed.addr = bufs[i].addr;
+			table[i].packed.len = bufs[i].len;
+			table[i].packed.id = 0;
+			table[i].packed.flags = flags;
+		} else {
+			if (i + 1 < n)
+				flags |= VRING_DESC_F_NEXT;
+			table[i].split.addr = bufs[i].addr;
+			table[i].split.len = bufs[i].len;
+			table[i].split.flags = flags;
+			table[i].split.next = i + 1;
+		}
+	}
+	ind.addr = table_addr;
+	ind.len = n * sizeof(*table);
+	id = virtnet_vq_add_chain(vq, &ind, 1, 1, VRING_DESC_F_INDIRECT, cookie,
+		mode);
+	if (id >= 0)
+		vq->extra[id].in_len = in_len;
 	return id;
 }
 
