@@ -38,8 +38,10 @@ def ar_members(path, data):
             continue
         if name in ("/", "/SYM64/"):
             continue
-        if name.startswith("/") and name[1:].isdigit():
-            off = int(name[1:])
+        # GNU ar may end a long-name reference with "/" ("/119    /").
+        ref = name[1:].rstrip("/ ")
+        if name.startswith("/") and ref.isdigit():
+            off = int(ref)
             name = names[off:names.index(b"\n", off)].decode()
         name = name.rstrip("/")
         if thin:

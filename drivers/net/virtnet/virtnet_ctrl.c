@@ -10,6 +10,7 @@
 
 #include <rte_cycles.h>
 #include <rte_malloc.h>
+#include <rte_memzone.h>
 #include <rte_spinlock.h>
 
 #include "virtnet_ethdev.h"
@@ -20,6 +21,7 @@
 
 struct virtnet_ctrl {
 	struct virtnet_vq *vq;
+	const struct rte_memzone *mem;	/* this struct: the device reads cmd */
 	rte_spinlock_t lock;
 	uint64_t addr;		/* device address of cmd */
 	struct {
@@ -33,21 +35,26 @@ int
 virtnet_ctrl_create(struct rte_eth_dev *dev)
 {
 	struct virtnet_dev *hw = dev->data->dev_private;
+	unsigned int socket = (unsigned int)dev->device->numa_node;
+	const struct rte_memzone *mz;
 	struct virtnet_ctrl *c;
+	uint64_t addr;
 
 	if (!((hw->dev_features >> VIRTIO_NET_F_CTRL_VQ) & 1) || hw->ctrl != NULL)
 		return 0;
-	c = rte_zmalloc("virtnet_ctrl", sizeof(*c), RTE_CACHE_LINE_SIZE);
-	if (c == NULL)
+	mz = virtnet_dma_zalloc(dev, "ctrl", 0, sizeof(*c), socket, &addr);
+	if (mz == NULL)
 		return -ENOMEM;
+	c = mz->addr;
+	c->mem = mz;
 	c->vq = virtnet_vq_create(dev, (uint16_t)(hw->max_queue_pairs * 2),
-		(unsigned int)dev->device->numa_node);
+		socket);
 	if (c->vq == NULL) {
-		rte_free(c);
+		rte_memzone_free(mz);
 		return -ENOMEM;
 	}
 	rte_spinlock_init(&c->lock);
-	c->addr = virtnet_dev_addr(dev, &c->cmd);
+	c->addr = addr + offsetof(struct virtnet_ctrl, cmd);
 	hw->ctrl = c;
 	return 0;
 }
@@ -60,7 +67,7 @@ virtnet_ctrl_destroy(struct rte_eth_dev *dev)
 	if (hw->ctrl == NULL)
 		return;
 	virtnet_vq_destroy(hw->ctrl->vq);
-	rte_free(hw->ctrl);
+	rte_memzone_free(hw->ctrl->mem);
 	hw->ctrl = NULL;
 }
 

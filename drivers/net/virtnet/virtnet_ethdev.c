@@ -68,8 +68,9 @@ virtnet_negotiate(struct rte_eth_dev *dev)
 	if (ret < 0)
 		return ret;
 	hw->dev_features = p->ops->get_features(p->tp);
-	if (!((hw->dev_features >> VIRTIO_F_VERSION_1) & 1)) {
-		VIRTNET_LOG(ERR, "port %u: device is not virtio 1.x (features 0x%" PRIx64 "); legacy devices come with the PCI transport",
+	if (!p->ops->legacy &&
+	    !((hw->dev_features >> VIRTIO_F_VERSION_1) & 1)) {
+		VIRTNET_LOG(ERR, "port %u: device is not virtio 1.x (features 0x%" PRIx64 ") and its transport has no legacy interface",
 			dev->data->port_id, hw->dev_features);
 		return -ENOTSUP;
 	}
@@ -86,8 +87,11 @@ virtnet_negotiate(struct rte_eth_dev *dev)
 			dev->data->port_id, hw->features);
 		return ret;
 	}
-	/* VERSION_1 headers always carry num_buffers. */
+	/* VERSION_1 headers always carry num_buffers; legacy ones with MRG. */
 	hw->hdr_size = sizeof(struct virtio_net_hdr_mrg_rxbuf);
+	if (!virtnet_has(hw, VIRTIO_F_VERSION_1) &&
+	    !virtnet_has(hw, VIRTIO_NET_F_MRG_RXBUF))
+		hw->hdr_size = VIRTIO_NET_HDR_LEGACY_LEN;
 	return 0;
 }
 

@@ -17,6 +17,8 @@
 #include <ethdev_driver.h>
 #include <rte_ether.h>
 
+#include <rte_memzone.h>
+
 #include "virtnet_transport.h"
 #include "virtnet_vq.h"
 
@@ -113,6 +115,7 @@ struct virtnet_txq {
 	bool uso;		/**< the device segments UDP */
 	bool indirect;		/**< multi-descriptor chains go indirect */
 	struct virtnet_tx_slot *slots;	/**< one per buffer id */
+	const struct rte_memzone *slots_mem;
 	uint64_t slots_addr;	/**< their device address */
 	struct virtnet_queue_stats stats;
 };
@@ -175,8 +178,10 @@ int virtnet_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid,
 void virtnet_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
 void virtnet_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
 int virtnet_queues_start(struct rte_eth_dev *dev);
-/** Device address of driver memory @p va. */
-uint64_t virtnet_dev_addr(const struct rte_eth_dev *dev, const void *va);
+/** Zeroed IOVA-contiguous memory for the device; rte_memzone_free() it. */
+const struct rte_memzone *virtnet_dma_zalloc(const struct rte_eth_dev *dev,
+		const char *what, uint16_t id, size_t size, unsigned int socket,
+		uint64_t *addr);
 /** A virtqueue and its ring for queue @p vqid, sized by the device. */
 struct virtnet_vq *virtnet_vq_create(struct rte_eth_dev *dev, uint16_t vqid,
 		unsigned int socket);

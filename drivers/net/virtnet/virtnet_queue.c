@@ -6,6 +6,7 @@
 
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_memzone.h>
 
 #include "virtnet_ethdev.h"
 #include "virtnet_log.h"
@@ -13,14 +14,31 @@
 #define VIRTNET_RXQ_IDX(q)	((uint16_t)((q) * 2))
 #define VIRTNET_TXQ_IDX(q)	((uint16_t)((q) * 2 + 1))
 
-uint64_t
-virtnet_dev_addr(const struct rte_eth_dev *dev, const void *va)
+/*
+ * Memory the device reads or writes: zeroed, IOVA-contiguous (a PCI
+ * device sees physical or IOMMU addresses), named after port and use.
+ */
+const struct rte_memzone *
+virtnet_dma_zalloc(const struct rte_eth_dev *dev, const char *what,
+		uint16_t id, size_t size, unsigned int socket, uint64_t *addr)
 {
 	const struct virtnet_proc *p = virtnet_proc(dev);
+	char name[RTE_MEMZONE_NAMESIZE];
+	const struct rte_memzone *mz;
 
-	if (p->ops->uses_va(p->tp))
-		return (uint64_t)(uintptr_t)va;
-	return rte_malloc_virt2iova(va);
+	snprintf(name, sizeof(name), "virtnet%u_%s%u", dev->data->port_id,
+		what, id);
+	mz = rte_memzone_reserve_aligned(name, size, (int)socket,
+		RTE_MEMZONE_IOVA_CONTIG, VIRTIO_VRING_ALIGN);
+	if (mz == NULL) {
+		VIRTNET_LOG(ERR, "port %u: no IOVA-contiguous memory for %s: %s",
+			dev->data->port_id, name, rte_strerror(rte_errno));
+		return NULL;
+	}
+	memset(mz->addr, 0, size);
+	*addr = p->ops->uses_va(p->tp) ? (uint64_t)(uintptr_t)mz->addr :
+		mz->iova;
+	return mz;
 }
 
 /*
@@ -35,9 +53,10 @@ virtnet_vq_create(struct rte_eth_dev *dev, uint16_t vqid, unsigned int socket)
 	const struct virtnet_dev *hw = dev->data->dev_private;
 	uint16_t size = p->ops->queue_max_size(p->tp, vqid);
 	bool packed = virtnet_has(hw, VIRTIO_F_RING_PACKED);
+	const struct rte_memzone *mz;
 	struct virtnet_vq *vq;
+	uint64_t addr;
 	size_t bytes;
-	void *ring;
 
 	if (virtnet_vq_check_size(size, packed) != 0) {
 		VIRTNET_LOG(ERR, "port %u: device offers ring size %u for queue %u, which the %s layout cannot use",
@@ -48,15 +67,15 @@ virtnet_vq_create(struct rte_eth_dev *dev, uint16_t vqid, unsigned int socket)
 		virtnet_vq_ring_size(size, false));
 	vq = rte_zmalloc_socket("virtnet_vq", virtnet_vq_struct_size(size),
 		RTE_CACHE_LINE_SIZE, socket);
-	ring = rte_zmalloc_socket("virtnet_ring", bytes, VIRTIO_VRING_ALIGN,
-		socket);
-	if (vq == NULL || ring == NULL) {
+	if (vq == NULL)
+		return NULL;
+	mz = virtnet_dma_zalloc(dev, "ring", vqid, bytes, socket, &addr);
+	if (mz == NULL) {
 		rte_free(vq);
-		rte_free(ring);
 		return NULL;
 	}
-	virtnet_vq_init(vq, vqid, size, virtnet_vq_mode(hw), ring,
-		virtnet_dev_addr(dev, ring));
+	virtnet_vq_init(vq, vqid, size, virtnet_vq_mode(hw), mz->addr, addr);
+	vq->ring_mem = mz;
 	return vq;
 }
 
@@ -65,7 +84,7 @@ virtnet_vq_destroy(struct virtnet_vq *vq)
 {
 	if (vq == NULL)
 		return;
-	rte_free(vq->ring_va);
+	rte_memzone_free(vq->ring_mem);
 	rte_free(vq);
 }
 
@@ -131,15 +150,15 @@ virtnet_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		return -ENOMEM;
 	txq->vq = virtnet_vq_create(dev, VIRTNET_TXQ_IDX(qid), socket);
 	if (txq->vq != NULL)
-		txq->slots = rte_zmalloc_socket("virtnet_txslot",
-			sizeof(txq->slots[0]) * txq->vq->size,
-			RTE_CACHE_LINE_SIZE, socket);
-	if (txq->vq == NULL || txq->slots == NULL) {
+		txq->slots_mem = virtnet_dma_zalloc(dev, "txslot", qid,
+			sizeof(txq->slots[0]) * txq->vq->size, socket,
+			&txq->slots_addr);
+	if (txq->vq == NULL || txq->slots_mem == NULL) {
 		virtnet_vq_destroy(txq->vq);
 		rte_free(txq);
 		return -ENOMEM;
 	}
-	txq->slots_addr = virtnet_dev_addr(dev, txq->slots);
+	txq->slots = txq->slots_mem->addr;
 	txq->hw = hw;
 	txq->port_id = dev->data->port_id;
 	txq->queue_id = qid;
@@ -170,7 +189,7 @@ virtnet_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 		return;
 	virtnet_vq_free_mbufs(txq->vq);
 	virtnet_vq_destroy(txq->vq);
-	rte_free(txq->slots);
+	rte_memzone_free(txq->slots_mem);
 	rte_free(txq);
 	dev->data->tx_queues[qid] = NULL;
 }
@@ -185,6 +204,7 @@ virtnet_queue_attach(struct rte_eth_dev *dev, struct virtnet_vq *vq)
 	struct virtnet_queue_desc d = {
 		.qid = vq->qid, .size = vq->size, .packed = packed,
 	};
+	const void *mem = vq->ring_mem;
 
 	if (virtnet_vq_check_size(vq->size, packed) != 0) {
 		VIRTNET_LOG(ERR, "port %u: ring size %u of queue %u does not fit the %s layout",
@@ -194,6 +214,7 @@ virtnet_queue_attach(struct rte_eth_dev *dev, struct virtnet_vq *vq)
 	}
 	virtnet_vq_init(vq, vq->qid, vq->size, virtnet_vq_mode(hw), vq->ring_va,
 		vq->ring_addr);
+	vq->ring_mem = mem;
 	virtnet_vq_addrs(vq, &d.desc, &d.avail, &d.used);
 	/* Polling driver: the device need not interrupt us. */
 	virtnet_vq_disable_intr(vq);

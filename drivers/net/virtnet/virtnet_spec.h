@@ -231,4 +231,83 @@ vring_need_event(uint16_t event_idx, uint16_t new_idx, uint16_t old)
 	return (uint16_t)(new_idx - event_idx - 1) < (uint16_t)(new_idx - old);
 }
 
+/* ---- PCI transport (4.1) ---- */
+
+#define VIRTIO_PCI_VENDOR_ID		0x1af4
+#define VIRTIO_PCI_NET_LEGACY_ID	0x1000	/**< transitional/legacy net */
+#define VIRTIO_PCI_NET_MODERN_ID	0x1041	/**< 0x1040 + device type 1 */
+
+/* Vendor-specific capability types (4.1.4). */
+#define VIRTIO_PCI_CAP_COMMON_CFG	1
+#define VIRTIO_PCI_CAP_NOTIFY_CFG	2
+#define VIRTIO_PCI_CAP_ISR_CFG		3
+#define VIRTIO_PCI_CAP_DEVICE_CFG	4
+#define VIRTIO_PCI_CAP_PCI_CFG		5
+
+/** struct virtio_pci_cap: a vendor capability naming a BAR region. */
+struct virtio_pci_cap {
+	uint8_t cap_vndr;	/**< PCI_CAP_ID_VNDR (0x09) */
+	uint8_t cap_next;
+	uint8_t cap_len;
+	uint8_t cfg_type;	/**< VIRTIO_PCI_CAP_* */
+	uint8_t bar;
+	uint8_t id;
+	uint8_t padding[2];
+	uint32_t offset;	/**< in the BAR */
+	uint32_t length;
+};
+
+/** The notify capability carries the queue notify offset multiplier. */
+struct virtio_pci_notify_cap {
+	struct virtio_pci_cap cap;
+	uint32_t notify_off_multiplier;
+};
+
+/** struct virtio_pci_common_cfg (4.1.4.3), through queue_reset. */
+struct virtio_pci_common_cfg {
+	uint32_t device_feature_select;
+	uint32_t device_feature;
+	uint32_t driver_feature_select;
+	uint32_t driver_feature;
+	uint16_t config_msix_vector;
+	uint16_t num_queues;
+	uint8_t device_status;
+	uint8_t config_generation;
+	uint16_t queue_select;
+	uint16_t queue_size;
+	uint16_t queue_msix_vector;
+	uint16_t queue_enable;
+	uint16_t queue_notify_off;
+	uint32_t queue_desc_lo;
+	uint32_t queue_desc_hi;
+	uint32_t queue_driver_lo;
+	uint32_t queue_driver_hi;
+	uint32_t queue_device_lo;
+	uint32_t queue_device_hi;
+	uint16_t queue_notify_data;
+	uint16_t queue_reset;
+};
+
+#define VIRTIO_MSI_NO_VECTOR		0xffff
+#define VIRTIO_PCI_ISR_QUEUE		1
+#define VIRTIO_PCI_ISR_CONFIG		2
+
+/* Legacy interface: registers at the start of I/O BAR 0 (4.1.4.8). */
+#define VIRTIO_PCI_LEGACY_HOST_FEATURES	0	/* 32 bits, read */
+#define VIRTIO_PCI_LEGACY_GUEST_FEATURES 4	/* 32 bits, write */
+#define VIRTIO_PCI_LEGACY_QUEUE_PFN	8	/* 32 bits */
+#define VIRTIO_PCI_LEGACY_QUEUE_NUM	12	/* 16 bits, read */
+#define VIRTIO_PCI_LEGACY_QUEUE_SEL	14	/* 16 bits */
+#define VIRTIO_PCI_LEGACY_QUEUE_NOTIFY	16	/* 16 bits */
+#define VIRTIO_PCI_LEGACY_STATUS	18	/* 8 bits */
+#define VIRTIO_PCI_LEGACY_ISR		19	/* 8 bits, read clears */
+#define VIRTIO_PCI_LEGACY_MSIX_CONFIG	20	/* 16 bits, MSI-X on only */
+#define VIRTIO_PCI_LEGACY_MSIX_QUEUE	22	/* 16 bits, MSI-X on only */
+/* Device config follows at 20, or at 24 while MSI-X is enabled. */
+#define VIRTIO_PCI_LEGACY_CONFIG(msix)	((msix) ? 24 : 20)
+/* Legacy rings are given by page frame number of 4096-byte pages. */
+#define VIRTIO_PCI_LEGACY_PFN_SHIFT	12
+/** Legacy net header: without MRG_RXBUF it has no num_buffers. */
+#define VIRTIO_NET_HDR_LEGACY_LEN	10
+
 #endif /* VIRTNET_SPEC_H */

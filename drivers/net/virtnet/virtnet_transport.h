@@ -42,6 +42,11 @@ struct virtnet_queue_desc {
  */
 struct virtnet_transport_ops {
 	const char *name;
+	/**
+	 * Legacy (0.9.5) interface: 32 feature bits, no VERSION_1, the
+	 * short net header without MRG_RXBUF, split rings only.
+	 */
+	bool legacy;
 	/** Reset the device; every queue stops. */
 	int (*reset)(void *t);
 	uint8_t (*get_status)(void *t);

@@ -123,6 +123,7 @@ struct virtnet_vq {
 		};
 	};
 	void *ring_va;		/**< start of the ring memory */
+	const void *ring_mem;	/**< the allocator's handle of that memory */
 	uint64_t ring_addr;	/**< the same as the device addresses it */
 	struct virtnet_vq_extra extra[];
 };

@@ -1,0 +1,767 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 virtnet authors
+ */
+
+/*
+ * PCI transports. Modern (virtio 1.x, 4.1.4): the capability list is
+ * walked here (DPDK 22.11 has no helper for standard capabilities) and
+ * each region is checked to lie inside a mapped BAR before use. Legacy
+ * (4.1.4.8): registers in I/O BAR 0 through DPDK's ioport API.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_bus_pci.h>
+#include <bus_pci_driver.h>
+#include <rte_cycles.h>
+#include <rte_interrupts.h>
+#include <rte_io.h>
+#include <rte_malloc.h>
+
+#include "virtnet_log.h"
+#include "virtnet_pci.h"
+#include "virtnet_spec.h"
+
+#define PCI_CAPABILITY_LIST	0x34
+#define PCI_STATUS		0x06
+#define PCI_STATUS_CAP_LIST	0x10
+#define PCI_CAP_ID_VNDR		0x09
+#define PCI_CAP_ID_MSIX		0x11
+#define PCI_MSIX_FLAGS		2
+#define PCI_MSIX_FLAGS_ENABLE	0x8000
+/* A config space has room for at most this many capabilities. */
+#define VIRTNET_PCI_MAX_CAPS	48
+/* How long a reset may take to read back as 0. */
+#define VIRTNET_PCI_RESET_MS	1000
+/* Retries of a device config read whose generation kept changing. */
+#define VIRTNET_PCI_GEN_TRIES	16
+
+struct virtnet_pci {
+	struct rte_pci_device *pci;
+	virtnet_event_cb cb;
+	void *cb_arg;
+	bool intr_on;
+	bool msix;			/* MSI-X capability present */
+	uint8_t msix_pos;		/* its place in config space */
+	/* modern */
+	struct virtio_pci_common_cfg *common;
+	uint8_t *isr;
+	uint8_t *dev_cfg;
+	uint32_t dev_cfg_len;
+	uint8_t *notify_base;
+	uint32_t notify_len;
+	uint32_t notify_mult;
+	uint16_t num_queues;
+	uint16_t **notify_addr;		/* per queue, set at setup */
+	/* legacy */
+	struct rte_pci_ioport io;
+	bool io_mapped;
+};
+
+static const char *
+vp_name(const struct virtnet_pci *vp)
+{
+	return vp->pci->device.name;
+}
+
+/* ---- capability walk ---- */
+
+/* A region of a memory BAR, or NULL if it does not fit in one. */
+static void *
+vp_region(struct virtnet_pci *vp, const struct virtio_pci_cap *cap)
+{
+	const struct rte_mem_resource *r;
+
+	if (cap->bar >= PCI_MAX_RESOURCE) {
+		VIRTNET_INIT_LOG(ERR, "%s: capability type %u names BAR %u",
+			vp_name(vp), cap->cfg_type, cap->bar);
+		return NULL;
+	}
+	r = &vp->pci->mem_resource[cap->bar];
+	if (r->addr == NULL || r->len == 0) {
+		VIRTNET_INIT_LOG(ERR, "%s: capability type %u: BAR %u is not mapped",
+			vp_name(vp), cap->cfg_type, cap->bar);
+		return NULL;
+	}
+	if ((uint64_t)cap->offset + cap->length > r->len ||
+	    cap->offset + cap->length < cap->offset) {
+		VIRTNET_INIT_LOG(ERR, "%s: capability type %u: %u+%u lies outside BAR %u (%" PRIu64 " B)",
+			vp_name(vp), cap->cfg_type, cap->offset, cap->length,
+			cap->bar, r->len);
+		return NULL;
+	}
+	return (uint8_t *)r->addr + cap->offset;
+}
+
+/* Take one vendor capability; the first of each type wins (4.1.4.1). */
+static int
+vp_take_cap(struct virtnet_pci *vp, uint8_t pos, const struct virtio_pci_cap *cap)
+{
+	uint32_t mult;
+	void *va;
+
+	if ((cap->cfg_type == VIRTIO_PCI_CAP_COMMON_CFG && vp->common) ||
+	    (cap->cfg_type == VIRTIO_PCI_CAP_NOTIFY_CFG && vp->notify_base) ||
+	    (cap->cfg_type == VIRTIO_PCI_CAP_ISR_CFG && vp->isr) ||
+	    (cap->cfg_type == VIRTIO_PCI_CAP_DEVICE_CFG && vp->dev_cfg) ||
+	    cap->cfg_type < VIRTIO_PCI_CAP_COMMON_CFG ||
+	    cap->cfg_type > VIRTIO_PCI_CAP_DEVICE_CFG)
+		return 0;
+	va = vp_region(vp, cap);
+	if (va == NULL)
+		return -EINVAL;
+	switch (cap->cfg_type) {
+	case VIRTIO_PCI_CAP_COMMON_CFG:
+		if (cap->length < offsetof(struct virtio_pci_common_cfg,
+				queue_notify_data)) {
+			VIRTNET_INIT_LOG(ERR, "%s: common config of %u B is too short",
+				vp_name(vp), cap->length);
+			return -EINVAL;
+		}
+		vp->common = va;
+		break;
+	case VIRTIO_PCI_CAP_NOTIFY_CFG:
+		if (cap->cap_len < sizeof(struct virtio_pci_notify_cap) ||
+		    rte_pci_read_config(vp->pci, &mult, sizeof(mult),
+			pos + offsetof(struct virtio_pci_notify_cap,
+				notify_off_multiplier)) != sizeof(mult)) {
+			VIRTNET_INIT_LOG(ERR, "%s: notify capability without a multiplier",
+				vp_name(vp));
+			return -EINVAL;
+		}
+		vp->notify_base = va;
+		vp->notify_len = cap->length;
+		vp->notify_mult = mult;
+		break;
+	case VIRTIO_PCI_CAP_ISR_CFG:
+		vp->isr = va;
+		break;
+	default:
+		vp->dev_cfg = va;
+		vp->dev_cfg_len = cap->length;
+	}
+	return 0;
+}
+
+/*
+ * Walk the standard capability list: bounded, each entry read whole and
+ * checked. Returns 1 when the four modern regions were found, 0 when the
+ * device has no (complete) modern interface, or a negative errno when a
+ * capability is malformed.
+ */
+static int
+vp_read_caps(struct virtnet_pci *vp)
+{
+	struct virtio_pci_cap cap;
+	uint16_t status;
+	uint8_t pos, hdr[2];
+	int i, ret;
+
+	if (rte_pci_read_config(vp->pci, &status, sizeof(status),
+			PCI_STATUS) != sizeof(status) ||
+	    !(status & PCI_STATUS_CAP_LIST) ||
+	    rte_pci_read_config(vp->pci, &pos, 1, PCI_CAPABILITY_LIST) != 1)
+		return 0;
+	for (i = 0; pos != 0 && i < VIRTNET_PCI_MAX_CAPS; i++) {
+		if (pos < 0x40 || pos > 0xfc ||
+		    rte_pci_read_config(vp->pci, hdr, 2, pos) != 2) {
+			VIRTNET_INIT_LOG(ERR, "%s: capability pointer 0x%x is out of range",
+				vp_name(vp), pos);
+			return -EINVAL;
+		}
+		if (hdr[0] == PCI_CAP_ID_MSIX) {
+			vp->msix = true;
+			vp->msix_pos = pos;
+		}
+		if (hdr[0] == PCI_CAP_ID_VNDR) {
+			if (pos + sizeof(cap) > 0x100 ||
+			    rte_pci_read_config(vp->pci, &cap, sizeof(cap), pos) !=
+					sizeof(cap) || cap.cap_len < sizeof(cap)) {
+				VIRTNET_INIT_LOG(ERR, "%s: virtio capability at 0x%x is truncated",
+					vp_name(vp), pos);
+				return -EINVAL;
+			}
+			ret = vp_take_cap(vp, pos, &cap);
+			if (ret < 0)
+				return ret;
+		}
+		pos = hdr[1];
+	}
+	if (i == VIRTNET_PCI_MAX_CAPS) {
+		VIRTNET_INIT_LOG(ERR, "%s: capability list does not end", vp_name(vp));
+		return -EINVAL;
+	}
+	return vp->common && vp->notify_base && vp->isr && vp->dev_cfg;
+}
+
+/* Whether MSI-X is on in the function (VFIO turns it on with interrupts). */
+static bool
+vp_msix_enabled(const struct virtnet_pci *vp)
+{
+	uint16_t flags;
+
+	if (!vp->msix || rte_pci_read_config(vp->pci, &flags, sizeof(flags),
+			vp->msix_pos + PCI_MSIX_FLAGS) != sizeof(flags))
+		return false;
+	return !!(flags & PCI_MSIX_FLAGS_ENABLE);
+}
+
+/* ---- modern ops ---- */
+
+static uint8_t
+vpm_get_status(void *t)
+{
+	struct virtnet_pci *vp = t;
+
+	return rte_read8(&vp->common->device_status);
+}
+
+static int
+vpm_reset(void *t)
+{
+	struct virtnet_pci *vp = t;
+	uint64_t end = rte_get_timer_cycles() +
+		rte_get_timer_hz() * VIRTNET_PCI_RESET_MS / 1000;
+
+	rte_write8(0, &vp->common->device_status);
+	/* The reset is done when the status reads back 0 (4.1.4.3.2). */
+	while (rte_read8(&vp->common->device_status) != 0) {
+		if (rte_get_timer_cycles() > end) {
+			VIRTNET_LOG(ERR, "%s: device did not finish reset",
+				vp_name(vp));
+			return -ETIMEDOUT;
+		}
+		rte_delay_us_sleep(1000);
+	}
+	return 0;
+}
+
+static int
+vpm_set_status(void *t, uint8_t status)
+{
+	struct virtnet_pci *vp = t;
+
+	rte_write8(status, &vp->common->device_status);
+	if ((status & VIRTIO_CONFIG_S_FEATURES_OK) &&
+	    !(rte_read8(&vp->common->device_status) &
+			VIRTIO_CONFIG_S_FEATURES_OK))
+		return -EIO;
+	return 0;
+}
+
+static uint64_t
+vpm_get_features(void *t)
+{
+	struct virtnet_pci *vp = t;
+	uint64_t lo, hi;
+
+	rte_write32(0, &vp->common->device_feature_select);
+	lo = rte_read32(&vp->common->device_feature);
+	rte_write32(1, &vp->common->device_feature_select);
+	hi = rte_read32(&vp->common->device_feature);
+	return lo | hi << 32;
+}
+
+static int
+vpm_set_features(void *t, uint64_t features)
+{
+	struct virtnet_pci *vp = t;
+
+	rte_write32(0, &vp->common->driver_feature_select);
+	rte_write32((uint32_t)features, &vp->common->driver_feature);
+	rte_write32(1, &vp->common->driver_feature_select);
+	rte_write32((uint32_t)(features >> 32), &vp->common->driver_feature);
+	return 0;
+}
+
+/* Byte-wise copy: the device region may not take wider unaligned reads. */
+static void
+vp_copy_from(void *dst, const volatile uint8_t *src, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		((uint8_t *)dst)[i] = rte_read8(src + i);
+}
+
+static int
+vpm_read_config(void *t, size_t off, void *dst, size_t len)
+{
+	struct virtnet_pci *vp = t;
+	size_t n;
+	uint8_t gen;
+	int i;
+
+	if (off >= vp->dev_cfg_len || off + len < off)
+		return -EINVAL;
+	/* Fields past a short config read as 0, as for an absent feature. */
+	n = RTE_MIN(len, vp->dev_cfg_len - off);
+	memset((uint8_t *)dst + n, 0, len - n);
+	/* Fields wider than 32 bits may tear: repeat until stable (4.1.4.3). */
+	for (i = 0; i < VIRTNET_PCI_GEN_TRIES; i++) {
+		gen = rte_read8(&vp->common->config_generation);
+		vp_copy_from(dst, vp->dev_cfg + off, n);
+		if (rte_read8(&vp->common->config_generation) == gen)
+			return 0;
+	}
+	VIRTNET_LOG(ERR, "%s: device config kept changing", vp_name(vp));
+	return -EIO;
+}
+
+static int
+vpm_write_config(void *t, size_t off, const void *src, size_t len)
+{
+	struct virtnet_pci *vp = t;
+	size_t i;
+
+	if (off + len > vp->dev_cfg_len || off + len < off)
+		return -EINVAL;
+	for (i = 0; i < len; i++)
+		rte_write8(((const uint8_t *)src)[i], vp->dev_cfg + off + i);
+	return 0;
+}
+
+static uint16_t
+vpm_queue_max_size(void *t, uint16_t qid)
+{
+	struct virtnet_pci *vp = t;
+
+	if (qid >= vp->num_queues)
+		return 0;
+	rte_write16(qid, &vp->common->queue_select);
+	return rte_read16(&vp->common->queue_size);
+}
+
+static void
+vp_write64(uint64_t v, uint32_t *lo, uint32_t *hi)
+{
+	rte_write32((uint32_t)v, lo);
+	rte_write32((uint32_t)(v >> 32), hi);
+}
+
+static int
+vpm_setup_queue(void *t, const struct virtnet_queue_desc *q)
+{
+	struct virtnet_pci *vp = t;
+	struct virtio_pci_common_cfg *c = vp->common;
+	uint64_t off;
+
+	if (q->qid >= vp->num_queues)
+		return -EINVAL;
+	rte_write16(q->qid, &c->queue_select);
+	rte_write16(q->size, &c->queue_size);
+	vp_write64(q->desc, &c->queue_desc_lo, &c->queue_desc_hi);
+	vp_write64(q->avail, &c->queue_driver_lo, &c->queue_driver_hi);
+	vp_write64(q->used, &c->queue_device_lo, &c->queue_device_hi);
+	/* Polled queues: no vector, so no interrupt is ever raised. */
+	if (vp_msix_enabled(vp))
+		rte_write16(VIRTIO_MSI_NO_VECTOR, &c->queue_msix_vector);
+	off = (uint64_t)rte_read16(&c->queue_notify_off) * vp->notify_mult;
+	if (off + sizeof(uint16_t) > vp->notify_len) {
+		VIRTNET_LOG(ERR, "%s: queue %u notify offset %" PRIu64 " is beyond the %u B notify region",
+			vp_name(vp), q->qid, off, vp->notify_len);
+		return -EINVAL;
+	}
+	vp->notify_addr[q->qid] = (uint16_t *)(vp->notify_base + off);
+	return 0;
+}
+
+static void
+vpm_del_queue(void *t, uint16_t qid)
+{
+	struct virtnet_pci *vp = t;
+
+	if (qid < vp->num_queues)
+		vp->notify_addr[qid] = NULL;
+}
+
+/* Queues are enabled before DRIVER_OK; only a reset disables them. */
+static int
+vpm_enable_queue(void *t, uint16_t qid, bool on)
+{
+	struct virtnet_pci *vp = t;
+
+	if (qid >= vp->num_queues)
+		return -EINVAL;
+	if (on) {
+		rte_write16(qid, &vp->common->queue_select);
+		rte_write16(1, &vp->common->queue_enable);
+	}
+	return 0;
+}
+
+static void
+vpm_notify(void *t, uint16_t qid)
+{
+	struct virtnet_pci *vp = t;
+
+	rte_write16(qid, vp->notify_addr[qid]);
+}
+
+/* All ones: the device went away (surprise removal reads as 0xff). */
+static bool
+vp_status_alive(uint8_t st)
+{
+	return st != 0xff && !(st & VIRTIO_CONFIG_S_NEEDS_RESET);
+}
+
+static bool
+vpm_alive(void *t)
+{
+	return vp_status_alive(vpm_get_status(t));
+}
+
+static bool
+vp_uses_va(void *t __rte_unused)
+{
+	return false;
+}
+
+static void
+vp_intr_handler(void *arg)
+{
+	struct virtnet_pci *vp = arg;
+	uint8_t isr;
+
+	/* The only vector in use is the config one; INTx needs the ISR. */
+	if (vp_msix_enabled(vp))
+		isr = VIRTIO_PCI_ISR_CONFIG;
+	else if (vp->io_mapped)
+		rte_pci_ioport_read(&vp->io, &isr, 1, VIRTIO_PCI_LEGACY_ISR);
+	else
+		isr = rte_read8(vp->isr);	/* reading clears it */
+	rte_intr_ack(vp->pci->intr_handle);
+	if (isr & VIRTIO_PCI_ISR_CONFIG)
+		vp->cb(vp->cb_arg, VIRTNET_EVENT_CONFIG);
+}
+
+static void
+vp_close(void *t)
+{
+	struct virtnet_pci *vp = t;
+
+	if (vp->intr_on) {
+		rte_intr_disable(vp->pci->intr_handle);
+		rte_intr_callback_unregister_sync(vp->pci->intr_handle,
+			vp_intr_handler, vp);
+	}
+	if (vp->io_mapped)
+		rte_pci_ioport_unmap(&vp->io);
+	free(vp->notify_addr);
+	rte_free(vp);
+}
+
+const struct virtnet_transport_ops virtnet_pci_modern_ops = {
+	.name = "pci-modern",
+	.legacy = false,
+	.reset = vpm_reset,
+	.get_status = vpm_get_status,
+	.set_status = vpm_set_status,
+	.get_features = vpm_get_features,
+	.set_features = vpm_set_features,
+	.read_config = vpm_read_config,
+	.write_config = vpm_write_config,
+	.queue_max_size = vpm_queue_max_size,
+	.setup_queue = vpm_setup_queue,
+	.del_queue = vpm_del_queue,
+	.enable_queue = vpm_enable_queue,
+	.notify = vpm_notify,
+	.alive = vpm_alive,
+	.uses_va = vp_uses_va,
+	.close = vp_close,
+};
+
+/* ---- legacy ops ---- */
+
+static uint8_t
+vpl_read8(struct virtnet_pci *vp, off_t off)
+{
+	uint8_t v;
+
+	rte_pci_ioport_read(&vp->io, &v, 1, off);
+	return v;
+}
+
+static uint16_t
+vpl_read16(struct virtnet_pci *vp, off_t off)
+{
+	uint16_t v;
+
+	rte_pci_ioport_read(&vp->io, &v, 2, off);
+	return v;
+}
+
+static void
+vpl_write(struct virtnet_pci *vp, off_t off, uint32_t v, size_t len)
+{
+	rte_pci_ioport_write(&vp->io, &v, len, off);
+}
+
+/* Device config moves by 4 bytes while MSI-X is enabled. */
+static off_t
+vpl_config_off(const struct virtnet_pci *vp)
+{
+	return VIRTIO_PCI_LEGACY_CONFIG(vp_msix_enabled(vp));
+}
+
+static uint8_t
+vpl_get_status(void *t)
+{
+	return vpl_read8(t, VIRTIO_PCI_LEGACY_STATUS);
+}
+
+static int
+vpl_reset(void *t)
+{
+	struct virtnet_pci *vp = t;
+
+	vpl_write(vp, VIRTIO_PCI_LEGACY_STATUS, 0, 1);
+	/* Legacy devices reset synchronously; the read flushes the write. */
+	vpl_get_status(t);
+	return 0;
+}
+
+static int
+vpl_set_status(void *t, uint8_t status)
+{
+	struct virtnet_pci *vp = t;
+
+	vpl_write(vp, VIRTIO_PCI_LEGACY_STATUS, status, 1);
+	return 0;
+}
+
+static uint64_t
+vpl_get_features(void *t)
+{
+	struct virtnet_pci *vp = t;
+	uint32_t f;
+
+	rte_pci_ioport_read(&vp->io, &f, 4, VIRTIO_PCI_LEGACY_HOST_FEATURES);
+	return f;
+}
+
+static int
+vpl_set_features(void *t, uint64_t features)
+{
+	struct virtnet_pci *vp = t;
+
+	if (features >> 32) {
+		VIRTNET_LOG(ERR, "%s: legacy devices take 32 feature bits, not 0x%" PRIx64,
+			vp_name(vp), features);
+		return -EINVAL;
+	}
+	vpl_write(vp, VIRTIO_PCI_LEGACY_GUEST_FEATURES, (uint32_t)features, 4);
+	return 0;
+}
+
+static int
+vpl_read_config(void *t, size_t off, void *dst, size_t len)
+{
+	struct virtnet_pci *vp = t;
+
+	if (off + len > sizeof(struct virtio_net_config))
+		return -EINVAL;
+	rte_pci_ioport_read(&vp->io, dst, len, vpl_config_off(vp) + off);
+	return 0;
+}
+
+static int
+vpl_write_config(void *t, size_t off, const void *src, size_t len)
+{
+	struct virtnet_pci *vp = t;
+
+	if (off + len > sizeof(struct virtio_net_config))
+		return -EINVAL;
+	rte_pci_ioport_write(&vp->io, src, len, vpl_config_off(vp) + off);
+	return 0;
+}
+
+static uint16_t
+vpl_queue_max_size(void *t, uint16_t qid)
+{
+	struct virtnet_pci *vp = t;
+
+	vpl_write(vp, VIRTIO_PCI_LEGACY_QUEUE_SEL, qid, 2);
+	return vpl_read16(vp, VIRTIO_PCI_LEGACY_QUEUE_NUM);
+}
+
+/* One page-aligned ring in the legacy layout, at the size the device has. */
+static int
+vpl_setup_queue(void *t, const struct virtnet_queue_desc *q)
+{
+	struct virtnet_pci *vp = t;
+	uint64_t pfn = q->desc >> VIRTIO_PCI_LEGACY_PFN_SHIFT;
+
+	if (q->packed || q->desc & (VIRTIO_VRING_ALIGN - 1) ||
+	    q->avail != q->desc + vring_desc_size(q->size) ||
+	    q->used != q->desc + vring_used_offset(q->size) || pfn >> 32 ||
+	    q->size != vpl_queue_max_size(t, q->qid)) {
+		VIRTNET_LOG(ERR, "%s: queue %u cannot be given to a legacy device (size %u, at 0x%" PRIx64 ")",
+			vp_name(vp), q->qid, q->size, q->desc);
+		return -EINVAL;
+	}
+	if (vp_msix_enabled(vp))
+		vpl_write(vp, VIRTIO_PCI_LEGACY_MSIX_QUEUE,
+			VIRTIO_MSI_NO_VECTOR, 2);
+	vpl_write(vp, VIRTIO_PCI_LEGACY_QUEUE_PFN, (uint32_t)pfn, 4);
+	return 0;
+}
+
+static void
+vpl_del_queue(void *t, uint16_t qid)
+{
+	struct virtnet_pci *vp = t;
+
+	vpl_write(vp, VIRTIO_PCI_LEGACY_QUEUE_SEL, qid, 2);
+	vpl_write(vp, VIRTIO_PCI_LEGACY_QUEUE_PFN, 0, 4);
+}
+
+/* A legacy queue runs once its PFN is set. */
+static int
+vpl_enable_queue(void *t __rte_unused, uint16_t qid __rte_unused,
+		bool on __rte_unused)
+{
+	return 0;
+}
+
+static void
+vpl_notify(void *t, uint16_t qid)
+{
+	vpl_write(t, VIRTIO_PCI_LEGACY_QUEUE_NOTIFY, qid, 2);
+}
+
+static bool
+vpl_alive(void *t)
+{
+	return vp_status_alive(vpl_get_status(t));
+}
+
+const struct virtnet_transport_ops virtnet_pci_legacy_ops = {
+	.name = "pci-legacy",
+	.legacy = true,
+	.reset = vpl_reset,
+	.get_status = vpl_get_status,
+	.set_status = vpl_set_status,
+	.get_features = vpl_get_features,
+	.set_features = vpl_set_features,
+	.read_config = vpl_read_config,
+	.write_config = vpl_write_config,
+	.queue_max_size = vpl_queue_max_size,
+	.setup_queue = vpl_setup_queue,
+	.del_queue = vpl_del_queue,
+	.enable_queue = vpl_enable_queue,
+	.notify = vpl_notify,
+	.alive = vpl_alive,
+	.uses_va = vp_uses_va,
+	.close = vp_close,
+};
+
+/* ---- probe ---- */
+
+static int
+vp_modern_init(struct virtnet_pci *vp)
+{
+	vp->num_queues = rte_read16(&vp->common->num_queues);
+	if (vp->num_queues == 0) {
+		VIRTNET_INIT_LOG(ERR, "%s: device offers no virtqueues",
+			vp_name(vp));
+		return -ENODEV;
+	}
+	vp->notify_addr = calloc(vp->num_queues, sizeof(*vp->notify_addr));
+	return vp->notify_addr == NULL ? -ENOMEM : 0;
+}
+
+static int
+vp_legacy_init(struct virtnet_pci *vp)
+{
+	if (rte_pci_ioport_map(vp->pci, 0, &vp->io) != 0) {
+		VIRTNET_INIT_LOG(ERR, "%s: legacy device: I/O BAR 0 cannot be mapped (bound to a UIO/VFIO driver?)",
+			vp_name(vp));
+		return -EIO;
+	}
+	vp->io_mapped = true;
+	if (vpl_queue_max_size(vp, 0) == 0) {
+		VIRTNET_INIT_LOG(ERR, "%s: device offers no virtqueues",
+			vp_name(vp));
+		return -ENODEV;
+	}
+	return 0;
+}
+
+int
+virtnet_pci_create(struct rte_pci_device *pci,
+		const struct virtnet_pci_params *prm, void **t,
+		const struct virtnet_transport_ops **ops,
+		struct virtnet_pci_info *info)
+{
+	struct virtnet_pci *vp;
+	int modern, ret;
+
+	vp = rte_zmalloc("virtnet_pci", sizeof(*vp), 0);
+	if (vp == NULL)
+		return -ENOMEM;
+	vp->pci = pci;
+	vp->cb = prm->cb;
+	vp->cb_arg = prm->arg;
+	modern = vp_read_caps(vp);
+	if (modern < 0) {
+		ret = modern;
+	} else if (modern && !prm->force_legacy) {
+		*ops = &virtnet_pci_modern_ops;
+		ret = vp_modern_init(vp);
+	} else if (pci->id.device_id == VIRTIO_PCI_NET_LEGACY_ID) {
+		*ops = &virtnet_pci_legacy_ops;
+		ret = vp_legacy_init(vp);
+	} else {
+		VIRTNET_INIT_LOG(ERR, "%s: modern device without a usable virtio capability set",
+			vp_name(vp));
+		ret = -ENODEV;
+	}
+	if (ret < 0) {
+		vp_close(vp);
+		return ret;
+	}
+	info->legacy = (*ops)->legacy;
+	info->num_queues = vp->num_queues;
+	*t = vp;
+	return 0;
+}
+
+/*
+ * Config changes raise the config vector (MSI-X vector 0 with VFIO) or
+ * INTx with the ISR config bit (UIO).
+ */
+int
+virtnet_pci_intr_enable(void *t)
+{
+	struct virtnet_pci *vp = t;
+	struct rte_intr_handle *h = vp->pci->intr_handle;
+	uint16_t vec;
+
+	if (h == NULL || rte_intr_type_get(h) == RTE_INTR_HANDLE_UNKNOWN ||
+	    rte_intr_callback_register(h, vp_intr_handler, vp) != 0)
+		return -ENOTSUP;
+	if (rte_intr_enable(h) != 0) {
+		rte_intr_callback_unregister(h, vp_intr_handler, vp);
+		return -ENOTSUP;
+	}
+	vp->intr_on = true;
+	if (!vp_msix_enabled(vp))
+		return 0;
+	if (vp->io_mapped) {
+		vpl_write(vp, VIRTIO_PCI_LEGACY_MSIX_CONFIG, 0, 2);
+		vec = vpl_read16(vp, VIRTIO_PCI_LEGACY_MSIX_CONFIG);
+	} else {
+		rte_write16(0, &vp->common->config_msix_vector);
+		vec = rte_read16(&vp->common->config_msix_vector);
+	}
+	/* The device answers NO_VECTOR when it could not take the vector. */
+	if (vec == VIRTIO_MSI_NO_VECTOR) {
+		VIRTNET_LOG(WARNING, "%s: device refused MSI-X vector 0 for config changes",
+			vp_name(vp));
+		return -ENOTSUP;
+	}
+	return 0;
+}

@@ -1,0 +1,11 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# The guest test cases, read by the host (QEMU devices) and the guest
+# (binding and runs). One line each:
+#   name  first-slot  virtio-net-pci options  kernel driver for DPDK
+# A case is a pair of NICs in slots N and N+1 of pcie.0 on their own hub.
+VNT_CASES='
+split  10 disable-legacy=on               uio_pci_generic
+packed 12 disable-legacy=on,packed=on     vfio-pci
+legacy 14 disable-modern=on               uio_pci_generic
+nomrg  16 disable-legacy=on,mrg_rxbuf=off vfio-pci
+'

@@ -1,0 +1,67 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# Inside the guest: for each case bind its two NICs for DPDK, then run
+# testpmd (io, tx_first) and the guest test app with virtnet, the app with
+# net_virtio on the same NICs, and virtnet=0 to check precedence.
+D=/opt/virtnet
+. $D/guest-cases.sh
+PLUGIN="-d $D/librte_net_virtnet.so"
+EAL="-l 0,1 -n 1 --log-level=lib.eal:error --log-level=pmd.net.virtnet.*:info"
+
+modprobe uio_pci_generic
+modprobe vfio-pci
+
+bind() { # bdf driver
+	s=/sys/bus/pci/devices/$1
+	[ -e "$s/driver" ] && echo "$1" >"$s/driver/unbind"
+	echo "$2" >"$s/driver_override"
+	echo "$1" >/sys/bus/pci/drivers_probe
+	echo "VNT-BIND $1 $(basename "$(readlink "$s/driver")") $(cat "$s/vendor"):$(cat "$s/device")"
+}
+
+testpmd_io() { # name a b
+	printf 'start tx_first\n' >/tmp/cmds
+	( cat /tmp/cmds; sleep 4; printf 'stop\nshow port stats all\nquit\n' ) |
+		timeout 120 dpdk-testpmd $EAL $IOVA $PLUGIN --file-prefix tp -a "$2" -a "$3" \
+		-- -i --nb-cores=1 --total-num-mbufs=4096 >/tmp/tp.log 2>&1
+	echo "VNT-TESTPMD $1 rc $?"
+	grep -E "RX-packets|TX-packets|Rx path|Tx path|virtnet.*interface" /tmp/tp.log | sed 's/^/VNT-TP /'
+}
+
+app() { # name driver-label a-args b-args args...
+	n=$1 lbl=$2 a=$3 b=$4
+	shift 4
+	echo "VNT-RUN $n $lbl $*"
+	timeout 120 $D/virtnet_guest_test $EAL $IOVA $X --file-prefix app -a "$a" -a "$b" \
+		-- "$@" 2>&1 | grep -E "^VNT|interface|path" | sed "s/^/[$n $lbl] /"
+}
+
+echo "$VNT_CASES" | while read -r name slot opts drv; do
+	[ -n "$name" ] || continue
+	a=0000:00:$slot.0
+	b=0000:00:$(printf '%x' $((0x$slot + 1))).0
+	echo "VNT-CASE $name $opts $drv"
+	# Devices outside the IOMMU (no iommu_platform) DMA to guest physical
+	# addresses: with VFIO, DPDK must map IOVA = PA.
+	IOVA=""
+	[ "$drv" = vfio-pci ] && IOVA="--iova-mode=pa"
+	bind "$a" "$drv"
+	bind "$b" "$drv"
+	testpmd_io "$name" "$a" "$b"
+	X="$PLUGIN"
+	app "$name" virtnet "$a" "$b" check 64 1 500
+	app "$name" virtnet "$a" "$b" check 1518 1 300
+	app "$name" virtnet "$a" "$b" check 8000 4 100
+	app "$name" virtnet "$a" "$b" rate 64 3
+	X=""
+	app "$name" net_virtio "$a" "$b" check 64 1 500
+	app "$name" net_virtio "$a" "$b" rate 64 3
+	if [ "$name" = split ]; then
+		X="$PLUGIN"
+		app "$name" precedence "$a,virtnet=0" "$b,virtnet=0" check 64 1 10
+	fi
+	X="$PLUGIN"
+	app "$name" virtnet "$a" "$b" rate 64 3
+	X=""
+	app "$name" net_virtio "$a" "$b" rate 64 3
+done

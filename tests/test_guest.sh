@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# PCI tests in a QEMU guest (TCG): virtnet on pairs of virtio-net-pci NICs,
+# each pair on its own QEMU hub, cases from guest/guest-cases.sh. Checks
+# the guest's results; prints virtnet and net_virtio rates side by side.
+#
+#   tests/test_guest.sh BUILD_DIR
+#
+# VIRTNET_GUEST_DIR: where the image goes (default /var/cache/virtnet/guest/img)
+set -euo pipefail
+
+BUILD=$(cd "$1" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+OUT=${VIRTNET_GUEST_DIR:-/var/cache/virtnet/guest/img}
+LOG=$BUILD/guest-console.log
+TIMEOUT=${VIRTNET_GUEST_TIMEOUT:-900}
+
+fail=0
+pass=0
+ok() { echo "ok   $*"; pass=$((pass + 1)); }
+bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+
+bash "$HERE/guest/image.sh" "$BUILD" "$OUT"
+# shellcheck source=guest/guest-cases.sh
+. "$HERE/guest/guest-cases.sh"
+
+NICS=()
+hub=0
+while read -r name slot opts drv; do
+	[ -n "$name" ] || continue
+	for s in "$slot" "$(printf '%x' $((0x$slot + 1)))"; do
+		NICS+=(-netdev "hubport,id=n$s,hubid=$hub"
+			-device "virtio-net-pci,netdev=n$s,addr=0x$s,$opts")
+	done
+	hub=$((hub + 1))
+done <<<"$VNT_CASES"
+
+echo "test_guest: booting the guest ($(nproc) host cpus, TCG)"
+start=$(date +%s)
+timeout "$TIMEOUT" qemu-system-x86_64 -machine q35 -accel tcg -cpu Nehalem \
+	-smp 2 -m 2G -device intel-iommu -display none -monitor none -no-reboot \
+	-serial "file:$LOG" \
+	-kernel "$OUT/vmlinuz" -initrd "$OUT/initrd" \
+	-append "root=/dev/vda rw console=ttyS0 intel_iommu=on iommu=pt init=/opt/virtnet/guest-init.sh quiet" \
+	-drive "file=$OUT/rootfs.ext4,if=virtio,format=raw,snapshot=on" \
+	"${NICS[@]}" || echo "test_guest: qemu exited with $?"
+echo "test_guest: guest ran $(( $(date +%s) - start )) s; console in $LOG"
+
+grep -q "^VNT-DONE" "$LOG" && ok "guest ran every case" || bad "guest did not finish"
+while read -r name slot opts drv; do
+	[ -n "$name" ] || continue
+	n=$(grep -c "^\[$name virtnet\] VNT result PASS" "$LOG" || true)
+	[ "$n" = 5 ] && ok "$name ($opts, $drv): virtnet 5 of 5 runs pass" ||
+		bad "$name ($opts, $drv): virtnet $n of 5 runs pass"
+	grep -q "^\[$name virtnet\] VNT port 0 driver net_virtnet" "$LOG" &&
+		ok "$name: net_virtnet bound with -d" || bad "$name: net_virtnet not bound"
+	rx=$(grep -A0 "^VNT-TP .*RX-packets" "$LOG" | awk -v c="$name" '1' | head -0; true)
+	tp=$(awk -v c="$name" '/^VNT-CASE/ {on = ($2 == c)} on && /^VNT-TP +RX-packets/ {print $3}' "$LOG" | tr '\n' ' ')
+	set -- $tp
+	if [ $# -ge 2 ] && [ "$1" -gt 0 ] && [ "$2" -gt 0 ]; then
+		ok "$name: testpmd io tx_first forwarded (RX-packets $tp)"
+	else
+		bad "$name: testpmd io tx_first RX-packets '$tp'"
+	fi
+done <<<"$VNT_CASES"
+grep -q "^\[split precedence\] VNT port 0 driver net_virtio" "$LOG" &&
+	ok "virtnet=0 leaves the device to net_virtio" ||
+	bad "virtnet=0 did not hand the device to net_virtio"
+
+echo "test_guest: 64 B one-way rate in the TCG guest (Mpps, Tx on port 0, Rx on port 1)"
+grep -E "^\[[a-z]+ (virtnet|net_virtio)\] VNT rate" "$LOG" | sed 's/^/  /'
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
