@@ -14,7 +14,8 @@ set -euo pipefail
 SDK_CACHE=${VIRTNET_SDK_CACHE:-/var/cache/virtnet/sdk}
 NR_HUGE=${VIRTNET_HUGEPAGES:-1024}
 PKGS="dpdk dpdk-dev libdpdk-dev meson ninja-build pkg-config python3-pyelftools
-gcc clang binutils dpkg-dev xz-utils iproute2 procps bc"
+gcc clang binutils dpkg-dev xz-utils iproute2 procps bc
+qemu-system-x86 qemu-utils debootstrap e2fsprogs"
 
 log() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }

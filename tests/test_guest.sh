@@ -54,7 +54,6 @@ while read -r name slot opts drv; do
 		bad "$name ($opts, $drv): virtnet $n of 5 runs pass"
 	grep -q "^\[$name virtnet\] VNT port 0 driver net_virtnet" "$LOG" &&
 		ok "$name: net_virtnet bound with -d" || bad "$name: net_virtnet not bound"
-	rx=$(grep -A0 "^VNT-TP .*RX-packets" "$LOG" | awk -v c="$name" '1' | head -0; true)
 	tp=$(awk -v c="$name" '/^VNT-CASE/ {on = ($2 == c)} on && /^VNT-TP +RX-packets/ {print $3}' "$LOG" | tr '\n' ' ')
 	set -- $tp
 	if [ $# -ge 2 ] && [ "$1" -gt 0 ] && [ "$2" -gt 0 ]; then

@@ -75,11 +75,16 @@ virtnet_ctrl_destroy(struct rte_eth_dev *dev)
 int
 virtnet_ctrl_attach(struct rte_eth_dev *dev)
 {
+	const struct virtnet_proc *p = virtnet_proc(dev);
 	struct virtnet_dev *hw = dev->data->dev_private;
+	int ret;
 
 	if (hw->ctrl == NULL || !virtnet_has(hw, VIRTIO_NET_F_CTRL_VQ))
 		return 0;
-	return virtnet_queue_attach(dev, hw->ctrl->vq);
+	ret = virtnet_queue_attach(dev, hw->ctrl->vq);
+	if (ret == 0)
+		ret = p->ops->enable_queue(p->tp, hw->ctrl->vq->qid, true);
+	return ret;
 }
 
 /* Wait for the one command in flight; false on timeout or a fault. */

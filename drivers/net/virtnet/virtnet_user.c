@@ -547,6 +547,9 @@ vu_enable_queue(void *t, uint16_t qid, bool on)
 	struct virtnet_user *u = t;
 	int ret;
 
+	/* The control queue is emulated here: nothing to tell the back-end. */
+	if (qid == u->cq_qid)
+		return 0;
 	if (qid >= u->nr_queues)
 		return -EINVAL;
 	pthread_mutex_lock(&u->lock);
