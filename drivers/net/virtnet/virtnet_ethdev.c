@@ -677,3 +677,32 @@ virtnet_dev_init(struct rte_eth_dev *dev)
 	virtnet_link_set(dev, false);
 	return 0;
 }
+
+/* Probe failed after the transport was taken: give back all of it. */
+void
+virtnet_dev_abandon(struct rte_eth_dev *dev)
+{
+	struct virtnet_proc *p = dev->process_private;
+
+	if (p != NULL) {
+		p->ops->close(p->tp);
+		rte_free(p);
+		dev->process_private = NULL;
+	}
+	rte_eth_dev_release_port(dev);
+}
+
+int
+virtnet_dev_remove(const char *name)
+{
+	struct rte_eth_dev *dev = rte_eth_dev_allocated(name);
+
+	if (dev == NULL)
+		return 0;
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return rte_eth_dev_release_port(dev);
+	/* ethdev refuses to close a started port; removal must not fail. */
+	if (dev->data->dev_started)
+		rte_eth_dev_stop(dev->data->port_id);
+	return rte_eth_dev_close(dev->data->port_id);
+}

@@ -167,6 +167,10 @@ virtnet_vq_mode(const struct virtnet_dev *hw)
 /* virtnet_ethdev.c */
 int virtnet_dev_init(struct rte_eth_dev *dev);
 void virtnet_dev_event(void *arg, enum virtnet_event ev);
+/** Undo a probe that took its transport but failed later. */
+void virtnet_dev_abandon(struct rte_eth_dev *dev);
+/** Bus remove(): stop and close the port named @p name, if any. */
+int virtnet_dev_remove(const char *name);
 
 /* virtnet_queue.c */
 int virtnet_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid,

@@ -128,19 +128,6 @@ virtnet_pci_transport(struct rte_eth_dev *dev, struct rte_pci_device *pci,
 	return 0;
 }
 
-static void
-virtnet_pci_undo(struct rte_eth_dev *dev)
-{
-	struct virtnet_proc *p = dev->process_private;
-
-	if (p != NULL) {
-		p->ops->close(p->tp);
-		rte_free(p);
-		dev->process_private = NULL;
-	}
-	rte_eth_dev_release_port(dev);
-}
-
 /* LSC comes from the config interrupt when the device reports status. */
 static void
 virtnet_pci_lsc(struct rte_eth_dev *dev)
@@ -193,7 +180,7 @@ virtnet_pci_probe(struct rte_pci_driver *drv __rte_unused,
 	if (ret < 0) {
 		VIRTNET_INIT_LOG(ERR, "%s: device init failed: %s",
 			pci->device.name, rte_strerror(-ret));
-		virtnet_pci_undo(dev);
+		virtnet_dev_abandon(dev);
 		return ret;
 	}
 	virtnet_pci_lsc(dev);
@@ -206,16 +193,7 @@ virtnet_pci_probe(struct rte_pci_driver *drv __rte_unused,
 static int
 virtnet_pci_remove(struct rte_pci_device *pci)
 {
-	struct rte_eth_dev *dev = rte_eth_dev_allocated(pci->device.name);
-
-	if (dev == NULL)
-		return 0;
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
-		return rte_eth_dev_release_port(dev);
-	/* ethdev refuses to close a started port; removal must not fail. */
-	if (dev->data->dev_started)
-		rte_eth_dev_stop(dev->data->port_id);
-	return rte_eth_dev_close(dev->data->port_id);
+	return virtnet_dev_remove(pci->device.name);
 }
 
 static const struct rte_pci_id virtnet_pci_id_map[] = {

@@ -58,19 +58,6 @@ virtnet_user_transport(struct rte_eth_dev *dev, const struct virtnet_user_args *
 	return 0;
 }
 
-static void
-virtnet_user_undo(struct rte_eth_dev *dev)
-{
-	struct virtnet_proc *p = dev->process_private;
-
-	if (p != NULL) {
-		p->ops->close(p->tp);
-		rte_free(p);
-		dev->process_private = NULL;
-	}
-	rte_eth_dev_release_port(dev);
-}
-
 static int
 virtnet_user_probe(struct rte_vdev_device *vdev)
 {
@@ -104,7 +91,7 @@ virtnet_user_probe(struct rte_vdev_device *vdev)
 	if (ret < 0) {
 		VIRTNET_INIT_LOG(ERR, "%s: device init failed: %s", name,
 			rte_strerror(-ret));
-		virtnet_user_undo(dev);
+		virtnet_dev_abandon(dev);
 		return ret;
 	}
 	rte_eth_dev_probing_finish(dev);
@@ -116,17 +103,7 @@ virtnet_user_probe(struct rte_vdev_device *vdev)
 static int
 virtnet_user_remove(struct rte_vdev_device *vdev)
 {
-	const char *name = rte_vdev_device_name(vdev);
-	struct rte_eth_dev *dev = rte_eth_dev_allocated(name);
-
-	if (dev == NULL)
-		return 0;
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
-		return rte_eth_dev_release_port(dev);
-	/* ethdev refuses to close a started port; removal must not fail. */
-	if (dev->data->dev_started)
-		rte_eth_dev_stop(dev->data->port_id);
-	return rte_eth_dev_close(dev->data->port_id);
+	return virtnet_dev_remove(rte_vdev_device_name(vdev));
 }
 
 static struct rte_vdev_driver virtnet_user_driver = {
