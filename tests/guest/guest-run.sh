@@ -6,7 +6,9 @@
 D=/opt/virtnet
 . $D/guest-cases.sh
 PLUGIN="-d $D/librte_net_virtnet.so"
-EAL="-l 0,1 -n 1 --log-level=lib.eal:error --log-level=pmd.net.virtnet.*:info"
+EAL="-l 0,1 -n 1 --log-level=8 --log-level=lib.eal:error --log-level=pmd.net.virtnet.init:info --log-level=pmd.net.virtnet.driver:debug"
+
+ONLY=$(sed -n 's/.*vnt_only=\([^ ]*\).*/\1/p' /proc/cmdline)
 
 modprobe uio_pci_generic
 modprobe vfio-pci
@@ -19,13 +21,15 @@ bind() { # bdf driver
 	echo "VNT-BIND $1 $(basename "$(readlink "$s/driver")") $(cat "$s/vendor"):$(cat "$s/device")"
 }
 
-testpmd_io() { # name a b
+testpmd_io() { # name label a b [plugin]
 	printf 'start tx_first\n' >/tmp/cmds
-	( cat /tmp/cmds; sleep 4; printf 'stop\nshow port stats all\nquit\n' ) |
-		timeout 120 dpdk-testpmd $EAL $IOVA $PLUGIN --file-prefix tp -a "$2" -a "$3" \
+	# VNT-STALL: the host may look at QEMU's queues (VNT_DEBUG=1).
+	( cat /tmp/cmds; sleep 3; echo "VNT-STALL testpmd $2" >/dev/console
+	  sleep 2; printf 'stop\nshow port stats all\nquit\n' ) |
+		timeout 120 dpdk-testpmd $EAL $IOVA $5 --file-prefix tp -a "$3" -a "$4" \
 		-- -i --nb-cores=1 --total-num-mbufs=4096 >/tmp/tp.log 2>&1
-	echo "VNT-TESTPMD $1 rc $?"
-	grep -E "RX-packets|TX-packets|Rx path|Tx path|virtnet.*interface" /tmp/tp.log | sed 's/^/VNT-TP /'
+	echo "VNT-TESTPMD $1 $2 rc $?"
+	grep -E "RX-packets|TX-packets|Rx path|Tx path|virtnet.*interface|port [0-9]+ [rt]xq|LSC|[Ll]ink|[Ee]rror|[Ff]ail" /tmp/tp.log | sed "s/^/VNT-TP $2 /"
 }
 
 app() { # name driver-label a-args b-args args...
@@ -33,11 +37,12 @@ app() { # name driver-label a-args b-args args...
 	shift 4
 	echo "VNT-RUN $n $lbl $*"
 	timeout 120 $D/virtnet_guest_test $EAL $IOVA $X --file-prefix app -a "$a" -a "$b" \
-		-- "$@" 2>&1 | grep -E "^VNT|interface|path" | sed "s/^/[$n $lbl] /"
+		-- "$@" 2>&1 | grep --line-buffered -E "^VNT|interface|path|port [0-9]+ [rt]xq" | sed -u "s/^/[$n $lbl] /"
 }
 
 echo "$VNT_CASES" | while read -r name slot opts drv; do
 	[ -n "$name" ] || continue
+	[ -z "$ONLY" ] || [ "$ONLY" = "$name" ] || continue
 	a=0000:00:$slot.0
 	b=0000:00:$(printf '%x' $((0x$slot + 1))).0
 	echo "VNT-CASE $name $opts $drv"
@@ -47,7 +52,8 @@ echo "$VNT_CASES" | while read -r name slot opts drv; do
 	[ "$drv" = vfio-pci ] && IOVA="--iova-mode=pa"
 	bind "$a" "$drv"
 	bind "$b" "$drv"
-	testpmd_io "$name" "$a" "$b"
+	testpmd_io "$name" virtnet "$a" "$b" "$PLUGIN"
+	testpmd_io "$name" net_virtio "$a" "$b" ""
 	X="$PLUGIN"
 	app "$name" virtnet "$a" "$b" check 64 1 500
 	app "$name" virtnet "$a" "$b" check 1518 1 300

@@ -196,7 +196,18 @@ run_rate(uint32_t len, uint32_t secs)
 	struct rte_mbuf *pkts[BURST];
 	uint16_t i, k;
 
+	uint64_t last_rx = t0;
+	bool stalled = false;
+
 	while (rte_get_timer_cycles() < end) {
+		/* Hold a stall still for a while so the host can look at it. */
+		if (!stalled && rte_get_timer_cycles() - last_rx > hz / 2) {
+			stalled = true;
+			printf("VNT-STALL tx %" PRIu64 " rx %" PRIu64 "\n", txn, rxn);
+			fflush(stdout);
+			rte_delay_ms(4000);
+			end += 4 * hz;
+		}
 		for (k = 0; k < BURST; k++) {
 			pkts[k] = make_frame(len, 1, (uint32_t)txn + k);
 			if (pkts[k] == NULL)
@@ -208,6 +219,8 @@ run_rate(uint32_t len, uint32_t secs)
 			rte_pktmbuf_free(pkts[i]);
 		k = rte_eth_rx_burst(1, 0, pkts, BURST);
 		rxn += k;
+		if (k > 0)
+			last_rx = rte_get_timer_cycles();
 		rte_pktmbuf_free_bulk(pkts, k);
 	}
 	printf("VNT rate len %u: tx %.3f rx %.3f Mpps\n", len,

@@ -75,7 +75,7 @@ virtnet_negotiate(struct rte_eth_dev *dev)
 		return -ENOTSUP;
 	}
 	hw->features = hw->dev_features & VIRTNET_DRIVER_FEATURES &
-		virtnet_offload_features(&dev->data->dev_conf);
+		~hw->features_off & virtnet_offload_features(&dev->data->dev_conf);
 	ret = p->ops->set_features(p->tp, hw->features);
 	if (ret == 0)
 		ret = p->ops->set_status(p->tp, st | VIRTIO_CONFIG_S_FEATURES_OK);
@@ -364,6 +364,7 @@ virtnet_dev_halt(struct rte_eth_dev *dev)
 	struct virtnet_dev *hw = dev->data->dev_private;
 
 	hw->dp_off = 1;
+	virtnet_queues_log_state(dev);
 	/* After reset the device touches no ring: buffers can go. */
 	p->ops->reset(p->tp);
 	virtnet_queues_stop(dev);

@@ -124,6 +124,7 @@ struct virtnet_txq {
 struct virtnet_dev {
 	uint64_t dev_features;	/**< offered by the device */
 	uint64_t features;	/**< negotiated */
+	uint64_t features_off;	/**< features the port's devargs rule out */
 	uint16_t hdr_size;
 	uint16_t max_queue_pairs;
 	uint16_t max_mtu;
@@ -200,6 +201,8 @@ int virtnet_ctrl_attach(struct rte_eth_dev *dev);
 int virtnet_ctrl_send(struct rte_eth_dev *dev, uint8_t cls, uint8_t cmd,
 		const void *data, uint16_t len);
 void virtnet_queues_stop(struct rte_eth_dev *dev);
+/** At debug level, log where each ring stands (before a stop). */
+void virtnet_queues_log_state(struct rte_eth_dev *dev);
 
 /** One Rx or Tx burst function and the features it serves. */
 struct virtnet_path {

@@ -4,6 +4,8 @@
 
 /* Queue objects: setup, release, and their part in device start/stop. */
 
+#include <string.h>
+
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_memzone.h>
@@ -318,4 +320,77 @@ virtnet_queues_stop(struct rte_eth_dev *dev)
 		if (txq != NULL)
 			virtnet_vq_free_mbufs(txq->vq);
 	}
+}
+
+/* Ring state of one queue at debug level: what a stall looks like. */
+static void
+virtnet_vq_log_state(uint16_t port, const char *dir, uint16_t q,
+		const struct virtnet_vq *vq)
+{
+	uint16_t avail_event = 0;
+
+	if (!vq->packed)
+		memcpy(&avail_event, &vq->used->ring[vq->size],
+			sizeof(avail_event));
+	if (vq->packed)
+		VIRTNET_LOG(DEBUG, "port %u %s%u: next %u wrap %u used %u/%u free %u unkicked %u device event %u/0x%x fault %u; flags at used 0x%x id %u, at next 0x%x, before next 0x%x",
+			port, dir, q, vq->avail_idx,
+			!!(vq->avail_flags & VRING_PACKED_DESC_F_AVAIL),
+			vq->last_used, vq->used_wrap, vq->num_free,
+			vq->kick_added, vq->device_event->off_wrap,
+			vq->device_event->flags, vq->fault,
+			vq->pdesc[vq->last_used].flags,
+			vq->pdesc[vq->last_used].id,
+			vq->pdesc[vq->avail_idx].flags,
+			vq->pdesc[(vq->avail_idx + vq->size - 1) % vq->size].flags);
+	else
+		VIRTNET_LOG(DEBUG, "port %u %s%u: avail %u used %u/%u free %u used flags 0x%x avail event %u fault %u",
+			port, dir, q, vq->avail_idx, vq->last_used,
+			vq->used->idx, vq->num_free, vq->used->flags,
+			avail_event, vq->fault);
+}
+
+/* The next used Rx buffer as the device left it, if there is one. */
+static void
+virtnet_rxq_log_next(struct virtnet_rxq *rxq)
+{
+	const struct virtio_net_hdr_mrg_rxbuf *h;
+	struct virtnet_vq *vq = rxq->vq;
+	const struct rte_mbuf *m;
+	uint32_t len;
+
+	if (vq->packed || vq->last_used == vq->used->idx)
+		return;
+	len = vq->used->ring[vq->last_used & vq->mask].len;
+	m = vq->extra[vq->used->ring[vq->last_used & vq->mask].id &
+		vq->mask].cookie;
+	if (m == NULL)
+		return;
+	h = (const void *)((const char *)m->buf_addr + RTE_PKTMBUF_HEADROOM -
+		rxq->hdr_size);
+	VIRTNET_LOG(DEBUG, "port %u rxq%u: next used len %u num_buffers %u in_len %u",
+		rxq->port_id, rxq->queue_id, len, h->num_buffers,
+		vq->extra[vq->used->ring[vq->last_used & vq->mask].id &
+			vq->mask].in_len);
+}
+
+void
+virtnet_queues_log_state(struct rte_eth_dev *dev)
+{
+	uint16_t i;
+
+	if (!rte_log_can_log(virtnet_logtype_driver, RTE_LOG_DEBUG))
+		return;
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		if (dev->data->rx_queues[i] != NULL) {
+			struct virtnet_rxq *rxq = dev->data->rx_queues[i];
+
+			virtnet_vq_log_state(dev->data->port_id, "rxq", i,
+				rxq->vq);
+			virtnet_rxq_log_next(rxq);
+		}
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		if (dev->data->tx_queues[i] != NULL)
+			virtnet_vq_log_state(dev->data->port_id, "txq", i,
+				((struct virtnet_txq *)dev->data->tx_queues[i])->vq);
 }

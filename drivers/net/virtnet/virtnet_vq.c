@@ -83,6 +83,8 @@ virtnet_vq_reset(struct virtnet_vq *vq)
 	vq->last_used = 0;
 	vq->used_cached = 0;
 	vq->kick_added = 0;
+	/* Not an index the device can name: the first event is new. */
+	vq->event_kicked = UINT32_MAX;
 	vq->inorder_next = 0;
 	vq->batch_last = 0;
 	vq->in_batch = false;

@@ -104,6 +104,7 @@ struct virtnet_vq {
 	uint16_t kick_added;	/**< packed: descriptors added since last kick */
 	uint16_t inorder_next;	/**< in order, split: head expected next */
 	uint16_t batch_last;	/**< in order: last id of the batch being taken */
+	uint32_t event_kicked;	/**< event index last kicked for */
 	bool in_batch;		/**< in order: one used entry covers several */
 	bool used_wrap;		/**< packed: device's wrap counter */
 	bool packed;
@@ -226,6 +227,29 @@ virtnet_vq_need_event(uint16_t event, uint16_t new_idx, uint16_t old)
 	return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old);
 }
 
+/*
+ * The spec's rule, plus one kick for an event left behind: QEMU 7.2's
+ * virtio-net re-enables notifications at its current index after an
+ * asynchronous Tx completes, then takes more buffers and waits for a kick
+ * at an index the driver has passed already; by the rule alone both
+ * sides wait forever. A notification is allowed at any time, so an event
+ * behind this batch that was never kicked for gets one. @p raw tells
+ * events apart (packed: off_wrap; split: the avail event).
+ */
+static __rte_always_inline bool
+virtnet_vq_event_kick(struct virtnet_vq *vq, uint16_t event, uint16_t raw,
+		uint16_t new_idx, uint16_t old)
+{
+	bool kick = virtnet_vq_need_event(event, new_idx, old);
+
+	if (!kick && raw != vq->event_kicked &&
+	    (uint16_t)(old - 1 - event) < vq->size)
+		kick = true;
+	if (kick)
+		vq->event_kicked = raw;
+	return kick;
+}
+
 /* ---- split layout ---- */
 
 /*
@@ -283,9 +307,11 @@ virtnet_vq_split_kick_prepare(struct virtnet_vq *vq)
 	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (vq->mode & VIRTNET_VQ_EVENT_IDX) {
 		/* avail_event sits just past the used ring. */
-		kick = virtnet_vq_need_event(__atomic_load_n(
-			(uint16_t *)&vq->used->ring[vq->size], __ATOMIC_RELAXED),
-			vq->avail_idx, old);
+		uint16_t event = __atomic_load_n(
+			(uint16_t *)&vq->used->ring[vq->size], __ATOMIC_RELAXED);
+
+		kick = virtnet_vq_event_kick(vq, event, event, vq->avail_idx,
+			old);
 	} else {
 		kick = !(__atomic_load_n(&vq->used->flags, __ATOMIC_RELAXED) &
 			VRING_USED_F_NO_NOTIFY);
@@ -399,9 +425,9 @@ virtnet_vq_packed_add(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
 	return id;
 }
 
-/* Whether the device's event offset falls among the descriptors added. */
+/* Whether the device's event offset asks for a kick for what was added. */
 static __rte_always_inline bool
-virtnet_vq_packed_event_due(const struct virtnet_vq *vq, uint16_t off_wrap,
+virtnet_vq_packed_event_due(struct virtnet_vq *vq, uint16_t off_wrap,
 		uint16_t added)
 {
 	uint16_t new_idx = vq->avail_idx, old = new_idx - added;
@@ -411,7 +437,7 @@ virtnet_vq_packed_event_due(const struct virtnet_vq *vq, uint16_t off_wrap,
 	/* An offset of the previous lap is counted back by one ring. */
 	if (wrap != !!(vq->avail_flags & VRING_PACKED_DESC_F_AVAIL))
 		event -= vq->size;
-	return virtnet_vq_need_event(event, new_idx, old);
+	return virtnet_vq_event_kick(vq, event, off_wrap, new_idx, old);
 }
 
 static __rte_always_inline bool
