@@ -2,7 +2,8 @@
 # The guest test cases, read by the host (QEMU devices) and the guest
 # (binding and runs). One line each:
 #   name  first-slot  virtio-net-pci options  kernel driver for DPDK
-# A case is a pair of NICs in slots N and N+1 of pcie.0 on their own hub.
+# A case is a pair of NICs in slots N and N+1 of pcie.0 on their own hub;
+# an mq=on pair is joined by two 2-queue taps on a bridge instead.
 # virtnet takes EVENT_IDX over PCI only with event_idx=1 (QEMU 7.2 stalls
 # testpmd io with it on a packed ring; see doc/guides/nics/virtnet.rst).
 VNT_CASES='
@@ -10,4 +11,5 @@ split  10 disable-legacy=on               uio_pci_generic
 packed 12 disable-legacy=on,packed=on     vfio-pci
 legacy 14 disable-modern=on               uio_pci_generic
 nomrg  16 disable-legacy=on,mrg_rxbuf=off vfio-pci
+mq     18 disable-legacy=on,mq=on,vectors=6 uio_pci_generic
 '

@@ -27,17 +27,17 @@ testpmd_io() { # name label a b [plugin]
 	( cat /tmp/cmds; sleep 3; echo "VNT-STALL testpmd $2" >/dev/console
 	  sleep 2; printf 'stop\nshow port stats all\nquit\n' ) |
 		timeout 120 dpdk-testpmd $EAL $IOVA $5 --file-prefix tp -a "$3" -a "$4" \
-		-- -i --nb-cores=1 --total-num-mbufs=4096 >/tmp/tp.log 2>&1
+		-- -i --nb-cores=1 --total-num-mbufs=4096 $TPQ >/tmp/tp.log 2>&1
 	echo "VNT-TESTPMD $1 $2 rc $?"
 	grep -E "RX-packets|TX-packets|Rx path|Tx path|virtnet.*interface|port [0-9]+ [rt]xq|LSC|[Ll]ink|[Ee]rror|[Ff]ail" /tmp/tp.log | sed "s/^/VNT-TP $2 /"
 }
 
 app() { # name driver-label a-args b-args args...
-	n=$1 lbl=$2 a=$3 b=$4
+	local n=$1 lbl=$2 pa=$3 pb=$4
 	shift 4
 	echo "VNT-RUN $n $lbl $*"
-	timeout 120 $D/virtnet_guest_test $EAL $IOVA $X --file-prefix app -a "$a" -a "$b" \
-		-- "$@" 2>&1 | grep --line-buffered -E "^VNT|interface|path|port [0-9]+ [rt]xq" | sed -u "s/^/[$n $lbl] /"
+	{ timeout 120 $D/virtnet_guest_test $EAL $IOVA $X --file-prefix app -a "$pa" -a "$pb" \
+		-- "$@" 2>&1; echo "VNT exit rc=$?"; } | grep --line-buffered -E "^VNT|interface|path|port [0-9]+ [rt]xq|invalid|rejected|rc=|Segmentation|Abort" | sed -u "s/^/[$n $lbl] /"
 }
 
 echo "$VNT_CASES" | while read -r name slot opts drv; do
@@ -52,19 +52,25 @@ echo "$VNT_CASES" | while read -r name slot opts drv; do
 	[ "$drv" = vfio-pci ] && IOVA="--iova-mode=pa"
 	bind "$a" "$drv"
 	bind "$b" "$drv"
+	Q=1
+	case "$opts" in *mq=on*) Q=2 ;; esac
+	TPQ="--rxq=$Q --txq=$Q"
 	testpmd_io "$name" virtnet "$a" "$b" "$PLUGIN"
 	testpmd_io "$name" net_virtio "$a" "$b" ""
 	X="$PLUGIN"
-	app "$name" virtnet "$a" "$b" check 64 1 500
-	app "$name" virtnet "$a" "$b" check 1518 1 300
-	app "$name" virtnet "$a" "$b" check 8000 4 100
+	app "$name" virtnet "$a" "$b" check 64 1 500 $Q
+	app "$name" virtnet "$a" "$b" check 1518 1 300 $Q
+	app "$name" virtnet "$a" "$b" check 8000 4 100 $Q
 	app "$name" virtnet "$a" "$b" rate 64 3
 	X=""
-	app "$name" net_virtio "$a" "$b" check 64 1 500
+	app "$name" net_virtio "$a" "$b" check 64 1 500 $Q
 	app "$name" net_virtio "$a" "$b" rate 64 3
 	if [ "$name" = split ]; then
 		X="$PLUGIN"
 		app "$name" precedence "$a,virtnet=0" "$b,virtnet=0" check 64 1 10
+		# Refused cleanly: a log line, no port, no crash.
+		app "$name" nolegacy "$a,force_legacy=1" "$b,force_legacy=1" check 64 1 10
+		app "$name" baddevarg "$a,virtnet=2" "$b" check 64 1 10
 	fi
 	X="$PLUGIN"
 	app "$name" virtnet "$a" "$b" rate 64 3

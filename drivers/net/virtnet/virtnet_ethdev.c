@@ -55,7 +55,7 @@ virtnet_offload_features(const struct rte_eth_conf *conf)
 	return f;
 }
 
-static int
+int
 virtnet_negotiate(struct rte_eth_dev *dev)
 {
 	const struct virtnet_proc *p = virtnet_proc(dev);

@@ -167,6 +167,8 @@ virtnet_vq_mode(const struct virtnet_dev *hw)
 
 /* virtnet_ethdev.c */
 int virtnet_dev_init(struct rte_eth_dev *dev);
+/** Reset the device and agree features, up to FEATURES_OK. */
+int virtnet_negotiate(struct rte_eth_dev *dev);
 void virtnet_dev_event(void *arg, enum virtnet_event ev);
 /** Undo a probe that took its transport but failed later. */
 void virtnet_dev_abandon(struct rte_eth_dev *dev);

@@ -35,6 +35,8 @@
 #define VIRTNET_PCI_MAX_CAPS	48
 /* How long a reset may take to read back as 0. */
 #define VIRTNET_PCI_RESET_MS	1000
+/* Queues the transport can address: 128 pairs and a control queue. */
+#define VIRTNET_PCI_MAX_QUEUES	257
 /* Retries of a device config read whose generation kept changing. */
 #define VIRTNET_PCI_GEN_TRIES	16
 
@@ -53,7 +55,7 @@ struct virtnet_pci {
 	uint8_t *notify_base;
 	uint32_t notify_len;
 	uint32_t notify_mult;
-	uint16_t num_queues;
+	uint16_t max_queues;		/* room in notify_addr */
 	uint16_t **notify_addr;		/* per queue, set at setup */
 	/* legacy */
 	struct rte_pci_ioport io;
@@ -276,6 +278,16 @@ vpm_set_features(void *t, uint64_t features)
 	return 0;
 }
 
+/*
+ * Queues the device has now: QEMU's virtio-net adds its queue pairs when
+ * MQ is negotiated, so the count is read each time, never cached.
+ */
+static uint16_t
+vpm_num_queues(struct virtnet_pci *vp)
+{
+	return RTE_MIN(rte_read16(&vp->common->num_queues), vp->max_queues);
+}
+
 /* Byte-wise copy: the device region may not take wider unaligned reads. */
 static void
 vp_copy_from(void *dst, const volatile uint8_t *src, size_t len)
@@ -328,7 +340,7 @@ vpm_queue_max_size(void *t, uint16_t qid)
 {
 	struct virtnet_pci *vp = t;
 
-	if (qid >= vp->num_queues)
+	if (qid >= vpm_num_queues(vp))
 		return 0;
 	rte_write16(qid, &vp->common->queue_select);
 	return rte_read16(&vp->common->queue_size);
@@ -348,7 +360,7 @@ vpm_setup_queue(void *t, const struct virtnet_queue_desc *q)
 	struct virtio_pci_common_cfg *c = vp->common;
 	uint64_t off;
 
-	if (q->qid >= vp->num_queues)
+	if (q->qid >= vpm_num_queues(vp))
 		return -EINVAL;
 	rte_write16(q->qid, &c->queue_select);
 	rte_write16(q->size, &c->queue_size);
@@ -373,7 +385,7 @@ vpm_del_queue(void *t, uint16_t qid)
 {
 	struct virtnet_pci *vp = t;
 
-	if (qid < vp->num_queues)
+	if (qid < vp->max_queues)
 		vp->notify_addr[qid] = NULL;
 }
 
@@ -383,7 +395,7 @@ vpm_enable_queue(void *t, uint16_t qid, bool on)
 {
 	struct virtnet_pci *vp = t;
 
-	if (qid >= vp->num_queues)
+	if (qid >= vpm_num_queues(vp))
 		return -EINVAL;
 	if (on) {
 		rte_write16(qid, &vp->common->queue_select);
@@ -663,13 +675,16 @@ const struct virtnet_transport_ops virtnet_pci_legacy_ops = {
 static int
 vp_modern_init(struct virtnet_pci *vp)
 {
-	vp->num_queues = rte_read16(&vp->common->num_queues);
-	if (vp->num_queues == 0) {
+	uint16_t n = rte_read16(&vp->common->num_queues);
+
+	if (n == 0) {
 		VIRTNET_INIT_LOG(ERR, "%s: device offers no virtqueues",
 			vp_name(vp));
 		return -ENODEV;
 	}
-	vp->notify_addr = calloc(vp->num_queues, sizeof(*vp->notify_addr));
+	/* Room for every pair the driver can use and the control queue. */
+	vp->max_queues = RTE_MAX(n, VIRTNET_PCI_MAX_QUEUES);
+	vp->notify_addr = calloc(vp->max_queues, sizeof(*vp->notify_addr));
 	return vp->notify_addr == NULL ? -ENOMEM : 0;
 }
 
@@ -714,6 +729,10 @@ virtnet_pci_create(struct rte_pci_device *pci,
 	} else if (pci->id.device_id == VIRTIO_PCI_NET_LEGACY_ID) {
 		*ops = &virtnet_pci_legacy_ops;
 		ret = vp_legacy_init(vp);
+	} else if (modern) {
+		VIRTNET_INIT_LOG(ERR, "%s: force_legacy=1, but a %04x:%04x device has no legacy interface",
+			vp_name(vp), pci->id.vendor_id, pci->id.device_id);
+		ret = -ENOTSUP;
 	} else {
 		VIRTNET_INIT_LOG(ERR, "%s: modern device without a usable virtio capability set",
 			vp_name(vp));
@@ -724,7 +743,7 @@ virtnet_pci_create(struct rte_pci_device *pci,
 		return ret;
 	}
 	info->legacy = (*ops)->legacy;
-	info->num_queues = vp->num_queues;
+	info->num_queues = vp->max_queues;
 	*t = vp;
 	return 0;
 }

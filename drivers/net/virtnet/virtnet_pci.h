@@ -21,7 +21,7 @@ struct rte_pci_device;
 /** How the PCI transport found the device. */
 struct virtnet_pci_info {
 	bool legacy;		/**< driven through the legacy interface */
-	uint16_t num_queues;	/**< queues the device has (modern) */
+	uint16_t num_queues;	/**< queues the transport can address (modern) */
 };
 
 /** What the ethdev layer asks of the PCI transport. */

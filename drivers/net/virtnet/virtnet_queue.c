@@ -53,12 +53,18 @@ virtnet_vq_create(struct rte_eth_dev *dev, uint16_t vqid, unsigned int socket)
 {
 	const struct virtnet_proc *p = virtnet_proc(dev);
 	const struct virtnet_dev *hw = dev->data->dev_private;
-	uint16_t size = p->ops->queue_max_size(p->tp, vqid);
 	bool packed = virtnet_has(hw, VIRTIO_F_RING_PACKED);
 	const struct rte_memzone *mz;
 	struct virtnet_vq *vq;
 	uint64_t addr;
+	uint16_t size;
 	size_t bytes;
+
+	/* QEMU's virtio-net adds its queue pairs only once MQ is agreed. */
+	if (!(p->ops->get_status(p->tp) & VIRTIO_CONFIG_S_FEATURES_OK) &&
+	    virtnet_negotiate(dev) < 0)
+		return NULL;
+	size = p->ops->queue_max_size(p->tp, vqid);
 
 	if (virtnet_vq_check_size(size, packed) != 0) {
 		VIRTNET_LOG(ERR, "port %u: device offers ring size %u for queue %u, which the %s layout cannot use",
@@ -78,6 +84,7 @@ virtnet_vq_create(struct rte_eth_dev *dev, uint16_t vqid, unsigned int socket)
 	}
 	virtnet_vq_init(vq, vqid, size, virtnet_vq_mode(hw), mz->addr, addr);
 	vq->ring_mem = mz;
+	vq->capacity = size;
 	return vq;
 }
 
@@ -196,6 +203,28 @@ virtnet_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	dev->data->tx_queues[qid] = NULL;
 }
 
+/*
+ * The ring size once features are negotiated: a device may change its
+ * queues then (QEMU adds its queue pairs with MQ). The ring takes what
+ * the device offers up to what its memory was made for.
+ */
+static int
+virtnet_queue_size(struct rte_eth_dev *dev, const struct virtnet_vq *vq,
+		bool packed)
+{
+	const struct virtnet_proc *p = virtnet_proc(dev);
+	uint16_t dev_size = p->ops->queue_max_size(p->tp, vq->qid);
+	uint16_t size = RTE_MIN(dev_size, vq->capacity);
+
+	if (dev_size == 0 || virtnet_vq_check_size(size, packed) != 0) {
+		VIRTNET_LOG(ERR, "port %u: queue %u: device offers %u descriptors, the %s ring has room for %u",
+			dev->data->port_id, vq->qid, dev_size,
+			packed ? "packed" : "split", vq->capacity);
+		return -EINVAL;
+	}
+	return size;
+}
+
 /* Lay the ring out as negotiated and tell the device where it is. */
 int
 virtnet_queue_attach(struct rte_eth_dev *dev, struct virtnet_vq *vq)
@@ -203,20 +232,21 @@ virtnet_queue_attach(struct rte_eth_dev *dev, struct virtnet_vq *vq)
 	const struct virtnet_proc *p = virtnet_proc(dev);
 	const struct virtnet_dev *hw = dev->data->dev_private;
 	bool packed = virtnet_has(hw, VIRTIO_F_RING_PACKED);
-	struct virtnet_queue_desc d = {
+	const void *mem = vq->ring_mem;
+	uint16_t capacity = vq->capacity;
+	struct virtnet_queue_desc d;
+	int size;
+
+	size = virtnet_queue_size(dev, vq, packed);
+	if (size < 0)
+		return size;
+	virtnet_vq_init(vq, vq->qid, (uint16_t)size, virtnet_vq_mode(hw),
+		vq->ring_va, vq->ring_addr);
+	vq->ring_mem = mem;
+	vq->capacity = capacity;
+	d = (struct virtnet_queue_desc){
 		.qid = vq->qid, .size = vq->size, .packed = packed,
 	};
-	const void *mem = vq->ring_mem;
-
-	if (virtnet_vq_check_size(vq->size, packed) != 0) {
-		VIRTNET_LOG(ERR, "port %u: ring size %u of queue %u does not fit the %s layout",
-			dev->data->port_id, vq->size, vq->qid,
-			packed ? "packed" : "split");
-		return -EINVAL;
-	}
-	virtnet_vq_init(vq, vq->qid, vq->size, virtnet_vq_mode(hw), vq->ring_va,
-		vq->ring_addr);
-	vq->ring_mem = mem;
 	virtnet_vq_addrs(vq, &d.desc, &d.avail, &d.used);
 	/* Polling driver: the device need not interrupt us. */
 	virtnet_vq_disable_intr(vq);

@@ -91,6 +91,7 @@ struct virtnet_vq_errors {
  */
 struct virtnet_vq {
 	uint16_t size;		/**< ring size as negotiated with the device */
+	uint16_t capacity;	/**< largest size the memory was made for */
 	uint16_t mask;		/**< split only: size - 1 */
 	uint16_t num_free;	/**< free descriptor slots */
 	uint16_t free_head;	/**< split: free descriptors; packed: free ids */
