@@ -8,8 +8,8 @@
 #
 # VIRTNET_GUEST_DIR: where the image goes (default /var/cache/virtnet/guest/img)
 # VNT_ONLY=name: run one case of guest/guest-cases.sh only
-# VNT_DEBUG=1: when the guest app reports a stall, print QEMU's view of
-#   every queue (QMP x-query-virtio-queue-status)
+# VNT_DEBUG=1: when the guest reports a stall, print QEMU's view of every
+#   queue (QMP x-query-virtio-queue-status) into BUILD/qmp-watch.log
 set -euo pipefail
 
 BUILD=$(cd "$1" && pwd)
@@ -79,14 +79,15 @@ if [ ${#TAPS[@]} -gt 0 ]; then
 	  done ) &
 fi
 
-QMP=()
-if [ "${VNT_DEBUG:-0}" = 1 ]; then
-	sock=$BUILD/qemu-qmp.sock
-	rm -f "$sock" "$LOG"
-	QMP=(-qmp "unix:$sock,server=on,wait=off")
-	nics=$(printf '%s\n' "${NICS[@]}" | sed -n 's/.*id=\(nic[0-9a-f]*\),.*/\1/p')
-	python3 "$HERE/guest/qmp-stall.py" "$sock" "$LOG" $nics &
-fi
+# QMP: link changes for the LSC test, queue state on stalls (VNT_DEBUG).
+sock=$BUILD/qemu-qmp.sock
+rm -f "$sock" "$LOG"
+QMP=(-qmp "unix:$sock,server=on,wait=off")
+nics=$(printf '%s\n' "${NICS[@]}" | sed -n 's/.*id=\(nic[0-9a-f]*\),.*/\1/p')
+dbg=()
+[ "${VNT_DEBUG:-0}" = 1 ] && dbg=(--debug)
+python3 "$HERE/guest/qmp-watch.py" "${dbg[@]}" "$sock" "$LOG" $nics \
+	>"$BUILD/qmp-watch.log" 2>&1 &
 echo "test_guest: booting the guest ($(nproc) host cpus, TCG)"
 start=$(date +%s)
 "${INNS[@]}" timeout "$TIMEOUT" qemu-system-x86_64 -machine q35 -accel tcg -cpu Nehalem \
@@ -104,7 +105,12 @@ while read -r name slot opts drv; do
 	n=$(grep -c "^\[$name virtnet\] VNT result PASS" "$LOG" || true)
 	[ "$n" = 5 ] && ok "$name ($opts, $drv): virtnet 5 of 5 runs pass" ||
 		bad "$name ($opts, $drv): virtnet $n of 5 runs pass"
-		if [[ $opts == *mq=on* ]]; then
+	if [[ $name == split || $name == packed ]]; then
+		grep -q "^\[$name lsc\] VNT lsc: [1-9][0-9]* down, [1-9][0-9]* up" "$LOG" &&
+			ok "$name: link down/up (QMP set_link) seen as LSC events ($drv)" ||
+			bad "$name: link down/up not seen as LSC events ($drv)"
+	fi
+	if [[ $opts == *mq=on* ]]; then
 		grep -q "^\[$name virtnet\] VNT port 1 driver net_virtnet queues 2: up" "$LOG" &&
 			ok "$name: 2 queue pairs up (control queue to QEMU)" ||
 			bad "$name: 2 queue pairs not up"
@@ -139,5 +145,6 @@ echo "test_guest: testpmd io tx_first, 4 s, RX-packets of port 0 and 1 (virtnet,
 awk '/^VNT-CASE/ {c = $2} /^VNT-TP [a-z_]+ +RX-packets: [0-9]+ +RX-missed/ {print "  " c, $2, $4}' "$LOG"
 echo "test_guest: 64 B one-way rate in the TCG guest (Mpps, Tx on port 0, Rx on port 1)"
 grep -E "^\[[a-z]+ (virtnet|net_virtio)\] VNT rate" "$LOG" | sed 's/^/  /'
+grep -E "^QEMU" "$BUILD/qmp-watch.log" | sed 's/^/  /' || true
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

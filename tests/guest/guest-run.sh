@@ -65,6 +65,11 @@ echo "$VNT_CASES" | while read -r name slot opts drv; do
 	X=""
 	app "$name" net_virtio "$a" "$b" check 64 1 500 $Q
 	app "$name" net_virtio "$a" "$b" rate 64 3
+	if [ "$name" = split ] || [ "$name" = packed ]; then
+		X="$PLUGIN"
+		echo "VNT-LSC-NIC nic$slot"
+		app "$name" lsc "$a" "$b" lsc 64 20
+	fi
 	if [ "$name" = split ]; then
 		X="$PLUGIN"
 		app "$name" precedence "$a,virtnet=0" "$b,virtnet=0" check 64 1 10

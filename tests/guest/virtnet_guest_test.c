@@ -10,6 +10,10 @@
  *
  *   virtnet_guest_test <EAL args> -- check LEN SEGS COUNT [QUEUES]
  *   virtnet_guest_test <EAL args> -- rate LEN SECONDS
+ *   virtnet_guest_test <EAL args> -- lsc 64 SECONDS
+ *
+ * lsc: with LSC interrupts on, print VNT-LSC-READY and count the link
+ * changes the host makes (QMP set_link) on port 0 within SECONDS.
  */
 
 #include <inttypes.h>
@@ -30,6 +34,8 @@
 
 static struct rte_mempool *mp;
 static uint16_t nb_queues = 1;
+static bool want_lsc;
+static volatile unsigned int lsc_down, lsc_up;
 
 static uint8_t
 pattern(uint32_t seq, uint32_t off)
@@ -52,6 +58,7 @@ port_up(uint16_t port, uint32_t len)
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
 	conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS &
 		info.tx_offload_capa;
+	conf.intr_conf.lsc = want_lsc;
 	ret = rte_eth_dev_configure(port, nb_queues, nb_queues, &conf);
 	if (ret == 0 && len > RTE_ETHER_MAX_LEN)
 		ret = rte_eth_dev_set_mtu(port, JUMBO_MTU);
@@ -228,6 +235,35 @@ run_rate(uint32_t len, uint32_t secs)
 	return rxn > 0 ? 0 : -1;
 }
 
+static int
+lsc_event(uint16_t port, enum rte_eth_event_type type __rte_unused,
+		void *arg __rte_unused, void *ret __rte_unused)
+{
+	struct rte_eth_link link;
+
+	if (port == 0 && rte_eth_link_get_nowait(port, &link) == 0) {
+		if (link.link_status)
+			lsc_up++;
+		else
+			lsc_down++;
+	}
+	return 0;
+}
+
+/* Link changes arrive as LSC events, down then up again. */
+static int
+run_lsc(uint32_t secs)
+{
+	uint64_t end = rte_get_timer_cycles() + secs * rte_get_timer_hz();
+
+	printf("VNT-LSC-READY\n");
+	fflush(stdout);
+	while (rte_get_timer_cycles() < end && lsc_up == 0)
+		rte_delay_ms(10);
+	printf("VNT lsc: %u down, %u up events on port 0\n", lsc_down, lsc_up);
+	return lsc_down > 0 && lsc_up > 0 ? 0 : -1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -248,6 +284,11 @@ main(int argc, char **argv)
 	len = (uint32_t)atoi(argv[2]);
 	if (strcmp(argv[1], "check") == 0 && argc > 5)
 		nb_queues = (uint16_t)atoi(argv[5]);
+	if (strcmp(argv[1], "lsc") == 0) {
+		want_lsc = true;
+		rte_eth_dev_callback_register(RTE_ETH_ALL, RTE_ETH_EVENT_INTR_LSC,
+			lsc_event, NULL);
+	}
 	mp = rte_pktmbuf_pool_create("vnt", NB_MBUF, 0, 0,
 		RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (mp == NULL || port_up(0, len) != 0 || port_up(1, len) != 0)
@@ -255,6 +296,8 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "check") == 0)
 		ret = run_check(len, (uint16_t)atoi(argv[3]),
 			(uint32_t)atoi(argv[4]));
+	else if (strcmp(argv[1], "lsc") == 0)
+		ret = run_lsc((uint32_t)atoi(argv[3]));
 	else
 		ret = run_rate(len, (uint32_t)atoi(argv[3]));
 	RTE_ETH_FOREACH_DEV(p) {

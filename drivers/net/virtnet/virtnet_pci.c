@@ -210,6 +210,35 @@ vp_msix_enabled(const struct virtnet_pci *vp)
 	return !!(flags & PCI_MSIX_FLAGS_ENABLE);
 }
 
+/*
+ * With MSI-X, config changes go to vector 0; a reset forgets it, so it is
+ * set again after every reset. The device answers NO_VECTOR when it could
+ * not take the vector.
+ */
+static int
+vp_config_vector(struct virtnet_pci *vp)
+{
+	uint16_t vec;
+
+	if (!vp->intr_on || !vp_msix_enabled(vp))
+		return 0;
+	if (vp->io_mapped) {
+		rte_pci_ioport_write(&vp->io, &(uint16_t){ 0 }, 2,
+			VIRTIO_PCI_LEGACY_MSIX_CONFIG);
+		rte_pci_ioport_read(&vp->io, &vec, 2,
+			VIRTIO_PCI_LEGACY_MSIX_CONFIG);
+	} else {
+		rte_write16(0, &vp->common->config_msix_vector);
+		vec = rte_read16(&vp->common->config_msix_vector);
+	}
+	if (vec == VIRTIO_MSI_NO_VECTOR) {
+		VIRTNET_LOG(WARNING, "%s: device refused MSI-X vector 0 for config changes",
+			vp_name(vp));
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
 /* ---- modern ops ---- */
 
 static uint8_t
@@ -237,6 +266,7 @@ vpm_reset(void *t)
 		}
 		rte_delay_us_sleep(1000);
 	}
+	vp_config_vector(vp);
 	return 0;
 }
 
@@ -532,6 +562,7 @@ vpl_reset(void *t)
 	vpl_write(vp, VIRTIO_PCI_LEGACY_STATUS, 0, 1);
 	/* Legacy devices reset synchronously; the read flushes the write. */
 	vpl_get_status(t);
+	vp_config_vector(vp);
 	return 0;
 }
 
@@ -757,7 +788,6 @@ virtnet_pci_intr_enable(void *t)
 {
 	struct virtnet_pci *vp = t;
 	struct rte_intr_handle *h = vp->pci->intr_handle;
-	uint16_t vec;
 
 	if (h == NULL || rte_intr_type_get(h) == RTE_INTR_HANDLE_UNKNOWN ||
 	    rte_intr_callback_register(h, vp_intr_handler, vp) != 0)
@@ -767,20 +797,5 @@ virtnet_pci_intr_enable(void *t)
 		return -ENOTSUP;
 	}
 	vp->intr_on = true;
-	if (!vp_msix_enabled(vp))
-		return 0;
-	if (vp->io_mapped) {
-		vpl_write(vp, VIRTIO_PCI_LEGACY_MSIX_CONFIG, 0, 2);
-		vec = vpl_read16(vp, VIRTIO_PCI_LEGACY_MSIX_CONFIG);
-	} else {
-		rte_write16(0, &vp->common->config_msix_vector);
-		vec = rte_read16(&vp->common->config_msix_vector);
-	}
-	/* The device answers NO_VECTOR when it could not take the vector. */
-	if (vec == VIRTIO_MSI_NO_VECTOR) {
-		VIRTNET_LOG(WARNING, "%s: device refused MSI-X vector 0 for config changes",
-			vp_name(vp));
-		return -ENOTSUP;
-	}
-	return 0;
+	return vp_config_vector(vp);
 }
