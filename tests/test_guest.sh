@@ -120,7 +120,9 @@ while read -r name slot opts drv; do
 	tp=$(awk -v c="$name" '/^VNT-CASE/ {on = ($2 == c)}
 		on && /^VNT-TP virtnet +RX-packets: [0-9]+ +RX-missed/ {print $4}' "$LOG" | tr '\n' ' ')
 	set -- $tp
-	if [ $# -ge 2 ] && [ "$1" -gt 0 ] && [ "$2" -gt 0 ]; then
+	# A stalled ring shows as (almost) nothing in the window; both
+	# drivers forward hundreds of thousands per port here.
+	if [ $# -ge 2 ] && [ "$1" -ge 1000 ] && [ "$2" -ge 1000 ]; then
 		ok "$name: testpmd io tx_first forwarded (RX-packets $tp)"
 	else
 		bad "$name: testpmd io tx_first RX-packets '$tp'"
@@ -141,8 +143,10 @@ if grep -q "^split " <<<"$VNT_CASES"; then
 		bad "virtnet=2 not refused cleanly"
 fi
 
-echo "test_guest: testpmd io tx_first, 4 s, RX-packets of port 0 and 1 (virtnet, then net_virtio)"
+echo "test_guest: testpmd io tx_first, RX-packets of port 0 and 1 in 2 s after 1 s of warm-up (virtnet, then net_virtio)"
 awk '/^VNT-CASE/ {c = $2} /^VNT-TP [a-z_]+ +RX-packets: [0-9]+ +RX-missed/ {print "  " c, $2, $4}' "$LOG"
+echo "test_guest: testpmd start to prompt (EAL init and probe of both ports)"
+grep "^VNT-TPINIT" "$LOG" | sed 's/^VNT-TPINIT/ /' 
 echo "test_guest: 64 B one-way rate in the TCG guest (Mpps, Tx on port 0, Rx on port 1)"
 grep -E "^\[[a-z]+ (virtnet|net_virtio)\] VNT rate" "$LOG" | sed 's/^/  /'
 grep -E "^QEMU" "$BUILD/qmp-watch.log" | sed 's/^/  /' || true
