@@ -115,6 +115,12 @@ while read -r name slot opts drv; do
 			ok "$name: 2 queue pairs up (control queue to QEMU)" ||
 			bad "$name: 2 queue pairs not up"
 	fi
+	if [[ $opts == *iommu_platform=on* ]]; then
+		f=$(sed -n "s/^\[$name virtnet\] .*port 0: Rx path.*features \(0x[0-9a-f]*\).*/\1/p" "$LOG" | head -1)
+		[ -n "$f" ] && (( (f >> 33) & 1 )) &&
+			ok "$name: ACCESS_PLATFORM negotiated, DMA through the vIOMMU (IOVA as VA)" ||
+			bad "$name: ACCESS_PLATFORM not negotiated (features '$f')"
+	fi
 	grep -q "^\[$name virtnet\] VNT port 0 driver net_virtnet" "$LOG" &&
 		ok "$name: net_virtnet bound with -d" || bad "$name: net_virtnet not bound"
 	tp=$(awk -v c="$name" '/^VNT-CASE/ {on = ($2 == c)}
@@ -132,6 +138,16 @@ if grep -q "^split " <<<"$VNT_CASES"; then
 	grep -q "^\[split precedence\] VNT port 0 driver net_virtio" "$LOG" &&
 		ok "virtnet=0 leaves the device to net_virtio" ||
 		bad "virtnet=0 did not hand the device to net_virtio"
+	# EVENT_IDX (bit 29) is taken by default and left out with event_idx=0.
+	evidx() { # label -> 1 if the port 0 features have bit 29
+		local f
+		f=$(sed -n "s/^\[split $1\] .*port 0: Rx path.*features \(0x[0-9a-f]*\).*/\1/p" "$LOG" | head -1)
+		[ -n "$f" ] && echo $(( (f >> 29) & 1 ))
+	}
+	[ "$(evidx virtnet)" = 1 ] && [ "$(evidx noevidx)" = 0 ] &&
+		grep -q "^\[split noevidx\] VNT result PASS" "$LOG" &&
+		ok "EVENT_IDX taken by default; event_idx=0 leaves it out and still passes" ||
+		bad "EVENT_IDX default / event_idx=0 (virtnet '$(evidx virtnet)', event_idx=0 '$(evidx noevidx)')"
 	# Refusals: the reason in the log, no port, a clean exit (rc 2).
 	grep -q "^\[split nolegacy\] .*has no legacy interface" "$LOG" &&
 		grep -q "^\[split nolegacy\] VNT exit rc=2" "$LOG" &&

@@ -29,6 +29,7 @@
 #include <rte_net.h>
 #include <rte_tcp.h>
 #include <rte_udp.h>
+#include <rte_vhost.h>
 
 #include "test_common.h"
 
@@ -1008,6 +1009,60 @@ out:
 	fx_down();
 }
 
+static char *log_buf;
+static size_t log_len;
+
+/* rte_eth_dev_start with the log captured into log_buf. */
+static int
+start_logged(uint16_t port)
+{
+	FILE *f = open_memstream(&log_buf, &log_len);
+	FILE *old = rte_log_get_stream();
+	int ret;
+
+	rte_openlog_stream(f);
+	ret = rte_eth_dev_start(port);
+	rte_openlog_stream(old);
+	fclose(f);
+	return ret;
+}
+
+/*
+ * The device refuses the features at FEATURES_OK: vhost stops offering
+ * one virtnet agreed to at probe, so the next start's SET_FEATURES is
+ * refused. The start must fail with the reason logged, nothing held, and
+ * work again once the device offers it again.
+ */
+static void
+test_features_refused(void)
+{
+	const uint64_t mrg = 1ULL << 15;	/* VIRTIO_NET_F_MRG_RXBUF */
+	int ret;
+
+	CHECK_GOTO(fx_up("mrg_rxbuf=1") == 0, out, "setup");
+	check_flow(vn_port, vh_port, 50, 300, 1);
+	CHECK(rte_eth_dev_stop(vn_port) == 0, "stop");
+	CHECK_GOTO(rte_vhost_driver_disable_features(sock_path, mrg) == 0, out,
+		"vhost disable_features");
+	ret = start_logged(vn_port);
+	CHECK(ret != 0, "start succeeded with features the device refused");
+	CHECK(log_buf != NULL && strstr(log_buf, "device refused features") != NULL,
+		"no reason logged: %s", log_buf ? log_buf : "(none)");
+	free(log_buf);
+	log_buf = NULL;
+	CHECK(pools_full(), "after refused start");
+	CHECK(rte_vhost_driver_enable_features(sock_path, mrg) == 0,
+		"vhost enable_features");
+	CHECK_GOTO(rte_eth_dev_start(vn_port) == 0, out, "start after the device offers it again");
+	CHECK(wait_link(vh_port, true, 3000) && wait_link(vn_port, true, 1000),
+		"links after the second start");
+	check_flow(vn_port, vh_port, 100, 1000, 1);
+	check_flow(vh_port, vn_port, 100, 1000, 1);
+out:
+	rte_vhost_driver_enable_features(sock_path, mrg);
+	fx_down();
+}
+
 static void
 test_memory_growth(void)
 {
@@ -1029,8 +1084,6 @@ out:
 	fx_down();
 }
 
-static char *log_buf;
-static size_t log_len;
 
 /* Probe with @args, expect failure and a log line containing @needle. */
 static void
@@ -1192,6 +1245,7 @@ main(int argc, char **argv)
 	RUN(test_probe_and_link);
 	RUN(test_bad_devargs);
 	RUN(test_accepted_devargs_logged);
+	RUN(test_features_refused);
 	for (layout = 0; layout < RTE_DIM(layouts); layout++) {
 		layout_args = layouts[layout].args;
 		layout_path = layouts[layout].name;

@@ -4,12 +4,14 @@
 #   name  first-slot  virtio-net-pci options  kernel driver for DPDK
 # A case is a pair of NICs in slots N and N+1 of pcie.0 on their own hub;
 # an mq=on pair is joined by two 2-queue taps on a bridge instead.
-# virtnet takes EVENT_IDX over PCI only with event_idx=1 (QEMU 7.2 stalls
-# testpmd io with it on a packed ring; see doc/guides/nics/virtnet.rst).
+# QEMU offers EVENT_IDX and virtnet takes it (event_idx=0 is run too).
+# iommu_platform=on NICs DMA through the guest's vIOMMU (ACCESS_PLATFORM):
+# VFIO maps DPDK's memory there, with IOVA = VA.
 VNT_CASES='
 split  10 disable-legacy=on               uio_pci_generic
 packed 12 disable-legacy=on,packed=on     vfio-pci
 legacy 14 disable-modern=on               uio_pci_generic
 nomrg  16 disable-legacy=on,mrg_rxbuf=off vfio-pci
 mq     18 disable-legacy=on,mq=on,vectors=6 uio_pci_generic
+iommu  1a disable-legacy=on,iommu_platform=on vfio-pci
 '

@@ -10,6 +10,9 @@ EAL="-l 0,1 -n 1 --log-level=8 --log-level=lib.eal:error --log-level=pmd.net.vir
 
 ONLY=$(sed -n 's/.*vnt_only=\([^ ]*\).*/\1/p' /proc/cmdline)
 
+# A testpmd that died early must not take this script with it (SIGPIPE).
+trap '' PIPE
+
 modprobe uio_pci_generic
 modprobe vfio-pci
 
@@ -32,11 +35,13 @@ testpmd_io() { # name label a b [plugin]
 	exec 3>/tmp/tpin
 	t0=$(date +%s%N)
 	i=0
-	while ! grep -q "testpmd> " /tmp/tp.log && [ $i -lt 900 ]; do
+	while ! grep -q "testpmd> " /tmp/tp.log && kill -0 $tp 2>/dev/null &&
+	      [ $i -lt 900 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
 	echo "VNT-TPINIT $1 $2 $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+	grep -q "testpmd> " /tmp/tp.log || tail -20 /tmp/tp.log | sed "s/^/VNT-TPFAIL $2 /"
 	echo "start tx_first" >&3
 	sleep 1
 	echo "clear port stats all" >&3
@@ -68,7 +73,10 @@ echo "$VNT_CASES" | while read -r name slot opts drv; do
 	# Devices outside the IOMMU (no iommu_platform) DMA to guest physical
 	# addresses: with VFIO, DPDK must map IOVA = PA.
 	IOVA=""
-	[ "$drv" = vfio-pci ] && IOVA="--iova-mode=pa"
+	case "$drv $opts" in
+	*iommu_platform=on*) IOVA="--iova-mode=va" ;;
+	vfio-pci*) IOVA="--iova-mode=pa" ;;
+	esac
 	bind "$a" "$drv"
 	bind "$b" "$drv"
 	Q=1
@@ -92,6 +100,7 @@ echo "$VNT_CASES" | while read -r name slot opts drv; do
 	if [ "$name" = split ]; then
 		X="$PLUGIN"
 		app "$name" precedence "$a,virtnet=0" "$b,virtnet=0" check 64 1 10
+		app "$name" noevidx "$a,event_idx=0" "$b,event_idx=0" check 64 1 200
 		# Refused cleanly: a log line, no port, no crash.
 		app "$name" nolegacy "$a,force_legacy=1" "$b,force_legacy=1" check 64 1 10
 		app "$name" baddevarg "$a,virtnet=2" "$b" check 64 1 10

@@ -74,7 +74,8 @@ virtnet_negotiate(struct rte_eth_dev *dev)
 			dev->data->port_id, hw->dev_features);
 		return -ENOTSUP;
 	}
-	hw->features = hw->dev_features & VIRTNET_DRIVER_FEATURES &
+	hw->features = hw->dev_features &
+		(VIRTNET_DRIVER_FEATURES | p->ops->features) &
 		~hw->features_off & virtnet_offload_features(&dev->data->dev_conf);
 	ret = p->ops->set_features(p->tp, hw->features);
 	if (ret == 0)

@@ -498,6 +498,8 @@ vp_close(void *t)
 const struct virtnet_transport_ops virtnet_pci_modern_ops = {
 	.name = "pci-modern",
 	.legacy = false,
+	/* Descriptors carry IOVAs, which is what the IOMMU translates. */
+	.features = 1ULL << VIRTIO_F_ACCESS_PLATFORM,
 	.reset = vpm_reset,
 	.get_status = vpm_get_status,
 	.set_status = vpm_set_status,

@@ -88,6 +88,7 @@ virtnet_pci_args_parse(const struct rte_pci_device *pci,
 
 	memset(a, 0, sizeof(*a));
 	a->virtnet = 1;
+	a->event_idx = 1;
 	if (da == NULL || da->args == NULL || da->args[0] == '\0')
 		return 0;
 	kv = rte_kvargs_parse(da->args, NULL);
@@ -175,11 +176,7 @@ virtnet_pci_probe(struct rte_pci_driver *drv __rte_unused,
 	hw = dev->data->dev_private;
 	hw->speed = a.speed;
 	hw->vector_asked = a.vectorized != 0;
-	/*
-	 * A polling driver gains little from event indexes, and QEMU 7.2's
-	 * virtio-net was seen to stall with them (testpmd io on a packed
-	 * ring); net_virtio never asks for them either. event_idx=1 does.
-	 */
+	/* event_idx=0: the plain flags protocol, as net_virtio uses. */
 	if (!a.event_idx)
 		hw->features_off |= 1ULL << VIRTIO_RING_F_EVENT_IDX;
 	ret = virtnet_pci_transport(dev, pci, &a);

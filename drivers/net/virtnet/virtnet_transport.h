@@ -47,6 +47,11 @@ struct virtnet_transport_ops {
 	 * short net header without MRG_RXBUF, split rings only.
 	 */
 	bool legacy;
+	/**
+	 * Transport feature bits the transport honours on top of the
+	 * driver's own (ACCESS_PLATFORM where DMA goes through the IOMMU).
+	 */
+	uint64_t features;
 	/** Reset the device; every queue stops. */
 	int (*reset)(void *t);
 	uint8_t (*get_status)(void *t);
