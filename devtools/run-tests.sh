@@ -19,14 +19,17 @@ status=0
 meson test -C build --print-errorlogs || status=$?
 python3 - build/meson-logs/testlog.json <<'PY'
 import json, sys
-ok = bad = 0
+ok = bad = skip = 0
 for line in open(sys.argv[1]):
     r = json.loads(line)
     if r["result"] in ("OK", "EXPECTEDFAIL"):
         ok += 1
+        continue
+    if r["result"] == "SKIP":
+        skip += 1
     else:
         bad += 1
-        print("run-tests: %s: %s" % (r["name"], r["result"]))
-print("%d passed, %d failed" % (ok, bad))
+    print("run-tests: %s: %s" % (r["name"], r["result"]))
+print("%d passed, %d failed%s" % (ok, bad, ", %d skipped" % skip if skip else ""))
 PY
 exit $status

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""A virtio-net PCI function in a directory: a sysfs tree DPDK's PCI bus
+reads (SYSFS_PCI_DEVICES), a config space and a memory BAR backed by
+files. Faults that QEMU's device never shows are put in on purpose, one
+per variant; "good" is the control, which virtnet must probe.
+
+  mkdev.py VARIANT SYSFS_DIR CONFIG_FILE UIO_NUM
+"""
+import os
+import struct
+import sys
+
+BDF = "0000:00:04.0"
+BAR = 4
+BAR_LEN = 0x4000
+BAR_PHYS = 0xfe000000
+IORESOURCE_IO, IORESOURCE_MEM = 0x100, 0x200
+VNDR, MSIX = 0x09, 0x11
+COMMON, NOTIFY, ISR, DEVICE = 1, 2, 3, 4
+
+
+def vcap(nxt, cfg_type, bar, off, length, cap_len=16, mult=None):
+    c = struct.pack("<BBBBBB2xII", VNDR, nxt, cap_len, cfg_type, bar, 0,
+                    off, length)
+    if mult is not None:
+        c += struct.pack("<I", mult)
+    return c
+
+
+def build(v):
+    dev_id = 0x1000 if v == "legacy-no-iobar" else 0x1041
+    caps = {  # position: (type, bar, offset, length)
+        0x40: (COMMON, BAR, 0x0000, 0x1000),
+        0x50: (ISR, BAR, 0x1000, 0x1000),
+        0x60: (DEVICE, BAR, 0x2000, 0x1000),
+        0x70: (NOTIFY, BAR, 0x3000, 0x1000),
+    }
+    if v == "cap-outside-bar":
+        caps[0x40] = (COMMON, BAR, 0x3800, 0x1000)
+    if v == "cap-bar-absent":
+        caps[0x50] = (ISR, 2, 0x0, 0x1000)
+    if v == "cap-bar-invalid":
+        caps[0x60] = (DEVICE, 7, 0x0, 0x1000)
+    if v == "common-too-short":
+        caps[0x40] = (COMMON, BAR, 0x0000, 0x10)
+    cfg = bytearray(256)
+    struct.pack_into("<HH", cfg, 0, 0x1af4, dev_id)
+    struct.pack_into("<H", cfg, 6, 0x10)          # status: capability list
+    struct.pack_into("<I", cfg, 8, 0x02000000)    # class: ethernet
+    struct.pack_into("<HH", cfg, 0x2c, 0x1af4, 1)
+    cfg[0x34] = 0x40
+    order = sorted(caps)
+    for i, pos in enumerate(order):
+        nxt = order[i + 1] if i + 1 < len(order) else 0
+        t, bar, off, length = caps[pos]
+        if t == NOTIFY:
+            clen = 16 if v == "notify-no-mult" else 20
+            c = vcap(nxt, t, bar, off, length, clen, 4)
+        else:
+            c = vcap(nxt, t, bar, off, length, 8 if (v == "cap-truncated" and
+                                                      pos == 0x40) else 16)
+        cfg[pos:pos + len(c)] = c
+    if v == "cap-ptr-range":
+        cfg[0x34] = 0x20
+    if v == "cap-loop":
+        cfg[0x71] = 0x40                           # notify -> common again
+    if v in ("no-caps", "legacy-no-iobar"):
+        struct.pack_into("<H", cfg, 6, 0)
+        cfg[0x34] = 0
+    bar = bytearray(BAR_LEN)
+    # common config: device_feature reads the same word for both halves
+    # (a file has no select register): bit 0 (CSUM) and bit 32 (VERSION_1)
+    struct.pack_into("<I", bar, 4, 0 if v == "no-version-1" else 1)
+    struct.pack_into("<H", bar, 0x12, 0 if v == "no-queues" else 3)
+    struct.pack_into("<H", bar, 0x18, {"ring-size-zero": 0,
+                                        "ring-size-odd": 300}.get(v, 256))
+    if v == "notify-off-range":                    # queue_notify_off
+        struct.pack_into("<H", bar, 0x1e, 0x1000)
+    return dev_id, cfg, bar
+
+
+def main():
+    v, sysfs, cfgfile, uio = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+    dev_id, cfg, bar = build(v)
+    d = os.path.join(sysfs, BDF)
+    os.makedirs(os.path.join(d, "uio", "uio" + uio), exist_ok=True)
+    os.makedirs(os.path.join(sysfs, "..", "drivers", "uio_pci_generic"),
+                exist_ok=True)
+    files = {"vendor": "0x1af4", "device": "0x%04x" % dev_id,
+             "subsystem_vendor": "0x1af4", "subsystem_device": "0x0001",
+             "class": "0x020000", "numa_node": "-1"}
+    for k, val in files.items():
+        with open(os.path.join(d, k), "w") as f:
+            f.write(val + "\n")
+    lines = ["0x0000000000000000 0x0000000000000000 0x0000000000000000"] * 13
+    if v != "legacy-no-iobar":
+        lines[BAR] = "0x%016x 0x%016x 0x%016x" % (
+            BAR_PHYS, BAR_PHYS + BAR_LEN - 1, IORESOURCE_MEM | 0x140000)
+    with open(os.path.join(d, "resource"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    with open(os.path.join(d, "resource%d" % BAR), "wb") as f:
+        f.write(bar)
+    with open(os.path.join(d, "config"), "wb") as f:
+        f.write(cfg)
+    with open(cfgfile, "wb") as f:
+        f.write(cfg)
+    link = os.path.join(d, "driver")
+    if os.path.lexists(link):
+        os.unlink(link)
+    os.symlink(os.path.join("..", "..", "drivers", "uio_pci_generic"), link)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Faults QEMU's virtio-net-pci never shows: a PCI function backed by files
+# (tests/pci-fault/mkdev.py), one fault per variant, probed by virtnet
+# through DPDK's PCI bus as a uio_pci_generic device. Each fault must be
+# refused with its reason logged, no port, no crash, and ten more probes
+# must give back every byte of DPDK heap they take. Bad queue values must
+# fail queue setup or start cleanly. The control variant must probe,
+# start, stop and close.
+#
+#   tests/test_pci_faults.sh BUILD_DIR
+#
+# Needs root: the config space is read from /sys/class/uio/uioN/device/config,
+# which a private mount namespace (unshare -m) covers with a tmpfs.
+set -euo pipefail
+
+BUILD=$(cd "$1" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+APP=$BUILD/tests/pci_probe_check
+PLUGIN_DIR=$BUILD/drivers/net/virtnet
+UIO=250
+WORK=$(mktemp -d /var/tmp/virtnet-pcifault.XXXXXX)
+DEVNODE=/dev/uio$UIO
+
+fail=0
+pass=0
+ok() { echo "ok   $*"; pass=$((pass + 1)); }
+bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+
+if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null; then
+	echo "SKIP: needs root and unshare"
+	exit 77
+fi
+if ! unshare -m --propagation private sh -c 'mount -t tmpfs vnt-probe /sys/class' 2>/dev/null; then
+	echo "SKIP: no private mount namespace here (unshare -m, mount)"
+	exit 77
+fi
+if [ -e "$DEVNODE" ]; then
+	echo "SKIP: $DEVNODE exists on this machine"
+	exit 77
+fi
+# The uio fd of a file-backed function is a plain file.
+touch "$DEVNODE"
+trap 'rm -rf "$WORK"; rm -f "$DEVNODE"' EXIT
+
+# variant  expected log line (a fixed string)
+CASES='
+cap-ptr-range|capability pointer 0x20 is out of range
+cap-loop|capability list does not end
+cap-truncated|virtio capability at 0x40 is truncated
+cap-outside-bar|capability type 1: 14336+4096 lies outside BAR 4 (16384 B)
+cap-bar-absent|capability type 3: BAR 2 is not mapped
+cap-bar-invalid|capability type 4 names BAR 7
+common-too-short|common config of 16 B is too short
+notify-no-mult|notify capability without a multiplier
+no-caps|modern device without a usable virtio capability set
+no-queues|device offers no virtqueues
+no-version-1|device is not virtio 1.x
+legacy-no-iobar|I/O BAR 0 cannot be mapped
+notify-off-range|queue 0 notify offset 16384 is beyond the 4096 B notify region|start
+ring-size-zero|device offers ring size 0 for queue 0|setup
+ring-size-odd|device offers ring size 300 for queue 0, which the split layout cannot use|setup
+good|modern interface
+'
+
+run() { # variant -> log in $WORK/$1.log
+	local v=$1 sys=$WORK/$1/devices
+	mkdir -p "$sys"
+	python3 "$HERE/pci-fault/mkdev.py" "$v" "$sys" "$WORK/$v/config" "$UIO"
+	SYSFS_PCI_DEVICES=$sys LD_LIBRARY_PATH=$PLUGIN_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
+	unshare -m --propagation private sh -c '
+		mount -t tmpfs vnt-uio /sys/class &&
+		mkdir -p /sys/class/uio/uio$1/device &&
+		cp "$2" /sys/class/uio/uio$1/device/config &&
+		shift 2 && exec "$@"' sh "$UIO" "$WORK/$v/config" \
+		timeout 60 "$APP" --lcores 0@0 --in-memory -m 64 --iova-mode=pa \
+		--file-prefix "vnt-pcifault-$$" -d librte_net_virtnet.so \
+		--log-level=lib.eal:error --log-level='pmd.net.virtnet.*:info' \
+		-a 0000:00:04.0 -- 0000:00:04.0 >"$WORK/$v.log" 2>&1
+	echo $?
+}
+
+while IFS='|' read -r v want step; do
+	[ -n "$v" ] || continue
+	rc=$(run "$v" || true)
+	log=$WORK/$v.log
+	if [ "$v" = good ]; then
+		if [ "$rc" = 0 ] && grep -q "^VNT ports 1" "$log" &&
+		   grep -q "^VNT control ok" "$log" && grep -qF "$want" "$log" &&
+		   ! grep -q "^VNT refused" "$log"; then
+			ok "control: the file-backed function probes, starts, stops, closes"
+		else
+			bad "control (rc $rc):"; sed 's/^/    /' "$log"
+		fi
+	elif [ -n "$step" ]; then
+		# Probed; the device's queue values make $step fail.
+		if [ "$rc" = 0 ] && grep -q "^VNT ports 1" "$log" &&
+		   grep -q "^VNT refused $step" "$log" && grep -qF "$want" "$log" &&
+		   grep -q "^VNT control ok" "$log"; then
+			ok "$v: $step refused ($want), port closed, no mbuf held"
+		else
+			bad "$v (rc $rc), wanted $step refused with \"$want\":"
+			sed 's/^/    /' "$log"
+		fi
+	elif [ "$rc" = 0 ] && grep -q "^VNT ports 0" "$log" && grep -qF "$want" "$log" &&
+	     grep -q "^VNT reprobe fails 10 heap-delta 0 allocs-delta 0" "$log"; then
+		ok "$v: refused ($want), no port, 10 reprobes leak nothing"
+	else
+		bad "$v (rc $rc), wanted \"$want\":"; sed 's/^/    /' "$log"
+	fi
+done <<<"$CASES"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
