@@ -114,6 +114,9 @@ while read -r name slot opts drv; do
 		grep -q "^\[$name virtnet\] VNT port 1 driver net_virtnet queues 2: up" "$LOG" &&
 			ok "$name: 2 queue pairs up (control queue to QEMU)" ||
 			bad "$name: 2 queue pairs not up"
+		grep -q "^\[$name tso\] VNT result PASS" "$LOG" &&
+			ok "$name: TSO and UDP checksum offload, segmented and summed by the taps' kernel" ||
+			bad "$name: TSO / checksum offload through the taps ($(grep -E "^\[$name tso\] VNT (tso|udp|port)" "$LOG" | tr '\n' ' '))"
 	fi
 	if [[ $opts == *iommu_platform=on* ]]; then
 		f=$(sed -n "s/^\[$name virtnet\] .*port 0: Rx path.*features \(0x[0-9a-f]*\).*/\1/p" "$LOG" | head -1)
@@ -165,6 +168,7 @@ echo "test_guest: testpmd start to prompt (EAL init and probe of both ports)"
 grep "^VNT-TPINIT" "$LOG" | sed 's/^VNT-TPINIT/ /' 
 echo "test_guest: 64 B one-way rate in the TCG guest (Mpps, Tx on port 0, Rx on port 1)"
 grep -E "^\[[a-z]+ (virtnet|net_virtio)\] VNT rate" "$LOG" | sed 's/^/  /'
+grep -E "^\[[a-z]+ tso(-net_virtio)?\] VNT (tso|udp)" "$LOG" | sed 's/^/  /' || true
 grep -E "^QEMU" "$BUILD/qmp-watch.log" | sed 's/^/  /' || true
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

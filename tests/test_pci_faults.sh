@@ -61,6 +61,7 @@ notify-off-range|queue 0 notify offset 16384 is beyond the 4096 B notify region|
 ring-size-zero|device offers ring size 0 for queue 0|setup
 ring-size-odd|device offers ring size 300 for queue 0, which the split layout cannot use|setup
 good|modern interface
+notify-data|modern interface
 '
 
 run() { # variant -> log in $WORK/$1.log
@@ -84,13 +85,19 @@ while IFS='|' read -r v want step; do
 	[ -n "$v" ] || continue
 	rc=$(run "$v" || true)
 	log=$WORK/$v.log
-	if [ "$v" = good ]; then
+	if [ "$v" = good ] || [ "$v" = notify-data ]; then
+		# Every queue notifies at offset 0 of the notify region (BAR
+		# offset 0x3000); the last one is the Tx kick of 8 frames on
+		# queue 1: "1" alone, or with NOTIFICATION_DATA the next avail
+		# index 8 in the upper half.
+		nw=$(od -An -tx4 -j $((0x3000)) -N4 "$WORK/$v/devices/0000:00:04.0/resource4" | tr -d ' ')
+		[ "$v" = good ] && wn=00000001 || wn=00080001
 		if [ "$rc" = 0 ] && grep -q "^VNT ports 1" "$log" &&
 		   grep -q "^VNT control ok" "$log" && grep -qF "$want" "$log" &&
-		   ! grep -q "^VNT refused" "$log"; then
-			ok "control: the file-backed function probes, starts, stops, closes"
+		   ! grep -q "^VNT refused" "$log" && [ "$nw" = "$wn" ]; then
+			ok "$v: probes, starts, sends, stops, closes; last notification 0x$nw"
 		else
-			bad "control (rc $rc):"; sed 's/^/    /' "$log"
+			bad "$v (rc $rc, last notification 0x$nw, want 0x$wn):"; sed 's/^/    /' "$log"
 		fi
 	elif [ -n "$step" ]; then
 		# Probed; the device's queue values make $step fail.

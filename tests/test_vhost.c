@@ -730,6 +730,9 @@ ol_check_tx(void)
 		(in->ol_flags & RTE_MBUF_F_TX_TCP_SEG) && in->tso_segsz == 1000,
 		"TSO seen as one %u B GSO frame, segsz %u",
 		in ? in->pkt_len : 0, in ? in->tso_segsz : 0);
+	/* Seeded over the whole L4 length, as Linux's GSO wants. */
+	CHECK(in != NULL && l4_sum_ok(in, false, true),
+		"TSO frame: the sum is not seeded with the full pseudo-header");
 	rte_pktmbuf_free(in);
 	{
 		struct rte_mbuf *m = ol_pkt(tx_mp, false, false, 100, 0);

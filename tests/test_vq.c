@@ -762,6 +762,125 @@ test_tx_offload_hdr(void)
 	m.ol_flags = 0;
 	virtnet_tx_offload_hdr(&h, &m);
 	CHECK(h.flags == 0 && h.gso_type == 0, "no request, no header");
+	m.ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_UDP_SEG;
+	m.tso_segsz = 1400;
+	memset(&h, 0, sizeof(h));
+	virtnet_tx_offload_hdr(&h, &m);
+	CHECK(h.flags == VIRTIO_NET_HDR_F_NEEDS_CSUM &&
+		h.gso_type == VIRTIO_NET_HDR_GSO_UDP_L4 && h.gso_size == 1400 &&
+		h.csum_start == 34 && h.csum_offset == 6 && h.hdr_len == 42,
+		"USO header");
+}
+
+/*
+ * VIRTIO_F_NOTIFICATION_DATA: the split avail index, or the packed slot
+ * of the next descriptor with the driver's wrap counter in bit 15, over
+ * two wraps of a 4-entry ring.
+ */
+static void
+test_notify_data(void)
+{
+	struct fixture f;
+	char a[64];
+	struct virtnet_buf b = { (uintptr_t)a, sizeof(a) };
+	struct dm_chain ch;
+	uint16_t want, got;
+	uint32_t len;
+	unsigned int i;
+
+	fx_init(&f, 4);
+	for (i = 1; i <= 10; i++) {
+		CHECK(add(&f, &b, 1, 0, &f) >= 0, "add %u", i);
+		publish(&f);
+		got = virtnet_vq_notify_data(f.vq, M);
+		want = P ? (uint16_t)(i % 4 | ((i / 4) % 2 ? 0 : 0x8000)) :
+			(uint16_t)i;
+		CHECK(got == want, "after %u buffers: 0x%04x, want 0x%04x", i,
+			got, want);
+		CHECK(dm_pop(&f.dm, &ch) == 0, "device sees no chain %u", i);
+		dm_push(&f.dm, ch.head, 0, ch.ring_descs);
+		dm_publish(&f.dm);
+		CHECK(get_used(&f, &len) == &f, "used %u", i);
+	}
+	fx_fini(&f);
+}
+
+/* Ones' complement sum of @len bytes, folded, not inverted. */
+static uint16_t
+sum16(const void *p, size_t len, uint32_t acc)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		acc += (uint32_t)(b[i] << 8 | b[i + 1]);
+	if (len & 1)
+		acc += (uint32_t)b[len - 1] << 8;
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	return (uint16_t)acc;
+}
+
+/*
+ * Segmentation requests: the L4 sum is seeded over the whole L4 length,
+ * as Linux's GSO expects (computed here from the RFC 793/768 layout).
+ */
+static void
+test_gso_seed(void)
+{
+	static const struct { bool v6, udp; } cases[] = {
+		{ false, false }, { true, false }, { false, true }, { true, true },
+	};
+	uint8_t buf[2048], *ip, *l4, ph[40];
+	struct rte_mbuf m;
+	unsigned int i, l3, l4len, off;
+	uint16_t want, got;
+
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		l3 = cases[i].v6 ? 40 : 20;
+		l4len = 1500;
+		memset(buf, 0, sizeof(buf));
+		memset(&m, 0, sizeof(m));
+		m.buf_addr = buf;
+		m.data_len = (uint16_t)(14 + l3 + l4len);
+		m.pkt_len = m.data_len;
+		m.l2_len = 14;
+		m.l3_len = l3;
+		m.l4_len = cases[i].udp ? 8 : 20;
+		m.tso_segsz = 500;
+		m.ol_flags = (cases[i].v6 ? RTE_MBUF_F_TX_IPV6 : RTE_MBUF_F_TX_IPV4) |
+			(cases[i].udp ? RTE_MBUF_F_TX_UDP_SEG :
+				RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_TCP_CKSUM);
+		ip = buf + 14;
+		l4 = ip + l3;
+		memset(ph, 0, sizeof(ph));
+		if (cases[i].v6) {
+			ip[0] = 0x60;
+			ip[4] = (uint8_t)(l4len >> 8);
+			ip[5] = (uint8_t)l4len;
+			ip[6] = cases[i].udp ? 17 : 6;
+			for (off = 8; off < 40; off++)
+				ip[off] = (uint8_t)(off * 7);
+			want = sum16(ip + 8, 32, l4len + ip[6]);
+		} else {
+			ip[0] = 0x45;
+			ip[2] = (uint8_t)((l3 + l4len) >> 8);
+			ip[3] = (uint8_t)(l3 + l4len);
+			ip[9] = cases[i].udp ? 17 : 6;
+			for (off = 12; off < 20; off++)
+				ip[off] = (uint8_t)(off * 13);
+			want = sum16(ip + 12, 8, l4len + ip[9]);
+		}
+		CHECK(virtnet_gso_seed(&m) == 0, "case %u: refused", i);
+		off = cases[i].udp ? 6 : 16;
+		/* the field is in network order */
+		got = (uint16_t)(l4[off] << 8 | l4[off + 1]);
+		CHECK(got == want, "case %u: seed 0x%04x, want 0x%04x", i, got, want);
+	}
+	m.data_len = 14 + 20 + 10;	/* L4 header not in the first segment */
+	m.ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_SEG;
+	m.l3_len = 20;
+	CHECK(virtnet_gso_seed(&m) == -EINVAL, "split header accepted");
 }
 
 /*
@@ -857,12 +976,14 @@ main(void)
 	RUN_ALL(test_event_idx_kick);
 	RUN_ALL(test_event_idx_stale);
 	RUN_ALL(test_indirect);
+	RUN_ALL(test_notify_data);
 	RUN(test_ring_sizes);
 	M = VQ_P;
 	RUN(test_packed_rx_chain_flags);
 	M = 0;
 	RUN(test_rx_offload_hdr);
 	RUN(test_tx_offload_hdr);
+	RUN(test_gso_seed);
 	TEST_SUMMARY();
 	return t_failed ? 1 : 0;
 }

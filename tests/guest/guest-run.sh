@@ -97,6 +97,14 @@ echo "$VNT_CASES" | while read -r name slot opts drv; do
 		echo "VNT-LSC-NIC nic$slot"
 		app "$name" lsc "$a" "$b" lsc 64 20
 	fi
+	# Taps segment and sum in the kernel: TSO and checksum offload end
+	# to end through Linux's GSO (the hub has no offloads).
+	case "$opts" in *mq=on*)
+		X="$PLUGIN"
+		app "$name" tso "$a" "$b" tso 4000 1000 50
+		X=""
+		app "$name" tso-net_virtio "$a" "$b" tso 4000 1000 50
+	esac
 	if [ "$name" = split ]; then
 		X="$PLUGIN"
 		app "$name" precedence "$a,virtnet=0" "$b,virtnet=0" check 64 1 10

@@ -11,9 +11,17 @@
  *   virtnet_guest_test <EAL args> -- check LEN SEGS COUNT [QUEUES]
  *   virtnet_guest_test <EAL args> -- rate LEN SECONDS
  *   virtnet_guest_test <EAL args> -- lsc 64 SECONDS
+ *   virtnet_guest_test <EAL args> -- tso PAYLOAD MSS COUNT
  *
  * lsc: with LSC interrupts on, print VNT-LSC-READY and count the link
  * changes the host makes (QMP set_link) on port 0 within SECONDS.
+ *
+ * tso (ports on taps, whose kernel segments): port 0 sends COUNT TCP/IPv4
+ * frames of PAYLOAD bytes with TSO (MSS) through tx_prepare, then COUNT
+ * UDP frames with checksum offload; port 1 takes no offloads, so every
+ * frame arrives segmented and summed by Linux. Each segment must carry
+ * valid IP and L4 sums, at most MSS bytes, the right bytes at its
+ * sequence number, and every frame must arrive whole.
  */
 
 #include <inttypes.h>
@@ -24,7 +32,10 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
+#include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
 
 #define NB_MBUF		8191
 #define NB_DESC		256
@@ -35,6 +46,7 @@
 static struct rte_mempool *mp;
 static uint16_t nb_queues = 1;
 static bool want_lsc;
+static uint64_t tx_offloads;	/* asked on port 0 */
 static volatile unsigned int lsc_down, lsc_up;
 
 static uint8_t
@@ -58,6 +70,14 @@ port_up(uint16_t port, uint32_t len)
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
 	conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS &
 		info.tx_offload_capa;
+	if (port == 0 && tx_offloads) {
+		if ((info.tx_offload_capa & tx_offloads) != tx_offloads) {
+			printf("VNT port 0 offers Tx offloads 0x%" PRIx64 ", 0x%" PRIx64 " wanted\n",
+				info.tx_offload_capa, tx_offloads);
+			return -ENOTSUP;
+		}
+		conf.txmode.offloads |= tx_offloads;
+	}
 	conf.intr_conf.lsc = want_lsc;
 	ret = rte_eth_dev_configure(port, nb_queues, nb_queues, &conf);
 	if (ret == 0 && len > RTE_ETHER_MAX_LEN)
@@ -235,6 +255,178 @@ run_rate(uint32_t len, uint32_t secs)
 	return rxn > 0 ? 0 : -1;
 }
 
+#define TSO_HDRS	(14 + 20 + 20)
+#define TSO_SEG		2000	/* payload bytes per mbuf of a frame */
+
+/* Ethernet + IPv4 + TCP or UDP headers of frame @id, sums left to do. */
+static void
+l4_headers(uint8_t *d, uint32_t id, uint32_t payload, bool tcp)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(d + 14);
+	uint32_t l4 = tcp ? sizeof(struct rte_tcp_hdr) : sizeof(struct rte_udp_hdr);
+
+	memset(d, 0, 14 + 20 + l4);
+	memset(d, 0xff, 6);
+	memcpy(d + 6, "\x02\x00\x00\x00\x00\x07", 6);
+	d[12] = 0x08;
+	ip->version_ihl = 0x45;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(20 + l4 + payload));
+	ip->packet_id = rte_cpu_to_be_16((uint16_t)id);
+	ip->time_to_live = 64;
+	ip->next_proto_id = tcp ? IPPROTO_TCP : IPPROTO_UDP;
+	ip->src_addr = rte_cpu_to_be_32(0x0a000001);
+	ip->dst_addr = rte_cpu_to_be_32(0x0a000002);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	if (tcp) {
+		struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+
+		th->src_port = rte_cpu_to_be_16(4000);
+		th->dst_port = rte_cpu_to_be_16(5000);
+		th->sent_seq = rte_cpu_to_be_32(id << 16);
+		th->data_off = 5 << 4;
+		th->tcp_flags = RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG;
+		th->rx_win = rte_cpu_to_be_16(65535);
+	} else {
+		struct rte_udp_hdr *uh = (struct rte_udp_hdr *)(ip + 1);
+
+		uh->src_port = rte_cpu_to_be_16(4000);
+		uh->dst_port = rte_cpu_to_be_16(5000);
+		uh->dgram_len = rte_cpu_to_be_16((uint16_t)(l4 + payload));
+	}
+}
+
+/* Frame @id: headers, then @payload bytes of pattern(id, offset). */
+static struct rte_mbuf *
+l4_frame(uint32_t id, uint32_t payload, bool tcp, uint16_t mss)
+{
+	uint32_t hl = 14 + 20 + (tcp ? 20 : 8), off = 0, n, i;
+	struct rte_mbuf *head, *m;
+	uint8_t *d;
+
+	head = rte_pktmbuf_alloc(mp);
+	if (head == NULL)
+		return NULL;
+	l4_headers((uint8_t *)rte_pktmbuf_append(head, hl), id, payload, tcp);
+	while (off < payload) {
+		m = rte_pktmbuf_alloc(mp);
+		if (m == NULL || rte_pktmbuf_chain(head, m) < 0) {
+			rte_pktmbuf_free(m);
+			rte_pktmbuf_free(head);
+			return NULL;
+		}
+		n = RTE_MIN(TSO_SEG, payload - off);
+		d = (uint8_t *)rte_pktmbuf_append(m, n);
+		for (i = 0; i < n; i++)
+			d[i] = pattern(id, off + i);
+		off += n;
+	}
+	head->l2_len = 14;
+	head->l3_len = 20;
+	head->l4_len = hl - 34;
+	head->ol_flags = RTE_MBUF_F_TX_IPV4 | (tcp ?
+		RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_TCP_CKSUM :
+		RTE_MBUF_F_TX_UDP_CKSUM);
+	head->tso_segsz = mss;
+	return head;
+}
+
+/*
+ * A segment as Linux makes it: sums valid, at most @mss bytes, the bytes
+ * of frame (seq >> 16) from offset (seq & 0xffff). Adds to @bytes[id].
+ */
+static bool
+l4_segment_ok(const struct rte_mbuf *m, bool tcp, uint16_t mss,
+		uint32_t count, uint32_t *bytes)
+{
+	uint8_t buf[16384];
+	const struct rte_ipv4_hdr *ip;
+	const uint8_t *d, *pl;
+	uint32_t hl = 14 + 20 + (tcp ? 20 : 8), n, id, off, i;
+
+	if (m->pkt_len <= hl || m->pkt_len > sizeof(buf))
+		return false;
+	d = rte_pktmbuf_read(m, 0, m->pkt_len, buf);
+	ip = (const struct rte_ipv4_hdr *)(d + 14);
+	if (d[12] != 0x08 || d[13] != 0 || rte_ipv4_cksum(ip) != 0 ||
+	    ip->next_proto_id != (tcp ? IPPROTO_TCP : IPPROTO_UDP) ||
+	    rte_ipv4_udptcp_cksum_verify(ip, ip + 1) != 0)
+		return false;
+	n = m->pkt_len - hl;
+	pl = d + hl;
+	if (tcp) {
+		uint32_t seq = rte_be_to_cpu_32(
+			((const struct rte_tcp_hdr *)(ip + 1))->sent_seq);
+
+		id = seq >> 16;
+		off = seq & 0xffff;
+		if (n > mss)
+			return false;
+	} else {
+		id = rte_be_to_cpu_16(ip->packet_id);
+		off = 0;
+	}
+	if (id >= count)
+		return false;
+	for (i = 0; i < n; i++)
+		if (pl[i] != pattern(id, off + i))
+			return false;
+	bytes[id] += n;
+	return true;
+}
+
+static int
+tso_dir(bool tcp, uint32_t payload, uint16_t mss, uint32_t count)
+{
+	uint64_t end = rte_get_timer_cycles() + 20 * rte_get_timer_hz();
+	uint32_t *bytes = calloc(count, sizeof(*bytes));
+	uint32_t sent = 0, segs = 0, bad = 0, whole = 0, i;
+	struct rte_mbuf *m, *pkts[BURST];
+	uint16_t k, got;
+
+	if (bytes == NULL)
+		return -1;
+	while (rte_get_timer_cycles() < end) {
+		if (sent < count) {
+			m = l4_frame(sent, payload, tcp, mss);
+			if (m == NULL || rte_eth_tx_prepare(0, 0, &m, 1) != 1) {
+				printf("VNT tso: frame %u not prepared\n", sent);
+				rte_pktmbuf_free(m);
+				break;
+			}
+			if (rte_eth_tx_burst(0, 0, &m, 1) == 1)
+				sent++;
+			else
+				rte_pktmbuf_free(m);
+		}
+		got = rte_eth_rx_burst(1, 0, pkts, BURST);
+		for (k = 0; k < got; k++) {
+			if (!l4_segment_ok(pkts[k], tcp, mss, count, bytes))
+				bad++;
+			rte_pktmbuf_free(pkts[k]);
+		}
+		segs += got;
+		for (whole = 0, i = 0; i < count; i++)
+			whole += bytes[i] == payload;
+		if (whole == count)
+			break;
+	}
+	printf("VNT %s %u B x %u%s: sent %u, %u segments, %u bad, %u frames whole\n",
+		tcp ? "tso" : "udp-csum", payload, count,
+		tcp ? " (mss)" : "", sent, segs, bad, whole);
+	free(bytes);
+	return sent == count && bad == 0 && whole == count ? 0 : -1;
+}
+
+static int
+run_tso(uint32_t payload, uint16_t mss, uint32_t count)
+{
+	int ret;
+
+	ret = tso_dir(true, payload, mss, count);
+	ret |= tso_dir(false, RTE_MIN(payload, 1400u), mss, count);
+	return ret;
+}
+
 static int
 lsc_event(uint16_t port, enum rte_eth_event_type type __rte_unused,
 		void *arg __rte_unused, void *ret __rte_unused)
@@ -277,13 +469,16 @@ main(int argc, char **argv)
 	argc -= n;
 	argv += n;
 	if (argc < 4 || rte_eth_dev_count_avail() != 2) {
-		printf("VNT usage: check LEN SEGS COUNT [QUEUES] | rate LEN SECONDS (2 ports, %u found)\n",
+		printf("VNT usage: check LEN SEGS COUNT [QUEUES] | rate LEN SECONDS | lsc 64 SECONDS | tso PAYLOAD MSS COUNT (2 ports, %u found)\n",
 			rte_eth_dev_count_avail());
 		return 2;
 	}
 	len = (uint32_t)atoi(argv[2]);
 	if (strcmp(argv[1], "check") == 0 && argc > 5)
 		nb_queues = (uint16_t)atoi(argv[5]);
+	if (strcmp(argv[1], "tso") == 0)
+		tx_offloads = RTE_ETH_TX_OFFLOAD_TCP_TSO |
+			RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
 	if (strcmp(argv[1], "lsc") == 0) {
 		want_lsc = true;
 		rte_eth_dev_callback_register(RTE_ETH_ALL, RTE_ETH_EVENT_INTR_LSC,
@@ -298,6 +493,9 @@ main(int argc, char **argv)
 			(uint32_t)atoi(argv[4]));
 	else if (strcmp(argv[1], "lsc") == 0)
 		ret = run_lsc((uint32_t)atoi(argv[3]));
+	else if (strcmp(argv[1], "tso") == 0)
+		ret = run_tso(len, (uint16_t)atoi(argv[3]),
+			(uint32_t)atoi(argv[4]));
 	else
 		ret = run_rate(len, (uint32_t)atoi(argv[3]));
 	RTE_ETH_FOREACH_DEV(p) {

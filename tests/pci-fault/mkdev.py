@@ -3,7 +3,8 @@
 """A virtio-net PCI function in a directory: a sysfs tree DPDK's PCI bus
 reads (SYSFS_PCI_DEVICES), a config space and a memory BAR backed by
 files. Faults that QEMU's device never shows are put in on purpose, one
-per variant; "good" is the control, which virtnet must probe.
+per variant; "good" is the control, which virtnet must probe;
+"notify-data" offers VIRTIO_F_NOTIFICATION_DATA, which QEMU 7.2 does not.
 
   mkdev.py VARIANT SYSFS_DIR CONFIG_FILE UIO_NUM
 """
@@ -71,7 +72,10 @@ def build(v):
     bar = bytearray(BAR_LEN)
     # common config: device_feature reads the same word for both halves
     # (a file has no select register): bit 0 (CSUM) and bit 32 (VERSION_1)
-    struct.pack_into("<I", bar, 4, 0 if v == "no-version-1" else 1)
+    # notify-data: bit 6 as well, i.e. bit 38 (NOTIFICATION_DATA); bit 6
+    # itself is no feature of virtio-net.
+    struct.pack_into("<I", bar, 4, {"no-version-1": 0,
+                                    "notify-data": 1 | 1 << 6}.get(v, 1))
     struct.pack_into("<H", bar, 0x12, 0 if v == "no-queues" else 3)
     struct.pack_into("<H", bar, 0x18, {"ring-size-zero": 0,
                                         "ring-size-odd": 300}.get(v, 256))

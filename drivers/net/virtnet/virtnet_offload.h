@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stddef.h>
 
+#include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
 #include <rte_udp.h>
@@ -92,6 +93,38 @@ virtnet_rx_offload_hdr(struct rte_mbuf *m, const struct virtio_net_hdr *hp)
 		return -EINVAL;
 	m->ol_flags |= RTE_MBUF_F_RX_LRO;
 	m->tso_segsz = h.gso_size;
+	return 0;
+}
+
+/**
+ * Seed the L4 checksum of a segmentation request with the pseudo-header
+ * sum over the whole L4 length. Linux's GSO code behind vhost-net and tap
+ * (5.1.6.2 leaves it to the device) takes that length out and puts each
+ * segment's in; rte_net_intel_cksum_prepare leaves the length out, as
+ * Intel NICs want, and does not seed UDP segmentation at all.
+ *
+ * @return 0, or -EINVAL when the headers are not in the first segment.
+ */
+static inline int
+virtnet_gso_seed(struct rte_mbuf *m)
+{
+	uint32_t l3 = m->l2_len;
+	uint16_t *sum;
+	void *ip;
+
+	if (!(m->ol_flags & (RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_UDP_SEG)))
+		return 0;
+	if (m->ol_flags & (RTE_MBUF_F_TX_OUTER_IPV4 | RTE_MBUF_F_TX_OUTER_IPV6))
+		l3 += m->outer_l2_len + m->outer_l3_len;
+	if (rte_pktmbuf_data_len(m) < l3 + m->l3_len +
+			sizeof(struct rte_tcp_hdr))
+		return -EINVAL;
+	ip = rte_pktmbuf_mtod_offset(m, void *, l3);
+	sum = (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) ?
+		&((struct rte_tcp_hdr *)RTE_PTR_ADD(ip, m->l3_len))->cksum :
+		&((struct rte_udp_hdr *)RTE_PTR_ADD(ip, m->l3_len))->dgram_cksum;
+	*sum = (m->ol_flags & RTE_MBUF_F_TX_IPV4) ?
+		rte_ipv4_phdr_cksum(ip, 0) : rte_ipv6_phdr_cksum(ip, 0);
 	return 0;
 }
 

@@ -57,6 +57,7 @@ struct virtnet_pci {
 	uint32_t notify_mult;
 	uint16_t max_queues;		/* room in notify_addr */
 	uint16_t **notify_addr;		/* per queue, set at setup */
+	bool notify_data;		/* VIRTIO_F_NOTIFICATION_DATA agreed */
 	/* legacy */
 	struct rte_pci_ioport io;
 	bool io_mapped;
@@ -305,6 +306,7 @@ vpm_set_features(void *t, uint64_t features)
 	rte_write32((uint32_t)features, &vp->common->driver_feature);
 	rte_write32(1, &vp->common->driver_feature_select);
 	rte_write32((uint32_t)(features >> 32), &vp->common->driver_feature);
+	vp->notify_data = (features >> VIRTIO_F_NOTIFICATION_DATA) & 1;
 	return 0;
 }
 
@@ -401,7 +403,8 @@ vpm_setup_queue(void *t, const struct virtnet_queue_desc *q)
 	if (vp_msix_enabled(vp))
 		rte_write16(VIRTIO_MSI_NO_VECTOR, &c->queue_msix_vector);
 	off = (uint64_t)rte_read16(&c->queue_notify_off) * vp->notify_mult;
-	if (off + sizeof(uint16_t) > vp->notify_len) {
+	if (off + (vp->notify_data ? sizeof(uint32_t) : sizeof(uint16_t)) >
+			vp->notify_len) {
 		VIRTNET_LOG(ERR, "%s: queue %u notify offset %" PRIu64 " is beyond the %u B notify region",
 			vp_name(vp), q->qid, off, vp->notify_len);
 		return -EINVAL;
@@ -435,11 +438,14 @@ vpm_enable_queue(void *t, uint16_t qid, bool on)
 }
 
 static void
-vpm_notify(void *t, uint16_t qid)
+vpm_notify(void *t, uint16_t qid, uint16_t next)
 {
 	struct virtnet_pci *vp = t;
 
-	rte_write16(qid, vp->notify_addr[qid]);
+	if (vp->notify_data)
+		rte_write32((uint32_t)next << 16 | qid, vp->notify_addr[qid]);
+	else
+		rte_write16(qid, vp->notify_addr[qid]);
 }
 
 /* All ones: the device went away (surprise removal reads as 0xff). */
@@ -498,8 +504,12 @@ vp_close(void *t)
 const struct virtnet_transport_ops virtnet_pci_modern_ops = {
 	.name = "pci-modern",
 	.legacy = false,
-	/* Descriptors carry IOVAs, which is what the IOMMU translates. */
-	.features = 1ULL << VIRTIO_F_ACCESS_PLATFORM,
+	/*
+	 * Descriptors carry IOVAs, which is what the IOMMU translates;
+	 * notifications can say where the next buffer goes.
+	 */
+	.features = (1ULL << VIRTIO_F_ACCESS_PLATFORM) |
+		(1ULL << VIRTIO_F_NOTIFICATION_DATA),
 	.reset = vpm_reset,
 	.get_status = vpm_get_status,
 	.set_status = vpm_set_status,
@@ -672,7 +682,7 @@ vpl_enable_queue(void *t __rte_unused, uint16_t qid __rte_unused,
 }
 
 static void
-vpl_notify(void *t, uint16_t qid)
+vpl_notify(void *t, uint16_t qid, uint16_t next __rte_unused)
 {
 	vpl_write(t, VIRTIO_PCI_LEGACY_QUEUE_NOTIFY, qid, 2);
 }

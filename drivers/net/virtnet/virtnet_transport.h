@@ -73,8 +73,12 @@ struct virtnet_transport_ops {
 	void (*del_queue)(void *t, uint16_t qid);
 	/** Let the device process a queue (vhost-user SET_VRING_ENABLE). */
 	int (*enable_queue)(void *t, uint16_t qid, bool on);
-	/** Notify the device of new buffers; called from the datapath. */
-	void (*notify)(void *t, uint16_t qid);
+	/**
+	 * Notify the device of new buffers; called from the datapath.
+	 * @p next is virtnet_vq_notify_data(), for transports that
+	 * negotiated VIRTIO_F_NOTIFICATION_DATA.
+	 */
+	void (*notify)(void *t, uint16_t qid, uint16_t next);
 	/** Whether the device is still there. */
 	bool (*alive)(void *t);
 	/** Whether descriptors carry virtual addresses rather than IOVAs. */

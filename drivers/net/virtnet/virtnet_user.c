@@ -588,7 +588,7 @@ vu_ctrl(void *arg, uint8_t cls, uint8_t cmd, const uint8_t *data,
 }
 
 static void
-vu_notify(void *t, uint16_t qid)
+vu_notify(void *t, uint16_t qid, uint16_t next __rte_unused)
 {
 	struct virtnet_user *u = t;
 	uint64_t one = 1;

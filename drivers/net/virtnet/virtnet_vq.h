@@ -591,6 +591,20 @@ virtnet_vq_publish(struct virtnet_vq *vq, const uint32_t mode)
 			__ATOMIC_RELEASE);
 }
 
+/**
+ * Where the next buffer goes, as VIRTIO_F_NOTIFICATION_DATA reports it
+ * (the upper half of the notification, 4.1.4.5.2): the split avail
+ * index, or the packed slot with the driver's wrap counter in bit 15.
+ */
+static __rte_always_inline uint16_t
+virtnet_vq_notify_data(const struct virtnet_vq *vq, const uint32_t mode)
+{
+	if (mode & VIRTNET_VQ_PACKED)
+		return vq->avail_idx |
+			((vq->avail_flags & VRING_PACKED_DESC_F_AVAIL) ? 0x8000 : 0);
+	return vq->avail_idx;
+}
+
 /** Whether the device asked to be notified of what was published. */
 static __rte_always_inline bool
 virtnet_vq_kick_prepare(struct virtnet_vq *vq, const uint32_t mode)
