@@ -96,38 +96,57 @@ port_up(uint16_t port, uint32_t len)
 	return ret;
 }
 
-/* A frame of @len bytes in @segs segments carrying @seq. */
-static struct rte_mbuf *
-make_frame(uint32_t len, uint16_t segs, uint32_t seq)
+/*
+ * Append bytes 0..@len-1 of pattern(@seq, .) to *@head in mbufs of at
+ * most @per bytes (the first becomes *@head if it is NULL). Frees the
+ * chain on failure.
+ */
+static int
+append_pattern(struct rte_mbuf **head, uint32_t seq, uint32_t len,
+		uint32_t per)
 {
-	uint32_t per = (len + segs - 1) / segs, off = 0, n, i;
-	struct rte_mbuf *head = NULL, *m;
+	uint32_t off = 0, n, i;
+	struct rte_mbuf *m;
 	uint8_t *d;
 
 	while (off < len) {
 		m = rte_pktmbuf_alloc(mp);
-		if (m == NULL) {
-			rte_pktmbuf_free(head);
-			return NULL;
-		}
+		if (m == NULL)
+			goto fail;
 		n = RTE_MIN(per, len - off);
 		d = (uint8_t *)rte_pktmbuf_append(m, n);
 		for (i = 0; i < n; i++)
 			d[i] = pattern(seq, off + i);
-		if (off == 0) {
-			memset(d, 0xff, 6);
-			memcpy(d + 6, "\x02\x00\x00\x00\x00\x07", 6);
-			d[12] = ETHER_TYPE_TEST >> 8;
-			d[13] = ETHER_TYPE_TEST & 0xff;
-			memcpy(d + 14, &seq, sizeof(seq));
-			head = m;
-		} else if (rte_pktmbuf_chain(head, m) < 0) {
-			rte_pktmbuf_free(m);
-			rte_pktmbuf_free(head);
-			return NULL;
-		}
 		off += n;
+		/* Filled first: chaining adds its length to the head's. */
+		if (*head == NULL)
+			*head = m;
+		else if (rte_pktmbuf_chain(*head, m) < 0)
+			goto fail;
 	}
+	return 0;
+fail:
+	rte_pktmbuf_free(m);
+	rte_pktmbuf_free(*head);
+	*head = NULL;
+	return -1;
+}
+
+/* A frame of @len bytes in @segs segments carrying @seq. */
+static struct rte_mbuf *
+make_frame(uint32_t len, uint16_t segs, uint32_t seq)
+{
+	struct rte_mbuf *head = NULL;
+	uint8_t *d;
+
+	if (append_pattern(&head, seq, len, (len + segs - 1) / segs) < 0)
+		return NULL;
+	d = rte_pktmbuf_mtod(head, uint8_t *);
+	memset(d, 0xff, 6);
+	memcpy(d + 6, "\x02\x00\x00\x00\x00\x07", 6);
+	d[12] = ETHER_TYPE_TEST >> 8;
+	d[13] = ETHER_TYPE_TEST & 0xff;
+	memcpy(d + 14, &seq, sizeof(seq));
 	return head;
 }
 
@@ -255,7 +274,6 @@ run_rate(uint32_t len, uint32_t secs)
 	return rxn > 0 ? 0 : -1;
 }
 
-#define TSO_HDRS	(14 + 20 + 20)
 #define TSO_SEG		2000	/* payload bytes per mbuf of a frame */
 
 /* Ethernet + IPv4 + TCP or UDP headers of frame @id, sums left to do. */
@@ -299,27 +317,15 @@ l4_headers(uint8_t *d, uint32_t id, uint32_t payload, bool tcp)
 static struct rte_mbuf *
 l4_frame(uint32_t id, uint32_t payload, bool tcp, uint16_t mss)
 {
-	uint32_t hl = 14 + 20 + (tcp ? 20 : 8), off = 0, n, i;
-	struct rte_mbuf *head, *m;
-	uint8_t *d;
+	uint32_t hl = 14 + 20 + (tcp ? 20 : 8);
+	struct rte_mbuf *head;
 
 	head = rte_pktmbuf_alloc(mp);
 	if (head == NULL)
 		return NULL;
 	l4_headers((uint8_t *)rte_pktmbuf_append(head, hl), id, payload, tcp);
-	while (off < payload) {
-		m = rte_pktmbuf_alloc(mp);
-		if (m == NULL || rte_pktmbuf_chain(head, m) < 0) {
-			rte_pktmbuf_free(m);
-			rte_pktmbuf_free(head);
-			return NULL;
-		}
-		n = RTE_MIN(TSO_SEG, payload - off);
-		d = (uint8_t *)rte_pktmbuf_append(m, n);
-		for (i = 0; i < n; i++)
-			d[i] = pattern(id, off + i);
-		off += n;
-	}
+	if (append_pattern(&head, id, payload, TSO_SEG) < 0)
+		return NULL;
 	head->l2_len = 14;
 	head->l3_len = 20;
 	head->l4_len = hl - 34;
@@ -374,6 +380,20 @@ l4_segment_ok(const struct rte_mbuf *m, bool tcp, uint16_t mss,
 	return true;
 }
 
+/* The first bytes of a frame that did not pass, for the log. */
+static void
+show_bad(const struct rte_mbuf *m)
+{
+	uint8_t buf[64];
+	const uint8_t *d = rte_pktmbuf_read(m, 0, RTE_MIN(m->pkt_len, 64u), buf);
+	uint32_t i;
+
+	printf("VNT bad frame of %u B:", m->pkt_len);
+	for (i = 0; d != NULL && i < RTE_MIN(m->pkt_len, 64u); i++)
+		printf(" %02x", d[i]);
+	printf("\n");
+}
+
 static int
 tso_dir(bool tcp, uint32_t payload, uint16_t mss, uint32_t count)
 {
@@ -385,6 +405,11 @@ tso_dir(bool tcp, uint32_t payload, uint16_t mss, uint32_t count)
 
 	if (bytes == NULL)
 		return -1;
+	/* Frames of earlier runs may still wait in the taps' queues. */
+	while (rte_get_timer_cycles() < end - 19 * rte_get_timer_hz()) {
+		got = rte_eth_rx_burst(1, 0, pkts, BURST);
+		rte_pktmbuf_free_bulk(pkts, got);
+	}
 	while (rte_get_timer_cycles() < end) {
 		if (sent < count) {
 			m = l4_frame(sent, payload, tcp, mss);
@@ -400,8 +425,9 @@ tso_dir(bool tcp, uint32_t payload, uint16_t mss, uint32_t count)
 		}
 		got = rte_eth_rx_burst(1, 0, pkts, BURST);
 		for (k = 0; k < got; k++) {
-			if (!l4_segment_ok(pkts[k], tcp, mss, count, bytes))
-				bad++;
+			if (!l4_segment_ok(pkts[k], tcp, mss, count, bytes) &&
+			    bad++ < 3)
+				show_bad(pkts[k]);
 			rte_pktmbuf_free(pkts[k]);
 		}
 		segs += got;
