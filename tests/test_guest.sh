@@ -117,6 +117,9 @@ while read -r name slot opts drv; do
 		grep -q "^\[$name tso\] VNT result PASS" "$LOG" &&
 			ok "$name: TSO and UDP checksum offload, segmented and summed by the taps' kernel" ||
 			bad "$name: TSO / checksum offload through the taps ($(grep -E "^\[$name tso\] VNT (tso|udp|port)" "$LOG" | tr '\n' ' '))"
+		grep -q "^\[$name lro\] VNT result PASS" "$LOG" &&
+			ok "$name: LRO and Rx checksum: GSO frames arrive whole through the taps" ||
+			bad "$name: LRO through the taps ($(grep -E "^\[$name lro\] VNT (lro|port|bad)" "$LOG" | tr '\n' ' '))"
 	fi
 	if [[ $opts == *iommu_platform=on* ]]; then
 		f=$(sed -n "s/^\[$name virtnet\] .*port 0: Rx path.*features \(0x[0-9a-f]*\).*/\1/p" "$LOG" | head -1)
@@ -168,7 +171,7 @@ echo "test_guest: testpmd start to prompt (EAL init and probe of both ports)"
 grep "^VNT-TPINIT" "$LOG" | sed 's/^VNT-TPINIT/ /' 
 echo "test_guest: 64 B one-way rate in the TCG guest (Mpps, Tx on port 0, Rx on port 1)"
 grep -E "^\[[a-z]+ (virtnet|net_virtio)\] VNT rate" "$LOG" | sed 's/^/  /'
-grep -E "^\[[a-z]+ tso(-net_virtio)?\] VNT (tso|udp)" "$LOG" | sed 's/^/  /' || true
+grep -E "^\[[a-z]+ (tso|lro)(-net_virtio)?\] VNT (tso|lro|udp)" "$LOG" | sed 's/^/  /' || true
 grep -E "^QEMU" "$BUILD/qmp-watch.log" | sed 's/^/  /' || true
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

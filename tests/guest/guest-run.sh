@@ -98,12 +98,15 @@ echo "$VNT_CASES" | while read -r name slot opts drv; do
 		app "$name" lsc "$a" "$b" lsc 64 20
 	fi
 	# Taps segment and sum in the kernel: TSO and checksum offload end
-	# to end through Linux's GSO (the hub has no offloads).
+	# to end through Linux's GSO, and LRO when the receiver takes GSO
+	# frames whole (the hub has no offloads).
 	case "$opts" in *mq=on*)
 		X="$PLUGIN"
 		app "$name" tso "$a" "$b" tso 4000 1000 50
+		app "$name" lro "$a" "$b" lro 4000 1000 50
 		X=""
 		app "$name" tso-net_virtio "$a" "$b" tso 4000 1000 50
+		app "$name" lro-net_virtio "$a" "$b" lro 4000 1000 50
 	esac
 	if [ "$name" = split ]; then
 		X="$PLUGIN"

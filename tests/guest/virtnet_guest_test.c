@@ -12,6 +12,7 @@
  *   virtnet_guest_test <EAL args> -- rate LEN SECONDS
  *   virtnet_guest_test <EAL args> -- lsc 64 SECONDS
  *   virtnet_guest_test <EAL args> -- tso PAYLOAD MSS COUNT
+ *   virtnet_guest_test <EAL args> -- lro PAYLOAD MSS COUNT
  *
  * lsc: with LSC interrupts on, print VNT-LSC-READY and count the link
  * changes the host makes (QMP set_link) on port 0 within SECONDS.
@@ -22,6 +23,10 @@
  * frame arrives segmented and summed by Linux. Each segment must carry
  * valid IP and L4 sums, at most MSS bytes, the right bytes at its
  * sequence number, and every frame must arrive whole.
+ *
+ * lro: the same TCP frames, but port 1 asks for LRO and Rx checksum: each
+ * must arrive whole (GSO through the taps), flagged LRO with the MSS, its
+ * partial sum reported, its bytes right.
  */
 
 #include <inttypes.h>
@@ -47,6 +52,7 @@ static struct rte_mempool *mp;
 static uint16_t nb_queues = 1;
 static bool want_lsc;
 static uint64_t tx_offloads;	/* asked on port 0 */
+static uint64_t rx_offloads;	/* asked on port 1 */
 static volatile unsigned int lsc_down, lsc_up;
 
 static uint8_t
@@ -77,6 +83,15 @@ port_up(uint16_t port, uint32_t len)
 			return -ENOTSUP;
 		}
 		conf.txmode.offloads |= tx_offloads;
+	}
+	if (port == 1 && rx_offloads) {
+		if ((info.rx_offload_capa & rx_offloads) != rx_offloads) {
+			printf("VNT port 1 offers Rx offloads 0x%" PRIx64 ", 0x%" PRIx64 " wanted\n",
+				info.rx_offload_capa, rx_offloads);
+			return -ENOTSUP;
+		}
+		conf.rxmode.offloads |= rx_offloads;
+		conf.rxmode.max_lro_pkt_size = info.max_lro_pkt_size;
 	}
 	conf.intr_conf.lsc = want_lsc;
 	ret = rte_eth_dev_configure(port, nb_queues, nb_queues, &conf);
@@ -394,6 +409,36 @@ show_bad(const struct rte_mbuf *m)
 	printf("\n");
 }
 
+/* A whole GSO frame as LRO delivers it: flags, MSS, headers, bytes. */
+static bool
+lro_frame_ok(const struct rte_mbuf *m, uint32_t payload, uint16_t mss,
+		uint32_t count, uint32_t *bytes)
+{
+	static uint8_t buf[16384];
+	const struct rte_ipv4_hdr *ip;
+	const uint8_t *d;
+	uint64_t l4 = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	uint32_t id, i;
+
+	if (!(m->ol_flags & RTE_MBUF_F_RX_LRO) || m->tso_segsz != mss ||
+	    m->pkt_len != 54 + payload || m->pkt_len > sizeof(buf) ||
+	    (l4 != RTE_MBUF_F_RX_L4_CKSUM_NONE && l4 != RTE_MBUF_F_RX_L4_CKSUM_GOOD))
+		return false;
+	d = rte_pktmbuf_read(m, 0, m->pkt_len, buf);
+	ip = (const struct rte_ipv4_hdr *)(d + 14);
+	if (rte_ipv4_cksum(ip) != 0 || ip->next_proto_id != IPPROTO_TCP)
+		return false;
+	id = rte_be_to_cpu_32(((const struct rte_tcp_hdr *)(ip + 1))->sent_seq);
+	if ((id & 0xffff) != 0 || (id >> 16) >= count)
+		return false;
+	id >>= 16;
+	for (i = 0; i < payload; i++)
+		if (d[54 + i] != pattern(id, i))
+			return false;
+	bytes[id] += payload;
+	return true;
+}
+
 static int
 tso_dir(bool tcp, uint32_t payload, uint16_t mss, uint32_t count)
 {
@@ -425,7 +470,9 @@ tso_dir(bool tcp, uint32_t payload, uint16_t mss, uint32_t count)
 		}
 		got = rte_eth_rx_burst(1, 0, pkts, BURST);
 		for (k = 0; k < got; k++) {
-			if (!l4_segment_ok(pkts[k], tcp, mss, count, bytes) &&
+			if (!(rx_offloads ?
+			      lro_frame_ok(pkts[k], payload, mss, count, bytes) :
+			      l4_segment_ok(pkts[k], tcp, mss, count, bytes)) &&
 			    bad++ < 3)
 				show_bad(pkts[k]);
 			rte_pktmbuf_free(pkts[k]);
@@ -437,7 +484,7 @@ tso_dir(bool tcp, uint32_t payload, uint16_t mss, uint32_t count)
 			break;
 	}
 	printf("VNT %s %u B x %u%s: sent %u, %u segments, %u bad, %u frames whole\n",
-		tcp ? "tso" : "udp-csum", payload, count,
+		rx_offloads ? "lro" : tcp ? "tso" : "udp-csum", payload, count,
 		tcp ? " (mss)" : "", sent, segs, bad, whole);
 	free(bytes);
 	return sent == count && bad == 0 && whole == count ? 0 : -1;
@@ -449,7 +496,8 @@ run_tso(uint32_t payload, uint16_t mss, uint32_t count)
 	int ret;
 
 	ret = tso_dir(true, payload, mss, count);
-	ret |= tso_dir(false, RTE_MIN(payload, 1400u), mss, count);
+	if (!rx_offloads)
+		ret |= tso_dir(false, RTE_MIN(payload, 1400u), mss, count);
 	return ret;
 }
 
@@ -495,16 +543,19 @@ main(int argc, char **argv)
 	argc -= n;
 	argv += n;
 	if (argc < 4 || rte_eth_dev_count_avail() != 2) {
-		printf("VNT usage: check LEN SEGS COUNT [QUEUES] | rate LEN SECONDS | lsc 64 SECONDS | tso PAYLOAD MSS COUNT (2 ports, %u found)\n",
+		printf("VNT usage: check LEN SEGS COUNT [QUEUES] | rate LEN SECONDS | lsc 64 SECONDS | tso|lro PAYLOAD MSS COUNT (2 ports, %u found)\n",
 			rte_eth_dev_count_avail());
 		return 2;
 	}
 	len = (uint32_t)atoi(argv[2]);
 	if (strcmp(argv[1], "check") == 0 && argc > 5)
 		nb_queues = (uint16_t)atoi(argv[5]);
-	if (strcmp(argv[1], "tso") == 0)
+	if (strcmp(argv[1], "tso") == 0 || strcmp(argv[1], "lro") == 0)
 		tx_offloads = RTE_ETH_TX_OFFLOAD_TCP_TSO |
 			RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+	if (strcmp(argv[1], "lro") == 0)
+		rx_offloads = RTE_ETH_RX_OFFLOAD_TCP_LRO |
+			RTE_ETH_RX_OFFLOAD_TCP_CKSUM;
 	if (strcmp(argv[1], "lsc") == 0) {
 		want_lsc = true;
 		rte_eth_dev_callback_register(RTE_ETH_ALL, RTE_ETH_EVENT_INTR_LSC,
@@ -519,7 +570,7 @@ main(int argc, char **argv)
 			(uint32_t)atoi(argv[4]));
 	else if (strcmp(argv[1], "lsc") == 0)
 		ret = run_lsc((uint32_t)atoi(argv[3]));
-	else if (strcmp(argv[1], "tso") == 0)
+	else if (strcmp(argv[1], "tso") == 0 || strcmp(argv[1], "lro") == 0)
 		ret = run_tso(len, (uint16_t)atoi(argv[3]),
 			(uint32_t)atoi(argv[4]));
 	else
