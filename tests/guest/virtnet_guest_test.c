@@ -61,6 +61,16 @@ pattern(uint32_t seq, uint32_t off)
 	return (uint8_t)(seq * 7 + off * 13 + (off >> 8));
 }
 
+static bool
+offers(uint16_t port, const char *dir, uint64_t capa, uint64_t want)
+{
+	if ((capa & want) == want)
+		return true;
+	printf("VNT port %u offers %s offloads 0x%" PRIx64 ", 0x%" PRIx64 " wanted\n",
+		port, dir, capa, want);
+	return false;
+}
+
 static int
 port_up(uint16_t port, uint32_t len)
 {
@@ -77,19 +87,13 @@ port_up(uint16_t port, uint32_t len)
 	conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS &
 		info.tx_offload_capa;
 	if (port == 0 && tx_offloads) {
-		if ((info.tx_offload_capa & tx_offloads) != tx_offloads) {
-			printf("VNT port 0 offers Tx offloads 0x%" PRIx64 ", 0x%" PRIx64 " wanted\n",
-				info.tx_offload_capa, tx_offloads);
+		if (!offers(port, "Tx", info.tx_offload_capa, tx_offloads))
 			return -ENOTSUP;
-		}
 		conf.txmode.offloads |= tx_offloads;
 	}
 	if (port == 1 && rx_offloads) {
-		if ((info.rx_offload_capa & rx_offloads) != rx_offloads) {
-			printf("VNT port 1 offers Rx offloads 0x%" PRIx64 ", 0x%" PRIx64 " wanted\n",
-				info.rx_offload_capa, rx_offloads);
+		if (!offers(port, "Rx", info.rx_offload_capa, rx_offloads))
 			return -ENOTSUP;
-		}
 		conf.rxmode.offloads |= rx_offloads;
 		conf.rxmode.max_lro_pkt_size = info.max_lro_pkt_size;
 	}
