@@ -358,6 +358,9 @@ virtnet_tx_one(struct virtnet_txq *txq, struct rte_mbuf *m, const uint32_t mode)
 		return virtnet_vq_add_indirect(vq, b, n, 0, slot->indir,
 			slot_addr + offsetof(struct virtnet_tx_slot, indir), m,
 			mode) < 0 ? -ENOSPC : 0;
+	/* A constant count lets the compiler drop the chain loop. */
+	if (likely(n == 1))
+		return virtnet_vq_add(vq, b, 1, 0, m, mode) < 0 ? -ENOSPC : 0;
 	return virtnet_vq_add(vq, b, n, 0, m, mode) < 0 ? -ENOSPC : 0;
 }
 
