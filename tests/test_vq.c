@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_net.h>
+
 #include "virtnet_offload.h"
 #include "virtnet_vq.h"
 #include "devmodel.h"
@@ -75,6 +77,15 @@ static bool
 kick_prepare(struct fixture *f)
 {
 	return virtnet_vq_kick_prepare(f->vq, M);
+}
+
+/* One one-buffer chain added and published: whether a kick is due. */
+static bool
+add_kick(struct fixture *f, const struct virtnet_buf *b, void *cookie)
+{
+	add(f, b, 1, 0, cookie);
+	publish(f);
+	return kick_prepare(f);
 }
 
 static unsigned int
@@ -318,18 +329,12 @@ test_kick_suppression(void)
 
 	fx_init(&f, 8);
 	CHECK(!kick_prepare(&f), "kick with nothing new");
-	add(&f, &b, 1, 0, &x);
-	publish(&f);
-	CHECK(kick_prepare(&f), "no kick while the device wants them");
+	CHECK(add_kick(&f, &b, &x), "no kick while the device wants them");
 	CHECK(!kick_prepare(&f), "second kick for the same work");
 	dm_no_notify(&f.dm, true);
-	add(&f, &b, 1, 0, &x);
-	publish(&f);
-	CHECK(!kick_prepare(&f), "kick despite the device's suppression");
+	CHECK(!add_kick(&f, &b, &x), "kick despite the device's suppression");
 	dm_no_notify(&f.dm, false);
-	add(&f, &b, 1, 0, &x);
-	publish(&f);
-	CHECK(kick_prepare(&f), "no kick after suppression ended");
+	CHECK(add_kick(&f, &b, &x), "no kick after suppression ended");
 	virtnet_vq_disable_intr(f.vq);
 	CHECK(dm_intr_disabled(&f.dm), "interrupts not disabled");
 	virtnet_vq_enable_intr(f.vq);
@@ -624,24 +629,17 @@ test_event_idx_kick(void)
 	fx_init(&f, 8);
 	dm_avail_event(&f.dm, 3, true);
 	for (i = 0; i < 3; i++) {
-		add(&f, &b, 1, 0, &x);
-		publish(&f);
-		kicks += kick_prepare(&f);
+		kicks += add_kick(&f, &b, &x);
 	}
 	CHECK(kicks == 0, "%u kicks before the event", kicks);
-	add(&f, &b, 1, 0, &x);		/* index/slot 3 */
-	publish(&f);
-	CHECK(kick_prepare(&f), "no kick at the event");
-	add(&f, &b, 1, 0, &x);
-	publish(&f);
-	CHECK(!kick_prepare(&f), "kick past the event");
+	/* index/slot 3 */
+	CHECK(add_kick(&f, &b, &x), "no kick at the event");
+	CHECK(!add_kick(&f, &b, &x), "kick past the event");
 	/* Several at once, the event among them. */
 	dm_avail_event(&f.dm, 6, true);
 	add(&f, &b, 1, 0, &x);
 	add(&f, &b, 1, 0, &x);
-	add(&f, &b, 1, 0, &x);
-	publish(&f);
-	CHECK(kick_prepare(&f), "no kick for a batch crossing the event");
+	CHECK(add_kick(&f, &b, &x), "no kick for a batch crossing the event");
 	M &= ~VIRTNET_VQ_EVENT_IDX;
 	fx_fini(&f);
 }
@@ -662,20 +660,12 @@ test_event_idx_stale(void)
 	fx_init(&f, 8);
 	dm_avail_event(&f.dm, 0, true);
 	add(&f, &b, 1, 0, &x);
-	add(&f, &b, 1, 0, &x);
-	publish(&f);
-	CHECK(kick_prepare(&f), "no kick at the event");
-	add(&f, &b, 1, 0, &x);
-	publish(&f);
-	CHECK(!kick_prepare(&f), "a second kick for the same event");
+	CHECK(add_kick(&f, &b, &x), "no kick at the event");
+	CHECK(!add_kick(&f, &b, &x), "a second kick for the same event");
 	/* The device asks at 1, behind the 3 published: it missed them. */
 	dm_avail_event(&f.dm, 1, true);
-	add(&f, &b, 1, 0, &x);
-	publish(&f);
-	CHECK(kick_prepare(&f), "no kick for an event left behind");
-	add(&f, &b, 1, 0, &x);
-	publish(&f);
-	CHECK(!kick_prepare(&f), "kicked twice for an event left behind");
+	CHECK(add_kick(&f, &b, &x), "no kick for an event left behind");
+	CHECK(!add_kick(&f, &b, &x), "kicked twice for an event left behind");
 	M &= ~VIRTNET_VQ_EVENT_IDX;
 	fx_fini(&f);
 }
@@ -871,7 +861,8 @@ test_gso_seed(void)
 				ip[off] = (uint8_t)(off * 13);
 			want = sum16(ip + 12, 8, l4len + ip[9]);
 		}
-		CHECK(virtnet_gso_seed(&m) == 0, "case %u: refused", i);
+		CHECK(rte_net_intel_cksum_flags_prepare(&m,
+			virtnet_seed_flags(m.ol_flags)) == 0, "case %u: refused", i);
 		off = cases[i].udp ? 6 : 16;
 		/* the field is in network order */
 		got = (uint16_t)(l4[off] << 8 | l4[off + 1]);
@@ -880,7 +871,9 @@ test_gso_seed(void)
 	m.data_len = 14 + 20 + 10;	/* L4 header not in the first segment */
 	m.ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_SEG;
 	m.l3_len = 20;
-	CHECK(virtnet_gso_seed(&m) == -EINVAL, "split header accepted");
+	m.l4_len = 20;
+	CHECK(rte_net_intel_cksum_flags_prepare(&m,
+		virtnet_seed_flags(m.ol_flags)) < 0, "split header accepted");
 }
 
 /*

@@ -139,8 +139,7 @@ virtnet_ctrl_send(struct rte_eth_dev *dev, uint8_t cls, uint8_t cmd,
 	virtnet_vq_publish(c->vq, c->vq->mode);
 	/* Notify whatever the device asked: the caller waits for this one. */
 	virtnet_vq_kick_prepare(c->vq, c->vq->mode);
-	p->ops->notify(p->tp, c->vq->qid,
-		virtnet_vq_notify_data(c->vq, c->vq->mode));
+	virtnet_notify(p, c->vq, c->vq->mode);
 	if (!virtnet_ctrl_wait(c)) {
 		/* The command may still be in the device's hands: never reuse. */
 		virtnet_vq_fail(c->vq, VIRTNET_VQ_BAD_USED_IDX);

@@ -342,8 +342,7 @@ virtnet_kick_rx(struct rte_eth_dev *dev)
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		struct virtnet_rxq *rxq = dev->data->rx_queues[i];
 
-		p->ops->notify(p->tp, rxq->vq->qid,
-			virtnet_vq_notify_data(rxq->vq, rxq->vq->mode));
+		virtnet_notify(p, rxq->vq, rxq->vq->mode);
 	}
 }
 

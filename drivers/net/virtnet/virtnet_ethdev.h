@@ -65,6 +65,14 @@ struct virtnet_proc {
 	void *tp;		/**< the transport's own state */
 };
 
+/** Notify the device of @p vq, saying where its next buffer goes. */
+static __rte_always_inline void
+virtnet_notify(const struct virtnet_proc *p, const struct virtnet_vq *vq,
+		const uint32_t mode)
+{
+	p->ops->notify(p->tp, vq->qid, virtnet_vq_notify_data(vq, mode));
+}
+
 /** Per-queue counters. */
 struct virtnet_queue_stats {
 	uint64_t packets;

@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <stddef.h>
 
-#include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
 #include <rte_udp.h>
@@ -97,35 +96,24 @@ virtnet_rx_offload_hdr(struct rte_mbuf *m, const struct virtio_net_hdr *hp)
 }
 
 /**
- * Seed the L4 checksum of a segmentation request with the pseudo-header
- * sum over the whole L4 length. Linux's GSO code behind vhost-net and tap
- * (5.1.6.2 leaves it to the device) takes that length out and puts each
- * segment's in; rte_net_intel_cksum_prepare leaves the length out, as
- * Intel NICs want, and does not seed UDP segmentation at all.
- *
- * @return 0, or -EINVAL when the headers are not in the first segment.
+ * The offload flags to seed L4 sums with (rte_net_intel_cksum_flags_prepare).
+ * A segmentation request is seeded as a plain checksum request, over the
+ * whole L4 length: Linux's GSO behind vhost-net and tap (5.1.6.2 leaves it
+ * to the device) takes that length out and puts each segment's in. With
+ * the request's own flags the length would be left out, as Intel NICs
+ * want, and UDP segmentation would not be seeded at all.
  */
-static inline int
-virtnet_gso_seed(struct rte_mbuf *m)
+static inline uint64_t
+virtnet_seed_flags(uint64_t ol)
 {
-	uint32_t l3 = m->l2_len;
-	uint16_t *sum;
-	void *ip;
+	const uint64_t keep = ~(RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_UDP_SEG |
+		RTE_MBUF_F_TX_L4_MASK);
 
-	if (!(m->ol_flags & (RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_UDP_SEG)))
-		return 0;
-	if (m->ol_flags & (RTE_MBUF_F_TX_OUTER_IPV4 | RTE_MBUF_F_TX_OUTER_IPV6))
-		l3 += m->outer_l2_len + m->outer_l3_len;
-	if (rte_pktmbuf_data_len(m) < l3 + m->l3_len +
-			sizeof(struct rte_tcp_hdr))
-		return -EINVAL;
-	ip = rte_pktmbuf_mtod_offset(m, void *, l3);
-	sum = (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) ?
-		&((struct rte_tcp_hdr *)RTE_PTR_ADD(ip, m->l3_len))->cksum :
-		&((struct rte_udp_hdr *)RTE_PTR_ADD(ip, m->l3_len))->dgram_cksum;
-	*sum = (m->ol_flags & RTE_MBUF_F_TX_IPV4) ?
-		rte_ipv4_phdr_cksum(ip, 0) : rte_ipv6_phdr_cksum(ip, 0);
-	return 0;
+	if (ol & RTE_MBUF_F_TX_TCP_SEG)
+		return (ol & keep) | RTE_MBUF_F_TX_TCP_CKSUM;
+	if (ol & RTE_MBUF_F_TX_UDP_SEG)
+		return (ol & keep) | RTE_MBUF_F_TX_UDP_CKSUM;
+	return ol;
 }
 
 #endif /* VIRTNET_OFFLOAD_H */

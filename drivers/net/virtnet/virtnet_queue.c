@@ -386,22 +386,20 @@ virtnet_rxq_log_next(struct virtnet_rxq *rxq)
 {
 	const struct virtio_net_hdr_mrg_rxbuf *h;
 	struct virtnet_vq *vq = rxq->vq;
+	struct vring_used_elem e;
 	const struct rte_mbuf *m;
-	uint32_t len;
 
 	if (vq->packed || vq->last_used == vq->used->idx)
 		return;
-	len = vq->used->ring[vq->last_used & vq->mask].len;
-	m = vq->extra[vq->used->ring[vq->last_used & vq->mask].id &
-		vq->mask].cookie;
+	e = vq->used->ring[vq->last_used & vq->mask];	/* read once */
+	m = vq->extra[e.id & vq->mask].cookie;
 	if (m == NULL)
 		return;
 	h = (const void *)((const char *)m->buf_addr + RTE_PKTMBUF_HEADROOM -
 		rxq->hdr_size);
 	VIRTNET_LOG(DEBUG, "port %u rxq%u: next used len %u num_buffers %u in_len %u",
-		rxq->port_id, rxq->queue_id, len, h->num_buffers,
-		vq->extra[vq->used->ring[vq->last_used & vq->mask].id &
-			vq->mask].in_len);
+		rxq->port_id, rxq->queue_id, e.len, h->num_buffers,
+		vq->extra[e.id & vq->mask].in_len);
 }
 
 void

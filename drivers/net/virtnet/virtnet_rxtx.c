@@ -34,8 +34,7 @@ virtnet_kick(struct virtnet_vq *vq, uint16_t port_id, const uint32_t mode)
 	virtnet_vq_publish(vq, mode);
 	if (virtnet_vq_kick_prepare(vq, mode)) {
 		p = rte_eth_devices[port_id].process_private;
-		p->ops->notify(p->tp, vq->qid,
-			virtnet_vq_notify_data(vq, mode));
+		virtnet_notify(p, vq, mode);
 	}
 }
 
@@ -440,9 +439,8 @@ virtnet_tx_prepare(void *q, struct rte_mbuf **pkts, uint16_t n)
 			m = pkts[i];
 		}
 		/* The device completes a sum seeded with the pseudo-header. */
-		ret = rte_net_intel_cksum_prepare(m);
-		if (ret == 0)
-			ret = virtnet_gso_seed(m);
+		ret = rte_net_intel_cksum_flags_prepare(m,
+			virtnet_seed_flags(m->ol_flags));
 		if (ret < 0) {
 			rte_errno = -ret;
 			return i;
