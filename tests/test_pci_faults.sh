@@ -58,8 +58,8 @@ no-queues|device offers no virtqueues
 no-version-1|device is not virtio 1.x
 legacy-no-iobar|I/O BAR 0 cannot be mapped
 notify-off-range|queue 0 notify offset 16384 is beyond the 4096 B notify region|start
-ring-size-zero|device offers ring size 0 for queue 0|setup
-ring-size-odd|device offers ring size 300 for queue 0, which the split layout cannot use|setup
+ring-size-zero|device offers ring size 0 for queue 0|start
+ring-size-odd|device offers ring size 300 for queue 0, which the split layout cannot use|start
 good|modern interface
 notify-data|modern interface
 '

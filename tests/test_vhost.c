@@ -76,8 +76,10 @@ wait_link(uint16_t port, bool up, unsigned int ms)
 	return false;
 }
 
+/* One queue pair of @nb_desc descriptors (0: the PMD's default), started. */
 static int
-port_setup(uint16_t port, struct rte_mempool *mp, bool lsc)
+port_setup_ring(uint16_t port, struct rte_mempool *mp, bool lsc,
+		uint16_t nb_desc)
 {
 	struct rte_eth_conf conf;
 	int ret;
@@ -86,12 +88,18 @@ port_setup(uint16_t port, struct rte_mempool *mp, bool lsc)
 	conf.intr_conf.lsc = lsc;
 	ret = rte_eth_dev_configure(port, 1, 1, &conf);
 	if (ret == 0)
-		ret = rte_eth_rx_queue_setup(port, 0, 256, 0, NULL, mp);
+		ret = rte_eth_rx_queue_setup(port, 0, nb_desc, 0, NULL, mp);
 	if (ret == 0)
-		ret = rte_eth_tx_queue_setup(port, 0, 256, 0, NULL);
+		ret = rte_eth_tx_queue_setup(port, 0, nb_desc, 0, NULL);
 	if (ret == 0)
 		ret = rte_eth_dev_start(port);
 	return ret;
+}
+
+static int
+port_setup(uint16_t port, struct rte_mempool *mp, bool lsc)
+{
+	return port_setup_ring(port, mp, lsc, 256);
 }
 
 static int
@@ -1152,8 +1160,9 @@ test_accepted_devargs_logged(void)
 	CHECK_GOTO(vh_up() == 0, out, "vhost");
 	rte_openlog_stream(f);
 	ret = vn_probe("iface=tap9,vectorized=1,queue_size=1024");
+	/* nb_desc 0: the PMD's default, the device's ring size. */
 	if (ret == 0)
-		ret = port_setup(vn_port, vn_mp, false);
+		ret = port_setup_ring(vn_port, vn_mp, false, 0);
 	rte_openlog_stream(old);
 	fclose(f);
 	CHECK(ret == 0, "probe and start");
@@ -1172,6 +1181,57 @@ test_accepted_devargs_logged(void)
 	}
 out:
 	fx_down();
+}
+
+/*
+ * The ring is the application's nb_desc within what the device takes
+ * (queue_size) and the layout allows; queue info and the mbufs the Rx
+ * ring holds say so, and traffic flows at that size.
+ */
+static const struct {
+	const char *args;
+	uint16_t nb_desc;
+	uint16_t ring;
+} ring_cases[] = {
+	{ "queue_size=1024", 512, 512 },
+	{ "queue_size=1024", 300, 256 },	/* split: a power of 2 */
+	{ "queue_size=256", 1024, 256 },	/* at most the device's */
+	{ "queue_size=1024,packed_vq=1", 300, 300 },	/* packed: any */
+	{ "queue_size=512,packed_vq=1", 0, 512 },	/* default */
+};
+
+static void
+ring_size_case(unsigned int i)
+{
+	struct rte_eth_rxq_info ri;
+	struct rte_eth_txq_info ti;
+
+	CHECK_GOTO(vh_up() == 0 && vn_probe(ring_cases[i].args) == 0 &&
+		port_setup_ring(vn_port, vn_mp, false, ring_cases[i].nb_desc) == 0,
+		out, "%s nb_desc %u: port up", ring_cases[i].args,
+		ring_cases[i].nb_desc);
+	CHECK(rte_eth_rx_queue_info_get(vn_port, 0, &ri) == 0 &&
+		ri.nb_desc == ring_cases[i].ring, "%s nb_desc %u: Rx ring %u, want %u",
+		ring_cases[i].args, ring_cases[i].nb_desc, ri.nb_desc,
+		ring_cases[i].ring);
+	CHECK(rte_eth_tx_queue_info_get(vn_port, 0, &ti) == 0 &&
+		ti.nb_desc == ring_cases[i].ring, "Tx ring %u", ti.nb_desc);
+	CHECK(NB_MBUF - rte_mempool_avail_count(vn_mp) == ring_cases[i].ring,
+		"Rx ring holds %u mbufs", NB_MBUF - rte_mempool_avail_count(vn_mp));
+	CHECK_GOTO(wait_link(vh_port, true, 3000), out, "vhost link");
+	check_flow(vn_port, vh_port, 600, 100, 1);
+	check_flow(vh_port, vn_port, 600, 100, 1);
+out:
+	fx_down();
+}
+
+static void
+test_ring_size(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(ring_cases); i++)
+		ring_size_case(i);
 }
 
 /* Hugepage files of this run stay behind after exit: remove them. */
@@ -1248,6 +1308,7 @@ main(int argc, char **argv)
 	RUN(test_probe_and_link);
 	RUN(test_bad_devargs);
 	RUN(test_accepted_devargs_logged);
+	RUN(test_ring_size);
 	RUN(test_features_refused);
 	for (layout = 0; layout < RTE_DIM(layouts); layout++) {
 		layout_args = layouts[layout].args;

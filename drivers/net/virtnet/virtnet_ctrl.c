@@ -2,89 +2,69 @@
  * Copyright(c) 2026 virtnet authors
  */
 
-/*
- * The control queue: one generic send, one command in flight at a time
- * under a lock, a bounded wait for the device's ack. Typed commands (Rx
- * modes, queue pairs) are thin wrappers in the ethdev layer.
- */
+#include <string.h>
 
 #include <rte_cycles.h>
-#include <rte_malloc.h>
-#include <rte_memzone.h>
 #include <rte_spinlock.h>
 
-#include "virtnet_ethdev.h"
+#include "virtnet_ctrl.h"
 #include "virtnet_log.h"
 
-#define VIRTNET_CTRL_MAX_DATA	1024
 #define VIRTNET_CTRL_TIMEOUT_MS	1000
+
+/* What the device reads (the command) and writes (the ack). */
+struct virtnet_ctrl_cmd {
+	struct virtio_net_ctrl_hdr hdr;
+	uint8_t data[VIRTNET_CTRL_MAX_DATA];
+	uint8_t ack;
+};
 
 struct virtnet_ctrl {
 	struct virtnet_vq *vq;
-	const struct rte_memzone *mem;	/* this struct: the device reads cmd */
+	const struct virtnet_transport *tp;
 	rte_spinlock_t lock;
-	uint64_t addr;		/* device address of cmd */
-	struct {
-		struct virtio_net_ctrl_hdr hdr;
-		uint8_t data[VIRTNET_CTRL_MAX_DATA];
-		uint8_t ack;
-	} cmd;
+	uint16_t port_id;
+	struct virtnet_dma ring;
+	struct virtnet_dma mem;		/* struct virtnet_ctrl_cmd */
 };
 
-int
-virtnet_ctrl_create(struct rte_eth_dev *dev)
+struct virtnet_ctrl *
+virtnet_ctrl_create(const struct virtnet_transport *t,
+		const struct virtnet_ring_conf *conf)
 {
-	struct virtnet_dev *hw = dev->data->dev_private;
-	unsigned int socket = (unsigned int)dev->device->numa_node;
-	const struct rte_memzone *mz;
 	struct virtnet_ctrl *c;
-	uint64_t addr;
 
-	if (!((hw->dev_features >> VIRTIO_NET_F_CTRL_VQ) & 1) || hw->ctrl != NULL)
-		return 0;
-	mz = virtnet_dma_zalloc(dev, "ctrl", 0, sizeof(*c), socket, &addr);
-	if (mz == NULL)
-		return -ENOMEM;
-	c = mz->addr;
-	c->mem = mz;
-	c->vq = virtnet_vq_create(dev, (uint16_t)(hw->max_queue_pairs * 2),
-		socket);
-	if (c->vq == NULL) {
-		rte_memzone_free(mz);
-		return -ENOMEM;
-	}
+	c = virtnet_private_zalloc(sizeof(*c));
+	if (c == NULL)
+		return NULL;
+	c->tp = t;
+	c->port_id = conf->port_id;
 	rte_spinlock_init(&c->lock);
-	c->addr = addr + offsetof(struct virtnet_ctrl, cmd);
-	hw->ctrl = c;
-	return 0;
+	if (virtnet_dma_zalloc(t, conf->port_id, "ctrl", 0,
+			sizeof(struct virtnet_ctrl_cmd), conf->socket,
+			&c->mem) < 0)
+		goto fail;
+	c->vq = virtnet_ring_create(t, conf, &c->ring);
+	if (c->vq == NULL ||
+	    t->ops->enable_queue(t->priv, conf->qid, true) < 0)
+		goto fail;
+	return c;
+fail:
+	VIRTNET_LOG(ERR, "port %u: control queue %u cannot be set up",
+		conf->port_id, conf->qid);
+	virtnet_ctrl_destroy(c);
+	return NULL;
 }
 
 void
-virtnet_ctrl_destroy(struct rte_eth_dev *dev)
+virtnet_ctrl_destroy(struct virtnet_ctrl *c)
 {
-	struct virtnet_dev *hw = dev->data->dev_private;
-
-	if (hw->ctrl == NULL)
+	if (c == NULL)
 		return;
-	virtnet_vq_destroy(hw->ctrl->vq);
-	rte_memzone_free(hw->ctrl->mem);
-	hw->ctrl = NULL;
-}
-
-/* Before DRIVER_OK: the queue takes the negotiated layout. */
-int
-virtnet_ctrl_attach(struct rte_eth_dev *dev)
-{
-	const struct virtnet_proc *p = virtnet_proc(dev);
-	struct virtnet_dev *hw = dev->data->dev_private;
-	int ret;
-
-	if (hw->ctrl == NULL || !virtnet_has(hw, VIRTIO_NET_F_CTRL_VQ))
-		return 0;
-	ret = virtnet_queue_attach(dev, hw->ctrl->vq);
-	if (ret == 0)
-		ret = p->ops->enable_queue(p->tp, hw->ctrl->vq->qid, true);
-	return ret;
+	if (c->vq != NULL)
+		virtnet_ring_destroy(c->vq, &c->ring);
+	virtnet_dma_free(&c->mem);
+	virtnet_private_free(c);
 }
 
 /* Wait for the one command in flight; false on timeout or a fault. */
@@ -105,52 +85,57 @@ virtnet_ctrl_wait(struct virtnet_ctrl *c)
 	return false;
 }
 
-int
-virtnet_ctrl_send(struct rte_eth_dev *dev, uint8_t cls, uint8_t cmd,
+/* Put the command in DMA memory and hand it over; caller holds the lock. */
+static int
+virtnet_ctrl_post(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
 		const void *data, uint16_t len)
 {
-	const struct virtnet_proc *p = virtnet_proc(dev);
-	struct virtnet_dev *hw = dev->data->dev_private;
-	struct virtnet_ctrl *c = hw->ctrl;
+	struct virtnet_ctrl_cmd *m = c->mem.va;
+	struct virtnet_vq *vq = c->vq;
 	struct virtnet_buf b[2];
-	int ret = 0;
 
-	if (c == NULL || !virtnet_has(hw, VIRTIO_NET_F_CTRL_VQ) || !hw->started)
+	m->hdr.class = cls;
+	m->hdr.cmd = cmd;
+	memcpy(m->data, data, len);
+	m->ack = VIRTIO_NET_ERR;
+	b[0].addr = c->mem.addr;
+	b[0].len = sizeof(m->hdr) + len;
+	b[1].addr = c->mem.addr + offsetof(struct virtnet_ctrl_cmd, ack);
+	b[1].len = sizeof(m->ack);
+	if (virtnet_vq_add(vq, b, 1, 1, c, vq->mode) < 0)
+		return -ENOSPC;
+	virtnet_vq_publish(vq, vq->mode);
+	/* Notify whatever the device asked: the caller waits for this one. */
+	virtnet_vq_kick_prepare(vq, vq->mode);
+	virtnet_transport_notify(c->tp, vq->qid,
+		virtnet_vq_notify_data(vq, vq->mode));
+	return 0;
+}
+
+int
+virtnet_ctrl_send(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
+		const void *data, uint16_t len)
+{
+	const struct virtnet_ctrl_cmd *m = c->mem.va;
+	int ret;
+
+	if (c == NULL)
 		return -ENOTSUP;
 	if (len > VIRTNET_CTRL_MAX_DATA)
 		return -EINVAL;
 	rte_spinlock_lock(&c->lock);
-	if (virtnet_vq_broken(c->vq)) {
-		ret = -EIO;
-		goto out;
-	}
-	c->cmd.hdr.class = cls;
-	c->cmd.hdr.cmd = cmd;
-	memcpy(c->cmd.data, data, len);
-	c->cmd.ack = VIRTIO_NET_ERR;
-	b[0].addr = c->addr;
-	b[0].len = sizeof(c->cmd.hdr) + len;
-	b[1].addr = c->addr + offsetof(typeof(c->cmd), ack);
-	b[1].len = sizeof(c->cmd.ack);
-	if (virtnet_vq_add(c->vq, b, 1, 1, c, c->vq->mode) < 0) {
-		ret = -ENOSPC;
-		goto out;
-	}
-	virtnet_vq_publish(c->vq, c->vq->mode);
-	/* Notify whatever the device asked: the caller waits for this one. */
-	virtnet_vq_kick_prepare(c->vq, c->vq->mode);
-	virtnet_notify(p, c->vq, c->vq->mode);
-	if (!virtnet_ctrl_wait(c)) {
+	ret = virtnet_vq_broken(c->vq) ? -EIO :
+		virtnet_ctrl_post(c, cls, cmd, data, len);
+	if (ret == 0 && !virtnet_ctrl_wait(c)) {
 		/* The command may still be in the device's hands: never reuse. */
 		virtnet_vq_fail(c->vq, VIRTNET_VQ_BAD_USED_IDX);
 		VIRTNET_LOG(ERR, "port %u: control command %u/%u got no answer in %d ms; control queue stopped",
-			dev->data->port_id, cls, cmd, VIRTNET_CTRL_TIMEOUT_MS);
+			c->port_id, cls, cmd, VIRTNET_CTRL_TIMEOUT_MS);
 		ret = -ETIMEDOUT;
-		goto out;
 	}
-	if (__atomic_load_n(&c->cmd.ack, __ATOMIC_ACQUIRE) != VIRTIO_NET_OK)
+	if (ret == 0 &&
+	    __atomic_load_n(&m->ack, __ATOMIC_ACQUIRE) != VIRTIO_NET_OK)
 		ret = -EIO;
-out:
 	rte_spinlock_unlock(&c->lock);
 	return ret;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_common.h>
 #include <rte_kvargs.h>
 
 #include "virtnet_devargs.h"
@@ -24,37 +25,66 @@ struct virtnet_devarg {
 	bool implemented;
 };
 
-#define VIRTNET_DEVARG_ROW(k, t, f, mn, mx, d, impl, help) { \
-	.key = #k, .type = VIRTNET_ARG_ ## t, \
-	.offset = offsetof(struct virtnet_user_args, f), \
-	.size = sizeof(((struct virtnet_user_args *)0)->f), \
-	.min = mn, .max = mx, .def = d, .implemented = impl },
-
-static const struct virtnet_devarg virtnet_user_devargs[] = {
-	VIRTNET_USER_DEVARGS(VIRTNET_DEVARG_ROW)
+struct virtnet_devargs_table {
+	const struct virtnet_devarg *rows;
+	unsigned int n;
+	size_t size;		/* of the struct the rows fill */
+	size_t given_off;	/* of the uint64_t bitmap of keys given */
+	const char *param_string;
+	/* Rules that tie keys together; may change what was parsed. */
+	int (*check)(const struct virtnet_devargs_table *t, const char *name,
+			void *out);
 };
 
-#define VIRTNET_NB_DEVARGS RTE_DIM(virtnet_user_devargs)
+#define VIRTNET_DEVARG_ROW(st, k, t, f, mn, mx, d, impl) { \
+	.key = #k, .type = VIRTNET_ARG_ ## t, \
+	.offset = offsetof(st, f), .size = sizeof(((st *)0)->f), \
+	.min = mn, .max = mx, .def = d, .implemented = impl },
+#define VIRTNET_USER_ROW(k, t, f, mn, mx, d, impl, help) \
+	VIRTNET_DEVARG_ROW(struct virtnet_user_args, k, t, f, mn, mx, d, impl)
+#define VIRTNET_PCI_ROW(k, t, f, mn, mx, d, impl, help) \
+	VIRTNET_DEVARG_ROW(struct virtnet_pci_args, k, t, f, mn, mx, d, impl)
 
-static const struct virtnet_devarg *
-virtnet_devarg_find(const char *key, unsigned int *idx)
+static const struct virtnet_devarg virtnet_user_rows[] = {
+	VIRTNET_USER_DEVARGS(VIRTNET_USER_ROW)
+};
+
+static const struct virtnet_devarg virtnet_pci_rows[] = {
+	VIRTNET_PCI_DEVARGS(VIRTNET_PCI_ROW)
+};
+
+static int
+virtnet_devarg_find(const struct virtnet_devargs_table *t, const char *key)
 {
 	unsigned int i;
 
-	for (i = 0; i < VIRTNET_NB_DEVARGS; i++) {
-		if (strcmp(virtnet_user_devargs[i].key, key) == 0) {
-			*idx = i;
-			return &virtnet_user_devargs[i];
-		}
-	}
-	return NULL;
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->rows[i].key, key) == 0)
+			return (int)i;
+	return -1;
+}
+
+static uint64_t *
+virtnet_devargs_bits(const struct virtnet_devargs_table *t, void *out)
+{
+	return (uint64_t *)((char *)out + t->given_off);
+}
+
+bool
+virtnet_devargs_given(const struct virtnet_devargs_table *t, const void *out,
+		const char *key)
+{
+	int i = virtnet_devarg_find(t, key);
+
+	return i >= 0 && ((*virtnet_devargs_bits(t, (void *)(uintptr_t)out) >>
+		i) & 1);
 }
 
 static int
 virtnet_devarg_u32(const char *name, const struct virtnet_devarg *d,
 		const char *val, uint32_t *out)
 {
-	unsigned long long v;
+	unsigned long long v = 0;
 	char *end = NULL;
 
 	errno = 0;
@@ -72,9 +102,9 @@ virtnet_devarg_u32(const char *name, const struct virtnet_devarg *d,
 
 static int
 virtnet_devarg_set(const char *name, const struct virtnet_devarg *d,
-		const char *val, struct virtnet_user_args *a)
+		const char *val, void *out)
 {
-	char *field = (char *)a + d->offset;
+	char *field = (char *)out + d->offset;
 
 	if (val == NULL || val[0] == '\0') {
 		VIRTNET_INIT_LOG(ERR, "%s: devarg %s needs a value", name, d->key);
@@ -91,11 +121,10 @@ virtnet_devarg_set(const char *name, const struct virtnet_devarg *d,
 		return 0;
 	case VIRTNET_ARG_MAC:
 		if (rte_ether_unformat_addr(val, (struct rte_ether_addr *)field) < 0) {
-			VIRTNET_INIT_LOG(ERR, "%s: invalid mac=%s: expected xx:xx:xx:xx:xx:xx",
-				name, val);
+			VIRTNET_INIT_LOG(ERR, "%s: invalid %s=%s: expected xx:xx:xx:xx:xx:xx",
+				name, d->key, val);
 			return -EINVAL;
 		}
-		a->mac_set = 1;
 		return 0;
 	case VIRTNET_ARG_U32:
 		return virtnet_devarg_u32(name, d, val, (uint32_t *)field);
@@ -104,30 +133,87 @@ virtnet_devarg_set(const char *name, const struct virtnet_devarg *d,
 }
 
 static void
-virtnet_user_args_defaults(struct virtnet_user_args *a)
+virtnet_devargs_defaults(const struct virtnet_devargs_table *t, void *out)
 {
 	unsigned int i;
 
-	memset(a, 0, sizeof(*a));
-	for (i = 0; i < VIRTNET_NB_DEVARGS; i++) {
-		const struct virtnet_devarg *d = &virtnet_user_devargs[i];
+	for (i = 0; i < t->n; i++)
+		if (t->rows[i].type == VIRTNET_ARG_U32)
+			*(uint32_t *)((char *)out + t->rows[i].offset) =
+				t->rows[i].def;
+}
 
-		if (d->type == VIRTNET_ARG_U32)
-			*(uint32_t *)((char *)a + d->offset) = d->def;
+static int
+virtnet_devargs_apply(const struct virtnet_devargs_table *t, const char *name,
+		const struct rte_kvargs *kv, void *out)
+{
+	unsigned int i;
+	int row, ret;
+
+	for (i = 0; i < kv->count; i++) {
+		row = virtnet_devarg_find(t, kv->pairs[i].key);
+		if (row < 0) {
+			VIRTNET_INIT_LOG(ERR, "%s: unknown devarg \"%s\"; valid: %s",
+				name, kv->pairs[i].key, t->param_string);
+			return -EINVAL;
+		}
+		ret = virtnet_devarg_set(name, &t->rows[row],
+			kv->pairs[i].value, out);
+		if (ret < 0)
+			return ret;
+		*virtnet_devargs_bits(t, out) |= 1ULL << row;
+	}
+	return 0;
+}
+
+int
+virtnet_devargs_parse(const struct virtnet_devargs_table *t, const char *name,
+		const char *args, void *out)
+{
+	struct rte_kvargs *kv;
+	int ret = 0;
+
+	memset(out, 0, t->size);
+	virtnet_devargs_defaults(t, out);
+	if (args != NULL && args[0] != '\0') {
+		kv = rte_kvargs_parse(args, NULL);
+		if (kv == NULL) {
+			VIRTNET_INIT_LOG(ERR, "%s: cannot parse devargs \"%s\"",
+				name, args);
+			return -EINVAL;
+		}
+		ret = virtnet_devargs_apply(t, name, kv, out);
+		rte_kvargs_free(kv);
+	}
+	if (ret == 0 && t->check != NULL)
+		ret = t->check(t, name, out);
+	return ret;
+}
+
+void
+virtnet_devargs_log_pending(const struct virtnet_devargs_table *t,
+		const char *name, const void *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++) {
+		if (t->rows[i].implemented ||
+		    !virtnet_devargs_given(t, out, t->rows[i].key))
+			continue;
+		VIRTNET_INIT_LOG(WARNING, "%s: devarg %s accepted but not implemented yet; it has no effect",
+			name, t->rows[i].key);
 	}
 }
 
 /* Rules that tie keys together, as net_virtio_user has them. */
 static int
-virtnet_user_args_check(const char *name, struct virtnet_user_args *a)
+virtnet_user_args_check(const struct virtnet_devargs_table *t,
+		const char *name, void *out)
 {
-	unsigned int cq_idx = 0;
+	struct virtnet_user_args *a = out;
 
-	/* As net_virtio_user: queues > 1 brings the control queue unless
-	 * cq=0 was said.
-	 */
-	if (virtnet_devarg_find("cq", &cq_idx) != NULL && a->queues > 1 &&
-	    !((a->given >> cq_idx) & 1))
+	/* queues > 1 brings the control queue unless cq=0 was said. */
+	if (a->queues > 1 && !virtnet_devargs_given(t, a, "cq"))
 		a->cq = 1;
 	if (a->path[0] == '\0') {
 		VIRTNET_INIT_LOG(ERR, "%s: devarg path is mandatory", name);
@@ -146,51 +232,19 @@ virtnet_user_args_check(const char *name, struct virtnet_user_args *a)
 	return 0;
 }
 
-int
-virtnet_user_args_parse(const char *name, const char *args,
-		struct virtnet_user_args *out)
-{
-	const struct virtnet_devarg *d;
-	struct rte_kvargs *kv;
-	unsigned int i, idx;
-	int ret = 0;
+const struct virtnet_devargs_table virtnet_user_devargs = {
+	.rows = virtnet_user_rows,
+	.n = RTE_DIM(virtnet_user_rows),
+	.size = sizeof(struct virtnet_user_args),
+	.given_off = offsetof(struct virtnet_user_args, given),
+	.param_string = VIRTNET_USER_PARAM_STRING,
+	.check = virtnet_user_args_check,
+};
 
-	virtnet_user_args_defaults(out);
-	if (args == NULL || args[0] == '\0')
-		return virtnet_user_args_check(name, out);
-	kv = rte_kvargs_parse(args, NULL);
-	if (kv == NULL) {
-		VIRTNET_INIT_LOG(ERR, "%s: cannot parse devargs \"%s\"", name, args);
-		return -EINVAL;
-	}
-	for (i = 0; ret == 0 && i < kv->count; i++) {
-		d = virtnet_devarg_find(kv->pairs[i].key, &idx);
-		if (d == NULL) {
-			VIRTNET_INIT_LOG(ERR, "%s: unknown devarg \"%s\"; valid: %s",
-				name, kv->pairs[i].key, VIRTNET_USER_PARAM_STRING);
-			ret = -EINVAL;
-			break;
-		}
-		ret = virtnet_devarg_set(name, d, kv->pairs[i].value, out);
-		out->given |= 1ULL << idx;
-	}
-	rte_kvargs_free(kv);
-	if (ret == 0)
-		ret = virtnet_user_args_check(name, out);
-	return ret;
-}
-
-void
-virtnet_user_args_log_pending(const char *name, const struct virtnet_user_args *a)
-{
-	unsigned int i;
-
-	for (i = 0; i < VIRTNET_NB_DEVARGS; i++) {
-		const struct virtnet_devarg *d = &virtnet_user_devargs[i];
-
-		if (d->implemented || !((a->given >> i) & 1))
-			continue;
-		VIRTNET_INIT_LOG(WARNING, "%s: devarg %s accepted but not implemented yet; it has no effect",
-			name, d->key);
-	}
-}
+const struct virtnet_devargs_table virtnet_pci_devargs = {
+	.rows = virtnet_pci_rows,
+	.n = RTE_DIM(virtnet_pci_rows),
+	.size = sizeof(struct virtnet_pci_args),
+	.given_off = offsetof(struct virtnet_pci_args, given),
+	.param_string = VIRTNET_PCI_PARAM_STRING,
+};

@@ -7,23 +7,24 @@
 
 /**
  * @file
- * Devargs of net_virtnet_user: one table gives the keys, types, ranges,
- * defaults and the param string, with net_virtio_user's names, meanings
- * and defaults.
+ * Devargs of both buses, parsed by one engine from one table each. A
+ * table row gives the key, type, range, default and help text; the same
+ * rows generate the RTE_PMD_REGISTER_PARAM_STRING text. Keys, meanings
+ * and defaults are net_virtio's (22.11), plus virtnet's own.
  */
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_ether.h>
 
-/** Parsed devargs of a virtio-user port. */
+/** Parsed devargs of a virtio-user port (net_virtnet_user). */
 struct virtnet_user_args {
 	char path[PATH_MAX];
 	char iface[64];
 	struct rte_ether_addr mac;
-	uint32_t mac_set;
 	uint32_t queues;
 	uint32_t queue_size;
 	uint32_t cq;
@@ -33,6 +34,16 @@ struct virtnet_user_args {
 	uint32_t packed_vq;
 	uint32_t vectorized;
 	uint32_t speed;
+	uint64_t given;		/**< bit per table row: set on the command line */
+};
+
+/** Parsed devargs of a PCI port (net_virtnet). */
+struct virtnet_pci_args {
+	uint32_t speed;
+	uint32_t vectorized;
+	uint32_t virtnet;	/**< 0: leave the device to another driver */
+	uint32_t force_legacy;
+	uint32_t event_idx;
 	uint64_t given;		/**< bit per table row: set on the command line */
 };
 
@@ -54,22 +65,48 @@ struct virtnet_user_args {
 	X(speed, U32, speed, 0, 400000, 0, true, "<int>") \
 	X(vectorized, U32, vectorized, 0, 1, 0, true, "<0|1>")
 
+/*
+ * net_virtio's PCI keys (speed, vectorized), and virtnet's own: virtnet=0
+ * hands the device to another driver, force_legacy takes the legacy
+ * interface of a transitional device, event_idx=0 keeps EVENT_IDX off.
+ */
+#define VIRTNET_PCI_DEVARGS(X) \
+	X(speed, U32, speed, 0, 400000, 0, true, "<int>") \
+	X(vectorized, U32, vectorized, 0, 1, 0, true, "<0|1>") \
+	X(virtnet, U32, virtnet, 0, 1, 1, true, "<0|1>") \
+	X(force_legacy, U32, force_legacy, 0, 1, 0, true, "<0|1>") \
+	X(event_idx, U32, event_idx, 0, 1, 1, true, "<0|1>")
+
 #define VIRTNET_DEVARG_PARAM(key, type, field, min, max, def, impl, help) \
 	#key "=" help " "
 
-/** The RTE_PMD_REGISTER_PARAM_STRING text. */
-#define VIRTNET_USER_PARAM_STRING \
-	VIRTNET_USER_DEVARGS(VIRTNET_DEVARG_PARAM)
+/** The RTE_PMD_REGISTER_PARAM_STRING texts. */
+#define VIRTNET_USER_PARAM_STRING VIRTNET_USER_DEVARGS(VIRTNET_DEVARG_PARAM)
+#define VIRTNET_PCI_PARAM_STRING VIRTNET_PCI_DEVARGS(VIRTNET_DEVARG_PARAM)
+
+struct virtnet_devargs_table;
+
+/** The keys of net_virtnet_user, into struct virtnet_user_args. */
+extern const struct virtnet_devargs_table virtnet_user_devargs;
+/** The keys of net_virtnet, into struct virtnet_pci_args. */
+extern const struct virtnet_devargs_table virtnet_pci_devargs;
 
 /**
- * Parse @p args (may be NULL or empty) into @p out.
+ * Parse @p args (may be NULL or empty) into @p out, the struct @p t is
+ * for: defaults first, then every key given, then the rules that tie
+ * keys together.
+ * @param name device name, for the log
  * @return 0, or -EINVAL after logging the one key that is wrong.
  */
-int virtnet_user_args_parse(const char *name, const char *args,
-		struct virtnet_user_args *out);
+int virtnet_devargs_parse(const struct virtnet_devargs_table *t,
+		const char *name, const char *args, void *out);
+
+/** Whether @p key was given on the command line. */
+bool virtnet_devargs_given(const struct virtnet_devargs_table *t,
+		const void *out, const char *key);
 
 /** Log the keys given that are accepted but not acted on yet. */
-void virtnet_user_args_log_pending(const char *name,
-		const struct virtnet_user_args *a);
+void virtnet_devargs_log_pending(const struct virtnet_devargs_table *t,
+		const char *name, const void *out);
 
 #endif /* VIRTNET_DEVARGS_H */

@@ -2,27 +2,19 @@
  * Copyright(c) 2026 virtnet authors
  */
 
-/* ethdev operations common to every transport. */
+/* ethdev operations common to every transport, and the common probe. */
+
+#include <stdlib.h>
 
 #include <rte_malloc.h>
 
+#include "virtnet_ctrl.h"
+#include "virtnet_device.h"
 #include "virtnet_ethdev.h"
 #include "virtnet_log.h"
+#include "virtnet_queue.h"
+#include "virtnet_rxtx.h"
 
-RTE_LOG_REGISTER_SUFFIX(virtnet_logtype_init, init, NOTICE);
-RTE_LOG_REGISTER_SUFFIX(virtnet_logtype_driver, driver, NOTICE);
-
-static const struct eth_dev_ops virtnet_eth_dev_ops;
-
-static int
-virtnet_read_config(struct rte_eth_dev *dev, size_t off, void *dst, size_t len)
-{
-	const struct virtnet_proc *p = virtnet_proc(dev);
-
-	return p->ops->read_config(p->tp, off, dst, len);
-}
-
-/* Reset, then ACKNOWLEDGE, DRIVER, features, FEATURES_OK (3.1.1). */
 /*
  * Offload features are negotiated only for offloads the app enabled: a
  * device told GUEST_TSO may send 64 KiB frames, one told CSUM may expect
@@ -55,85 +47,14 @@ virtnet_offload_features(const struct rte_eth_conf *conf)
 	return f;
 }
 
-int
-virtnet_negotiate(struct rte_eth_dev *dev)
-{
-	const struct virtnet_proc *p = virtnet_proc(dev);
-	struct virtnet_dev *hw = dev->data->dev_private;
-	uint8_t st = VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER;
-	int ret;
-
-	p->ops->reset(p->tp);
-	ret = p->ops->set_status(p->tp, st);
-	if (ret < 0)
-		return ret;
-	hw->dev_features = p->ops->get_features(p->tp);
-	if (!p->ops->legacy &&
-	    !((hw->dev_features >> VIRTIO_F_VERSION_1) & 1)) {
-		VIRTNET_LOG(ERR, "port %u: device is not virtio 1.x (features 0x%" PRIx64 ") and its transport has no legacy interface",
-			dev->data->port_id, hw->dev_features);
-		return -ENOTSUP;
-	}
-	hw->features = hw->dev_features &
-		(VIRTNET_DRIVER_FEATURES | p->ops->features) &
-		~hw->features_off & virtnet_offload_features(&dev->data->dev_conf);
-	ret = p->ops->set_features(p->tp, hw->features);
-	if (ret == 0)
-		ret = p->ops->set_status(p->tp, st | VIRTIO_CONFIG_S_FEATURES_OK);
-	if (ret == 0 &&
-	    !(p->ops->get_status(p->tp) & VIRTIO_CONFIG_S_FEATURES_OK))
-		ret = -EIO;
-	if (ret < 0) {
-		VIRTNET_LOG(ERR, "port %u: device refused features 0x%" PRIx64,
-			dev->data->port_id, hw->features);
-		return ret;
-	}
-	/* VERSION_1 headers always carry num_buffers; legacy ones with MRG. */
-	hw->hdr_size = sizeof(struct virtio_net_hdr_mrg_rxbuf);
-	if (!virtnet_has(hw, VIRTIO_F_VERSION_1) &&
-	    !virtnet_has(hw, VIRTIO_NET_F_MRG_RXBUF))
-		hw->hdr_size = VIRTIO_NET_HDR_LEGACY_LEN;
-	return 0;
-}
-
-/* Without MQ the device has exactly one pair, whatever config says. */
-static void
-virtnet_read_queue_pairs(struct rte_eth_dev *dev,
-		const struct virtio_net_config *cfg)
-{
-	struct virtnet_dev *hw = dev->data->dev_private;
-	uint16_t n = cfg->max_virtqueue_pairs;
-
-	hw->max_queue_pairs = 1;
-	if (!virtnet_has(hw, VIRTIO_NET_F_MQ) || !virtnet_has(hw, VIRTIO_NET_F_CTRL_VQ))
-		return;
-	if (n < VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN || n > VIRTNET_MAX_QUEUE_PAIRS)
-		VIRTNET_LOG(WARNING, "port %u: device says %u queue pairs; using %u",
-			dev->data->port_id, n,
-			RTE_MAX(1, RTE_MIN(n, VIRTNET_MAX_QUEUE_PAIRS)));
-	hw->max_queue_pairs = RTE_MAX(1, RTE_MIN(n, VIRTNET_MAX_QUEUE_PAIRS));
-}
-
-static void
-virtnet_read_limits(struct rte_eth_dev *dev)
-{
-	struct virtnet_dev *hw = dev->data->dev_private;
-	uint16_t mtu = 0;
-
-	hw->max_mtu = VIRTNET_MAX_RX_PKTLEN - VIRTNET_ETH_OVERHEAD;
-	if (virtnet_has(hw, VIRTIO_NET_F_MTU) &&
-	    virtnet_read_config(dev, offsetof(struct virtio_net_config, mtu),
-			&mtu, sizeof(mtu)) == 0 && mtu >= RTE_ETHER_MIN_MTU)
-		hw->max_mtu = RTE_MIN(mtu, hw->max_mtu);
-}
-
 static void
 virtnet_link_set(struct rte_eth_dev *dev, bool up)
 {
-	struct virtnet_dev *hw = dev->data->dev_private;
+	const struct virtnet_dev *hw = virtnet_dev(dev);
 	struct rte_eth_link link = {
 		.link_speed = hw->speed,
-		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
+		.link_duplex = hw->duplex_full ? RTE_ETH_LINK_FULL_DUPLEX :
+			RTE_ETH_LINK_HALF_DUPLEX,
 		.link_autoneg = RTE_ETH_LINK_FIXED,
 		.link_status = up ? RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN,
 	};
@@ -144,28 +65,20 @@ virtnet_link_set(struct rte_eth_dev *dev, bool up)
 static int
 virtnet_link_update(struct rte_eth_dev *dev, int wait __rte_unused)
 {
-	const struct virtnet_proc *p = virtnet_proc(dev);
-	struct virtnet_dev *hw = dev->data->dev_private;
-	uint16_t status = VIRTIO_NET_S_LINK_UP;
-	bool up;
+	struct virtnet_dev *hw = virtnet_dev(dev);
 
-	if (virtnet_has(hw, VIRTIO_NET_F_STATUS))
-		virtnet_read_config(dev, offsetof(struct virtio_net_config, status),
-			&status, sizeof(status));
-	up = hw->started && p->ops->alive(p->tp) &&
-		(status & VIRTIO_NET_S_LINK_UP);
-	virtnet_link_set(dev, up);
+	virtnet_link_set(dev, hw->started && virtnet_device_link(hw));
 	return 0;
 }
 
-void
+/* From the transport, possibly in the interrupt thread. */
+static void
 virtnet_dev_event(void *arg, enum virtnet_event ev)
 {
 	struct rte_eth_dev *dev = arg;
-	struct virtnet_dev *hw = dev->data->dev_private;
 
 	if (ev == VIRTNET_EVENT_LOST) {
-		hw->dp_off = 1;
+		virtnet_queues_halt(dev);
 		VIRTNET_LOG(ERR, "port %u: device lost, link down",
 			dev->data->port_id);
 	}
@@ -177,7 +90,7 @@ virtnet_dev_event(void *arg, enum virtnet_event ev)
 static int
 virtnet_dev_configure(struct rte_eth_dev *dev)
 {
-	struct virtnet_dev *hw = dev->data->dev_private;
+	const struct virtnet_dev *hw = virtnet_dev(dev);
 	const struct rte_eth_conf *conf = &dev->data->dev_conf;
 
 	if (dev->data->nb_rx_queues > hw->max_queue_pairs ||
@@ -193,12 +106,6 @@ virtnet_dev_configure(struct rte_eth_dev *dev)
 	return 0;
 }
 
-static bool
-virtnet_offers(const struct virtnet_dev *hw, unsigned int bit)
-{
-	return (hw->dev_features >> bit) & 1;
-}
-
 /* What the device can do, whether or not negotiated yet. */
 static uint64_t
 virtnet_rx_offload_capa(const struct virtnet_dev *hw)
@@ -206,11 +113,11 @@ virtnet_rx_offload_capa(const struct virtnet_dev *hw)
 	uint64_t capa = RTE_ETH_RX_OFFLOAD_SCATTER |
 		RTE_ETH_RX_OFFLOAD_VLAN_STRIP;
 
-	if (virtnet_offers(hw, VIRTIO_NET_F_GUEST_CSUM))
+	if (virtnet_usable(hw, VIRTIO_NET_F_GUEST_CSUM))
 		capa |= RTE_ETH_RX_OFFLOAD_TCP_CKSUM |
 			RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
-	if (virtnet_offers(hw, VIRTIO_NET_F_GUEST_TSO4) ||
-	    virtnet_offers(hw, VIRTIO_NET_F_GUEST_TSO6))
+	if (virtnet_usable(hw, VIRTIO_NET_F_GUEST_TSO4) ||
+	    virtnet_usable(hw, VIRTIO_NET_F_GUEST_TSO6))
 		capa |= RTE_ETH_RX_OFFLOAD_TCP_LRO;
 	return capa;
 }
@@ -221,24 +128,22 @@ virtnet_tx_offload_capa(const struct virtnet_dev *hw)
 	uint64_t capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS |
 		RTE_ETH_TX_OFFLOAD_VLAN_INSERT;
 
-	if (virtnet_offers(hw, VIRTIO_NET_F_CSUM)) {
+	if (virtnet_usable(hw, VIRTIO_NET_F_CSUM)) {
 		capa |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
 			RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
-		if (virtnet_offers(hw, VIRTIO_NET_F_HOST_TSO4) ||
-		    virtnet_offers(hw, VIRTIO_NET_F_HOST_TSO6))
+		if (virtnet_usable(hw, VIRTIO_NET_F_HOST_TSO4) ||
+		    virtnet_usable(hw, VIRTIO_NET_F_HOST_TSO6))
 			capa |= RTE_ETH_TX_OFFLOAD_TCP_TSO;
-		if (virtnet_offers(hw, VIRTIO_NET_F_HOST_USO))
+		if (virtnet_usable(hw, VIRTIO_NET_F_HOST_USO))
 			capa |= RTE_ETH_TX_OFFLOAD_UDP_TSO;
 	}
 	return capa;
 }
 
-/* VLAN strip is done in software: it can change while running. */
 static int
 virtnet_vlan_offload_set(struct rte_eth_dev *dev, int mask)
 {
 	uint64_t rx = dev->data->dev_conf.rxmode.offloads;
-	uint16_t i;
 
 	if (mask & (RTE_ETH_VLAN_FILTER_MASK | RTE_ETH_VLAN_EXTEND_MASK |
 			RTE_ETH_QINQ_STRIP_MASK) &&
@@ -246,21 +151,16 @@ virtnet_vlan_offload_set(struct rte_eth_dev *dev, int mask)
 			RTE_ETH_RX_OFFLOAD_VLAN_EXTEND |
 			RTE_ETH_RX_OFFLOAD_QINQ_STRIP))
 		return -ENOTSUP;
-	if (!(mask & RTE_ETH_VLAN_STRIP_MASK))
-		return 0;
-	for (i = 0; i < dev->data->nb_rx_queues; i++) {
-		struct virtnet_rxq *rxq = dev->data->rx_queues[i];
-
-		if (rxq != NULL)
-			rxq->vlan_strip = !!(rx & RTE_ETH_RX_OFFLOAD_VLAN_STRIP);
-	}
+	if (mask & RTE_ETH_VLAN_STRIP_MASK)
+		virtnet_queues_vlan_strip(dev,
+			!!(rx & RTE_ETH_RX_OFFLOAD_VLAN_STRIP));
 	return 0;
 }
 
 static int
 virtnet_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 {
-	struct virtnet_dev *hw = dev->data->dev_private;
+	const struct virtnet_dev *hw = virtnet_dev(dev);
 
 	info->max_rx_queues = hw->max_queue_pairs;
 	info->max_tx_queues = hw->max_queue_pairs;
@@ -278,6 +178,9 @@ virtnet_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->tx_desc_lim = info->rx_desc_lim;
 	info->tx_desc_lim.nb_seg_max = VIRTNET_TX_MAX_SEGS;
 	info->tx_desc_lim.nb_mtu_seg_max = VIRTNET_TX_MAX_SEGS;
+	/* nb_desc 0 asks for these: the device's own ring size. */
+	info->default_rxportconf.ring_size = hw->ring_max;
+	info->default_txportconf.ring_size = hw->ring_max;
 	info->speed_capa = RTE_ETH_LINK_SPEED_FIXED;
 	return 0;
 }
@@ -285,7 +188,7 @@ virtnet_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 static int
 virtnet_select_bursts(struct rte_eth_dev *dev)
 {
-	struct virtnet_dev *hw = dev->data->dev_private;
+	struct virtnet_dev *hw = virtnet_dev(dev);
 
 	hw->rx_path = virtnet_path_select(virtnet_rx_paths, hw->features);
 	hw->tx_path = virtnet_path_select(virtnet_tx_paths, hw->features);
@@ -299,7 +202,7 @@ virtnet_select_bursts(struct rte_eth_dev *dev)
 	VIRTNET_LOG(INFO, "port %u: Rx path \"%s\", Tx path \"%s\" (features 0x%" PRIx64 ")",
 		dev->data->port_id, hw->rx_path->name, hw->tx_path->name,
 		hw->features);
-	if (hw->vector_asked)
+	if (hw->vectorized)
 		VIRTNET_LOG(NOTICE, "port %u: vectorized=1 asked, but virtnet has no vector path yet: scalar paths chosen",
 			dev->data->port_id);
 	return 0;
@@ -319,31 +222,14 @@ static int
 virtnet_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid __rte_unused,
 		struct rte_eth_burst_mode *mode)
 {
-	const struct virtnet_dev *hw = dev->data->dev_private;
-
-	return virtnet_burst_mode_get(hw->rx_path, mode);
+	return virtnet_burst_mode_get(virtnet_dev(dev)->rx_path, mode);
 }
 
 static int
 virtnet_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid __rte_unused,
 		struct rte_eth_burst_mode *mode)
 {
-	const struct virtnet_dev *hw = dev->data->dev_private;
-
-	return virtnet_burst_mode_get(hw->tx_path, mode);
-}
-
-static void
-virtnet_kick_rx(struct rte_eth_dev *dev)
-{
-	const struct virtnet_proc *p = virtnet_proc(dev);
-	uint16_t i;
-
-	for (i = 0; i < dev->data->nb_rx_queues; i++) {
-		struct virtnet_rxq *rxq = dev->data->rx_queues[i];
-
-		virtnet_notify(p, rxq->vq, rxq->vq->mode);
-	}
+	return virtnet_burst_mode_get(virtnet_dev(dev)->tx_path, mode);
 }
 
 /* Apps (testpmd among them) skip queues whose state reads stopped. */
@@ -361,13 +247,12 @@ virtnet_queue_states_set(struct rte_eth_dev *dev, uint8_t state)
 static void
 virtnet_dev_halt(struct rte_eth_dev *dev)
 {
-	const struct virtnet_proc *p = virtnet_proc(dev);
-	struct virtnet_dev *hw = dev->data->dev_private;
+	struct virtnet_dev *hw = virtnet_dev(dev);
 
-	hw->dp_off = 1;
+	virtnet_queues_halt(dev);
 	virtnet_queues_log_state(dev);
 	/* After reset the device touches no ring: buffers can go. */
-	p->ops->reset(p->tp);
+	virtnet_device_reset(hw);
 	virtnet_queues_stop(dev);
 	hw->started = false;
 	virtnet_queue_states_set(dev, RTE_ETH_QUEUE_STATE_STOPPED);
@@ -378,14 +263,14 @@ virtnet_dev_halt(struct rte_eth_dev *dev)
 static int
 virtnet_set_queue_pairs(struct rte_eth_dev *dev)
 {
-	struct virtnet_dev *hw = dev->data->dev_private;
+	struct virtnet_dev *hw = virtnet_dev(dev);
 	uint16_t pairs = RTE_MAX(dev->data->nb_rx_queues,
 		dev->data->nb_tx_queues);
 	int ret;
 
 	if (!virtnet_has(hw, VIRTIO_NET_F_MQ))
 		return 0;
-	ret = virtnet_ctrl_send(dev, VIRTIO_NET_CTRL_MQ,
+	ret = virtnet_ctrl_send(hw->ctrl, VIRTIO_NET_CTRL_MQ,
 		VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &pairs, sizeof(pairs));
 	if (ret < 0)
 		VIRTNET_LOG(ERR, "port %u: device refused %u queue pairs: %s",
@@ -393,25 +278,21 @@ virtnet_set_queue_pairs(struct rte_eth_dev *dev)
 	return ret;
 }
 
+/* One negotiation, then rings at the negotiated layout, then DRIVER_OK. */
 static int
 virtnet_dev_start(struct rte_eth_dev *dev)
 {
-	const struct virtnet_proc *p = virtnet_proc(dev);
-	struct virtnet_dev *hw = dev->data->dev_private;
-	uint8_t st;
+	struct virtnet_dev *hw = virtnet_dev(dev);
 	int ret;
 
-	ret = virtnet_negotiate(dev);
+	ret = virtnet_device_negotiate(hw,
+		virtnet_offload_features(&dev->data->dev_conf));
 	if (ret == 0)
 		ret = virtnet_select_bursts(dev);
 	if (ret == 0)
 		ret = virtnet_queues_start(dev);
 	if (ret == 0)
-		ret = virtnet_ctrl_attach(dev);
-	if (ret == 0) {
-		st = p->ops->get_status(p->tp) | VIRTIO_CONFIG_S_DRIVER_OK;
-		ret = p->ops->set_status(p->tp, st);
-	}
+		ret = virtnet_device_driver_ok(hw);
 	hw->started = ret == 0;
 	if (ret == 0)
 		ret = virtnet_set_queue_pairs(dev);
@@ -421,9 +302,8 @@ virtnet_dev_start(struct rte_eth_dev *dev)
 		virtnet_dev_halt(dev);
 		return ret;
 	}
-	hw->dp_off = 0;
 	virtnet_queue_states_set(dev, RTE_ETH_QUEUE_STATE_STARTED);
-	virtnet_kick_rx(dev);
+	virtnet_queues_resume(dev);
 	virtnet_link_update(dev, 0);
 	return 0;
 }
@@ -431,18 +311,27 @@ virtnet_dev_start(struct rte_eth_dev *dev)
 static int
 virtnet_dev_stop(struct rte_eth_dev *dev)
 {
-	struct virtnet_dev *hw = dev->data->dev_private;
-
-	if (!hw->started && !dev->data->dev_started)
-		return 0;
-	virtnet_dev_halt(dev);
+	if (virtnet_dev(dev)->started || dev->data->dev_started)
+		virtnet_dev_halt(dev);
 	return 0;
+}
+
+/* The port's process memory and transport; the ethdev stays to the bus. */
+static void
+virtnet_dev_free(struct rte_eth_dev *dev)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+
+	if (hw == NULL)
+		return;
+	hw->tp.ops->close(hw->tp.priv);
+	free(hw);
+	dev->process_private = NULL;
 }
 
 static int
 virtnet_dev_close(struct rte_eth_dev *dev)
 {
-	struct virtnet_proc *p = virtnet_proc(dev);
 	uint16_t i;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
@@ -452,73 +341,21 @@ virtnet_dev_close(struct rte_eth_dev *dev)
 		virtnet_rx_queue_release(dev, i);
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
 		virtnet_tx_queue_release(dev, i);
-	virtnet_ctrl_destroy(dev);
-	if (p != NULL) {
-		p->ops->close(p->tp);
-		rte_free(p);
-		dev->process_private = NULL;
-	}
+	virtnet_dev_free(dev);
 	return 0;
 }
 
 static int
 virtnet_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 {
-	uint16_t i;
-
-	for (i = 0; i < dev->data->nb_rx_queues; i++) {
-		const struct virtnet_rxq *q = dev->data->rx_queues[i];
-
-		if (q == NULL)
-			continue;
-		st->ipackets += q->stats.packets;
-		st->ibytes += q->stats.bytes;
-		st->ierrors += q->stats.errors + q->vq->err.bad_id +
-			q->vq->err.bad_len + q->vq->err.bad_used_idx;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_ipackets[i] = q->stats.packets;
-			st->q_ibytes[i] = q->stats.bytes;
-			st->q_errors[i] = q->stats.errors;
-		}
-	}
-	for (i = 0; i < dev->data->nb_tx_queues; i++) {
-		const struct virtnet_txq *q = dev->data->tx_queues[i];
-
-		if (q == NULL)
-			continue;
-		st->opackets += q->stats.packets;
-		st->obytes += q->stats.bytes;
-		st->oerrors += q->stats.errors + q->vq->err.bad_id +
-			q->vq->err.bad_len + q->vq->err.bad_used_idx;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_opackets[i] = q->stats.packets;
-			st->q_obytes[i] = q->stats.bytes;
-		}
-	}
+	virtnet_queues_stats_get(dev, st);
 	return 0;
 }
 
 static int
 virtnet_stats_reset(struct rte_eth_dev *dev)
 {
-	uint16_t i;
-
-	for (i = 0; i < dev->data->nb_rx_queues; i++) {
-		struct virtnet_rxq *q = dev->data->rx_queues[i];
-
-		if (q != NULL) {
-			memset(&q->stats, 0, sizeof(q->stats));
-			memset(&q->vq->err, 0, sizeof(q->vq->err));
-		}
-	}
-	for (i = 0; i < dev->data->nb_tx_queues; i++) {
-		struct virtnet_txq *q = dev->data->tx_queues[i];
-
-		if (q != NULL) {
-			memset(&q->stats, 0, sizeof(q->stats));
-			memset(&q->vq->err, 0, sizeof(q->vq->err));
-		}
-	}
+	virtnet_queues_stats_reset(dev);
 	dev->data->rx_mbuf_alloc_failed = 0;
 	return 0;
 }
@@ -526,7 +363,7 @@ virtnet_stats_reset(struct rte_eth_dev *dev)
 static int
 virtnet_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 {
-	struct virtnet_dev *hw = dev->data->dev_private;
+	const struct virtnet_dev *hw = virtnet_dev(dev);
 
 	if (mtu < RTE_ETHER_MIN_MTU || mtu > hw->max_mtu) {
 		VIRTNET_LOG(ERR, "port %u: MTU %u outside %u..%u",
@@ -539,39 +376,17 @@ virtnet_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 static int
 virtnet_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *mac)
 {
-	const struct virtnet_proc *p = virtnet_proc(dev);
+	const struct virtnet_transport *t = &virtnet_dev(dev)->tp;
 	int ret;
 
 	/* Without CTRL_MAC_ADDR the legacy way: write the config space. */
-	ret = p->ops->write_config(p->tp, offsetof(struct virtio_net_config, mac),
-		mac->addr_bytes, RTE_ETHER_ADDR_LEN);
+	ret = t->ops->write_config(t->priv,
+		offsetof(struct virtio_net_config, mac), mac->addr_bytes,
+		RTE_ETHER_ADDR_LEN);
 	if (ret < 0)
 		VIRTNET_LOG(ERR, "port %u: device does not take a new MAC",
 			dev->data->port_id);
 	return ret;
-}
-
-/* nb_desc is what the ring really holds: the device's size. */
-static void
-virtnet_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid,
-		struct rte_eth_rxq_info *qinfo)
-{
-	const struct virtnet_rxq *rxq = dev->data->rx_queues[qid];
-
-	qinfo->mp = rxq->mp;
-	qinfo->nb_desc = rxq->vq->size;
-	qinfo->scattered_rx = virtnet_has(rxq->hw, VIRTIO_NET_F_MRG_RXBUF);
-	qinfo->rx_buf_size = rte_pktmbuf_data_room_size(rxq->mp) -
-		RTE_PKTMBUF_HEADROOM;
-}
-
-static void
-virtnet_txq_info_get(struct rte_eth_dev *dev, uint16_t qid,
-		struct rte_eth_txq_info *qinfo)
-{
-	const struct virtnet_txq *txq = dev->data->tx_queues[qid];
-
-	qinfo->nb_desc = txq->vq->size;
 }
 
 /*
@@ -581,13 +396,14 @@ virtnet_txq_info_get(struct rte_eth_dev *dev, uint16_t qid,
 static int
 virtnet_rx_mode(struct rte_eth_dev *dev, uint8_t cmd, uint8_t on)
 {
-	const struct virtnet_dev *hw = dev->data->dev_private;
+	const struct virtnet_dev *hw = virtnet_dev(dev);
 
-	if (!((hw->dev_features >> VIRTIO_NET_F_CTRL_RX) & 1))
+	if (!virtnet_usable(hw, VIRTIO_NET_F_CTRL_RX))
 		return -ENOTSUP;
 	if (!hw->started)
 		return 0;
-	return virtnet_ctrl_send(dev, VIRTIO_NET_CTRL_RX, cmd, &on, sizeof(on));
+	return virtnet_ctrl_send(hw->ctrl, VIRTIO_NET_CTRL_RX, cmd, &on,
+		sizeof(on));
 }
 
 static int
@@ -640,62 +456,87 @@ static const struct eth_dev_ops virtnet_eth_dev_ops = {
 	.allmulticast_disable = virtnet_allmulticast_disable,
 };
 
-/* Learn the device: features, MAC, queue pairs, MTU. Leaves it reset. */
-int
+/* LSC needs the device's link status and a transport that reports it. */
+static void
+virtnet_lsc_setup(struct rte_eth_dev *dev)
+{
+	const struct virtnet_transport *t = &virtnet_dev(dev)->tp;
+
+	if (virtnet_usable(virtnet_dev(dev), VIRTIO_NET_F_STATUS) &&
+	    t->ops->config_intr_enable(t->priv) == 0)
+		return;
+	dev->data->dev_flags &= ~RTE_ETH_DEV_INTR_LSC;
+	VIRTNET_INIT_LOG(INFO, "port %u: no config interrupt; link state is polled",
+		dev->data->port_id);
+}
+
+/* Learn the device and make the port look like one to ethdev. */
+static int
 virtnet_dev_init(struct rte_eth_dev *dev)
 {
-	const struct virtnet_proc *p = virtnet_proc(dev);
-	struct virtnet_dev *hw = dev->data->dev_private;
-	struct virtio_net_config cfg;
+	struct rte_ether_addr mac;
 	int ret;
 
-	hw->port_id = dev->data->port_id;
-	hw->dp_off = 1;
 	dev->dev_ops = &virtnet_eth_dev_ops;
 	dev->rx_pkt_burst = rte_eth_pkt_burst_dummy;
 	dev->tx_pkt_burst = rte_eth_pkt_burst_dummy;
 	dev->tx_pkt_prepare = virtnet_tx_prepare;
 	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC |
 		RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
-	ret = virtnet_negotiate(dev);
-	if (ret < 0)
-		return ret;
-	memset(&cfg, 0, sizeof(cfg));
-	ret = virtnet_read_config(dev, 0, &cfg, sizeof(cfg));
+	ret = virtnet_device_probe(virtnet_dev(dev), &mac);
 	if (ret < 0)
 		return ret;
 	dev->data->mac_addrs = rte_zmalloc("virtnet_mac", RTE_ETHER_ADDR_LEN, 0);
 	if (dev->data->mac_addrs == NULL)
 		return -ENOMEM;
-	memcpy(dev->data->mac_addrs, cfg.mac, RTE_ETHER_ADDR_LEN);
-	virtnet_read_queue_pairs(dev, &cfg);
-	virtnet_read_limits(dev);
-	ret = virtnet_ctrl_create(dev);
-	if (ret < 0)
-		return ret;
-	if (hw->speed == 0)
-		hw->speed = RTE_ETH_SPEED_NUM_UNKNOWN;
-	p->ops->reset(p->tp);
+	rte_ether_addr_copy(&mac, dev->data->mac_addrs);
+	virtnet_lsc_setup(dev);
 	virtnet_link_set(dev, false);
 	return 0;
 }
 
-/* Probe failed after the transport was taken: give back all of it. */
-void
-virtnet_dev_abandon(struct rte_eth_dev *dev)
+int
+virtnet_ethdev_probe(struct rte_eth_dev *dev,
+		const struct virtnet_probe_params *p)
 {
-	struct virtnet_proc *p = dev->process_private;
+	struct virtnet_dev *hw = calloc(1, sizeof(*hw));
+	int ret;
 
-	if (p != NULL) {
-		p->ops->close(p->tp);
-		rte_free(p);
-		dev->process_private = NULL;
+	if (hw == NULL) {
+		rte_eth_dev_release_port(dev);
+		return -ENOMEM;
 	}
-	rte_eth_dev_release_port(dev);
+	hw->port_id = dev->data->port_id;
+	hw->speed = p->speed;
+	hw->speed_fixed = p->speed != 0;
+	hw->vectorized = p->vectorized;
+	hw->features_off = p->features_off;
+	/* Set first: the transport may report an event before it returns. */
+	dev->process_private = hw;
+	ret = p->transport(p->bus_arg, virtnet_dev_event, dev, &hw->tp);
+	if (ret < 0) {
+		dev->process_private = NULL;
+		free(hw);
+		rte_eth_dev_release_port(dev);
+		return ret;
+	}
+	ret = virtnet_dev_init(dev);
+	if (ret < 0) {
+		VIRTNET_INIT_LOG(ERR, "%s: device init failed: %s", p->name,
+			rte_strerror(-ret));
+		virtnet_dev_free(dev);
+		rte_eth_dev_release_port(dev);
+		return ret;
+	}
+	rte_eth_dev_probing_finish(dev);
+	VIRTNET_INIT_LOG(INFO, "%s: port %u on %s, features 0x%" PRIx64,
+		p->name, dev->data->port_id, hw->tp.ops->name,
+		hw->dev_features);
+	return 0;
 }
 
 int
-virtnet_dev_remove(const char *name)
+virtnet_ethdev_remove(const char *name)
 {
 	struct rte_eth_dev *dev = rte_eth_dev_allocated(name);
 

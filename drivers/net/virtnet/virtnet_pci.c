@@ -18,7 +18,6 @@
 #include <rte_cycles.h>
 #include <rte_interrupts.h>
 #include <rte_io.h>
-#include <rte_malloc.h>
 
 #include "virtnet_log.h"
 #include "virtnet_pci.h"
@@ -413,15 +412,6 @@ vpm_setup_queue(void *t, const struct virtnet_queue_desc *q)
 	return 0;
 }
 
-static void
-vpm_del_queue(void *t, uint16_t qid)
-{
-	struct virtnet_pci *vp = t;
-
-	if (qid < vp->max_queues)
-		vp->notify_addr[qid] = NULL;
-}
-
 /* Queues are enabled before DRIVER_OK; only a reset disables them. */
 static int
 vpm_enable_queue(void *t, uint16_t qid, bool on)
@@ -485,6 +475,27 @@ vp_intr_handler(void *arg)
 		vp->cb(vp->cb_arg, VIRTNET_EVENT_CONFIG);
 }
 
+/*
+ * Config changes raise the config vector (MSI-X vector 0 with VFIO) or
+ * INTx with the ISR config bit (UIO).
+ */
+static int
+vp_config_intr_enable(void *t)
+{
+	struct virtnet_pci *vp = t;
+	struct rte_intr_handle *h = vp->pci->intr_handle;
+
+	if (h == NULL || rte_intr_type_get(h) == RTE_INTR_HANDLE_UNKNOWN ||
+	    rte_intr_callback_register(h, vp_intr_handler, vp) != 0)
+		return -ENOTSUP;
+	if (rte_intr_enable(h) != 0) {
+		rte_intr_callback_unregister(h, vp_intr_handler, vp);
+		return -ENOTSUP;
+	}
+	vp->intr_on = true;
+	return vp_config_vector(vp);
+}
+
 static void
 vp_close(void *t)
 {
@@ -498,7 +509,7 @@ vp_close(void *t)
 	if (vp->io_mapped)
 		rte_pci_ioport_unmap(&vp->io);
 	free(vp->notify_addr);
-	rte_free(vp);
+	free(vp);
 }
 
 const struct virtnet_transport_ops virtnet_pci_modern_ops = {
@@ -519,11 +530,11 @@ const struct virtnet_transport_ops virtnet_pci_modern_ops = {
 	.write_config = vpm_write_config,
 	.queue_max_size = vpm_queue_max_size,
 	.setup_queue = vpm_setup_queue,
-	.del_queue = vpm_del_queue,
 	.enable_queue = vpm_enable_queue,
 	.notify = vpm_notify,
 	.alive = vpm_alive,
 	.uses_va = vp_uses_va,
+	.config_intr_enable = vp_config_intr_enable,
 	.close = vp_close,
 };
 
@@ -664,15 +675,6 @@ vpl_setup_queue(void *t, const struct virtnet_queue_desc *q)
 	return 0;
 }
 
-static void
-vpl_del_queue(void *t, uint16_t qid)
-{
-	struct virtnet_pci *vp = t;
-
-	vpl_write(vp, VIRTIO_PCI_LEGACY_QUEUE_SEL, qid, 2);
-	vpl_write(vp, VIRTIO_PCI_LEGACY_QUEUE_PFN, 0, 4);
-}
-
 /* A legacy queue runs once its PFN is set. */
 static int
 vpl_enable_queue(void *t __rte_unused, uint16_t qid __rte_unused,
@@ -705,11 +707,11 @@ const struct virtnet_transport_ops virtnet_pci_legacy_ops = {
 	.write_config = vpl_write_config,
 	.queue_max_size = vpl_queue_max_size,
 	.setup_queue = vpl_setup_queue,
-	.del_queue = vpl_del_queue,
 	.enable_queue = vpl_enable_queue,
 	.notify = vpl_notify,
 	.alive = vpl_alive,
 	.uses_va = vp_uses_va,
+	.config_intr_enable = vp_config_intr_enable,
 	.close = vp_close,
 };
 
@@ -751,13 +753,13 @@ vp_legacy_init(struct virtnet_pci *vp)
 int
 virtnet_pci_create(struct rte_pci_device *pci,
 		const struct virtnet_pci_params *prm, void **t,
-		const struct virtnet_transport_ops **ops,
-		struct virtnet_pci_info *info)
+		const struct virtnet_transport_ops **ops)
 {
 	struct virtnet_pci *vp;
 	int modern, ret;
 
-	vp = rte_zmalloc("virtnet_pci", sizeof(*vp), 0);
+	/* Process memory: out of reach of the device's DMA. */
+	vp = calloc(1, sizeof(*vp));
 	if (vp == NULL)
 		return -ENOMEM;
 	vp->pci = pci;
@@ -785,29 +787,6 @@ virtnet_pci_create(struct rte_pci_device *pci,
 		vp_close(vp);
 		return ret;
 	}
-	info->legacy = (*ops)->legacy;
-	info->num_queues = vp->max_queues;
 	*t = vp;
 	return 0;
-}
-
-/*
- * Config changes raise the config vector (MSI-X vector 0 with VFIO) or
- * INTx with the ISR config bit (UIO).
- */
-int
-virtnet_pci_intr_enable(void *t)
-{
-	struct virtnet_pci *vp = t;
-	struct rte_intr_handle *h = vp->pci->intr_handle;
-
-	if (h == NULL || rte_intr_type_get(h) == RTE_INTR_HANDLE_UNKNOWN ||
-	    rte_intr_callback_register(h, vp_intr_handler, vp) != 0)
-		return -ENOTSUP;
-	if (rte_intr_enable(h) != 0) {
-		rte_intr_callback_unregister(h, vp_intr_handler, vp);
-		return -ENOTSUP;
-	}
-	vp->intr_on = true;
-	return vp_config_vector(vp);
 }

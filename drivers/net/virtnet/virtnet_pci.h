@@ -10,6 +10,7 @@
  * The PCI transports: virtio 1.x "modern" devices found through their
  * vendor capabilities, and legacy (0.9.5) devices driven through I/O BAR 0.
  * Both implement struct virtnet_transport_ops and know nothing of ethdev.
+ * Their state is process memory, out of the device's DMA reach.
  */
 
 #include <stdbool.h>
@@ -18,13 +19,7 @@
 
 struct rte_pci_device;
 
-/** How the PCI transport found the device. */
-struct virtnet_pci_info {
-	bool legacy;		/**< driven through the legacy interface */
-	uint16_t num_queues;	/**< queues the transport can address (modern) */
-};
-
-/** What the ethdev layer asks of the PCI transport. */
+/** What the layers above ask of the PCI transport. */
 struct virtnet_pci_params {
 	bool force_legacy;	/**< use the legacy interface of a
 				 * transitional device even if modern is there
@@ -41,17 +36,12 @@ struct virtnet_pci_params {
  * @param pci      the device, mapped by the bus (RTE_PCI_DRV_NEED_MAPPING)
  * @param prm      see struct virtnet_pci_params
  * @param[out] t   the transport's state
- * @param[out] ops the ops for it
- * @param[out] info what was found
+ * @param[out] ops the ops for it (their legacy flag says which interface)
  * @return 0, or a negative errno with the reason logged.
  */
 int virtnet_pci_create(struct rte_pci_device *pci,
 		const struct virtnet_pci_params *prm, void **t,
-		const struct virtnet_transport_ops **ops,
-		struct virtnet_pci_info *info);
-
-/** Take the config interrupt (LSC); without it link is polled. */
-int virtnet_pci_intr_enable(void *t);
+		const struct virtnet_transport_ops **ops);
 
 extern const struct virtnet_transport_ops virtnet_pci_modern_ops;
 extern const struct virtnet_transport_ops virtnet_pci_legacy_ops;

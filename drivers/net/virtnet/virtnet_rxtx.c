@@ -12,9 +12,8 @@
 #include <rte_mbuf.h>
 #include <rte_net.h>
 
-#include "virtnet_ethdev.h"
-#include "virtnet_log.h"
 #include "virtnet_offload.h"
+#include "virtnet_rxtx.h"
 
 #define F(bit)	(1ULL << (bit))
 
@@ -27,15 +26,13 @@ virtnet_mbuf_addr(const struct rte_mbuf *m, bool use_va, int16_t off)
 }
 
 static __rte_always_inline void
-virtnet_kick(struct virtnet_vq *vq, uint16_t port_id, const uint32_t mode)
+virtnet_kick(struct virtnet_vq *vq, const struct virtnet_transport *tp,
+		const uint32_t mode)
 {
-	struct virtnet_proc *p;
-
 	virtnet_vq_publish(vq, mode);
-	if (virtnet_vq_kick_prepare(vq, mode)) {
-		p = rte_eth_devices[port_id].process_private;
-		virtnet_notify(p, vq, mode);
-	}
+	if (virtnet_vq_kick_prepare(vq, mode))
+		virtnet_transport_notify(tp, vq->qid,
+			virtnet_vq_notify_data(vq, mode));
 }
 
 /* Post fresh mbufs; the net header lands in the headroom. */
@@ -237,7 +234,7 @@ virtnet_rx_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
 	uint32_t len;
 	int ret;
 
-	if (unlikely(rxq->hw->dp_off || virtnet_vq_broken(vq)))
+	if (unlikely(rxq->halted || virtnet_vq_broken(vq)))
 		return 0;
 	while (nrx < nb) {
 		m = virtnet_vq_peek_used(vq, &len, mode);
@@ -279,7 +276,7 @@ virtnet_rx_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
 	rxq->stats.bytes += bytes;
 	if (vq->num_free >= VIRTNET_RX_REFILL_MIN && !virtnet_vq_broken(vq)) {
 		virtnet_rx_fill(rxq, mode);
-		virtnet_kick(vq, rxq->port_id, mode);
+		virtnet_kick(vq, rxq->tp, mode);
 	}
 	return nrx;
 }
@@ -371,7 +368,7 @@ virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
 	uint64_t bytes = 0;
 	uint16_t i, sent = 0;
 
-	if (unlikely(txq->hw->dp_off || virtnet_vq_broken(vq)))
+	if (unlikely(txq->halted || virtnet_vq_broken(vq)))
 		return 0;
 	if (vq->num_free < nb + VIRTNET_RX_REFILL_MIN)
 		virtnet_tx_reclaim_body(txq, mode);
@@ -404,7 +401,7 @@ virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
 		sent++;
 	}
 	if (likely(sent > 0)) {
-		virtnet_kick(vq, txq->port_id, mode);
+		virtnet_kick(vq, txq->tp, mode);
 		txq->stats.packets += sent;
 		txq->stats.bytes += bytes;
 	}
@@ -521,4 +518,20 @@ virtnet_path_select(const struct virtnet_path *table, uint64_t features)
 		    (features & p->forbidden) == 0)
 			return p;
 	return NULL;
+}
+
+int
+virtnet_rxq_dump_next(const struct virtnet_rxq *rxq, char *buf, size_t len)
+{
+	const struct virtio_net_hdr_mrg_rxbuf *h;
+	const struct rte_mbuf *m;
+	uint32_t used_len = 0;
+
+	m = virtnet_vq_dump_next(rxq->vq, &used_len);
+	if (m == NULL)
+		return 0;
+	h = (const void *)((const char *)m->buf_addr + RTE_PKTMBUF_HEADROOM -
+		rxq->hdr_size);
+	return snprintf(buf, len, "next used len %u num_buffers %u", used_len,
+		rxq->hdr_size >= sizeof(*h) ? h->num_buffers : 1);
 }

@@ -224,13 +224,6 @@ vring_size(uint16_t num)
 		sizeof(struct vring_used_elem) * num + sizeof(uint16_t);
 }
 
-/** Whether an event index asks for a notification (2.7.7.2). */
-static inline int
-vring_need_event(uint16_t event_idx, uint16_t new_idx, uint16_t old)
-{
-	return (uint16_t)(new_idx - event_idx - 1) < (uint16_t)(new_idx - old);
-}
-
 /* ---- PCI transport (4.1) ---- */
 
 #define VIRTIO_PCI_VENDOR_ID		0x1af4

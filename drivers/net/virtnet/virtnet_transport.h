@@ -7,8 +7,8 @@
 
 /**
  * @file
- * The one interface between the ethdev layer and a virtio transport
- * (vhost-user today; PCI modern and legacy next). The ethdev layer drives
+ * The one interface between the layers above and a virtio transport
+ * (vhost-user, PCI modern and legacy). The device layer drives
  * the standard virtio initialisation through these ops; a transport
  * never includes ethdev headers. Events go up through a callback.
  */
@@ -68,9 +68,11 @@ struct virtnet_transport_ops {
 	int (*write_config)(void *t, size_t off, const void *src, size_t len);
 	/** Largest ring the device takes for @p qid; 0 if the queue is absent. */
 	uint16_t (*queue_max_size)(void *t, uint16_t qid);
-	/** Tell the device where a queue lives (before DRIVER_OK). */
+	/**
+	 * Tell the device where a queue lives and how large it is (before
+	 * DRIVER_OK). A reset forgets every queue.
+	 */
 	int (*setup_queue)(void *t, const struct virtnet_queue_desc *q);
-	void (*del_queue)(void *t, uint16_t qid);
 	/** Let the device process a queue (vhost-user SET_VRING_ENABLE). */
 	int (*enable_queue)(void *t, uint16_t qid, bool on);
 	/**
@@ -83,8 +85,30 @@ struct virtnet_transport_ops {
 	bool (*alive)(void *t);
 	/** Whether descriptors carry virtual addresses rather than IOVAs. */
 	bool (*uses_va)(void *t);
+	/**
+	 * Start reporting config changes (link status) through the event
+	 * callback; -ENOTSUP when the transport cannot, and link is polled.
+	 */
+	int (*config_intr_enable)(void *t);
 	/** Release the transport's state. */
 	void (*close)(void *t);
 };
+
+/**
+ * How one process reaches one device: the ops and the transport's state.
+ * Lives in process-private memory, as does the state it points to.
+ */
+struct virtnet_transport {
+	const struct virtnet_transport_ops *ops;
+	void *priv;
+};
+
+/** Notify queue @p qid; @p next as for the notify op. */
+static inline void
+virtnet_transport_notify(const struct virtnet_transport *t, uint16_t qid,
+		uint16_t next)
+{
+	t->ops->notify(t->priv, qid, next);
+}
 
 #endif /* VIRTNET_TRANSPORT_H */

@@ -14,7 +14,6 @@
 #include <rte_eal_memconfig.h>
 #include <rte_errno.h>
 #include <rte_interrupts.h>
-#include <rte_malloc.h>
 #include <rte_memory.h>
 
 #include "virtnet_log.h"
@@ -520,15 +519,6 @@ vu_setup_queue(void *t, const struct virtnet_queue_desc *d)
 	return 0;
 }
 
-static void
-vu_del_queue(void *t, uint16_t qid)
-{
-	struct virtnet_user *u = t;
-
-	if (qid < u->nr_queues)
-		u->q[qid].configured = false;
-}
-
 /* Caller holds u->lock. */
 static int
 vu_enable_locked(struct virtnet_user *u, uint16_t qid, bool on)
@@ -619,6 +609,13 @@ vu_uses_va(void *t __rte_unused)
 	return true;
 }
 
+/* Loss of the back-end is seen by the socket watch set up at connect. */
+static int
+vu_config_intr_enable(void *t __rte_unused)
+{
+	return 0;
+}
+
 static void
 vu_close(void *t)
 {
@@ -632,7 +629,7 @@ vu_close(void *t)
 	vu_disconnect(u);
 	rte_intr_instance_free(u->intr);
 	pthread_mutex_destroy(&u->lock);
-	rte_free(u);
+	free(u);
 }
 
 const struct virtnet_transport_ops virtnet_user_ops = {
@@ -646,11 +643,11 @@ const struct virtnet_transport_ops virtnet_user_ops = {
 	.write_config = vu_write_config,
 	.queue_max_size = vu_queue_max_size,
 	.setup_queue = vu_setup_queue,
-	.del_queue = vu_del_queue,
 	.enable_queue = vu_enable_queue,
 	.notify = vu_notify,
 	.alive = vu_alive,
 	.uses_va = vu_uses_va,
+	.config_intr_enable = vu_config_intr_enable,
 	.close = vu_close,
 };
 
@@ -672,11 +669,12 @@ virtnet_user_create(const struct virtnet_user_params *p, virtnet_event_cb cb,
 	struct virtnet_user *u;
 	int ret;
 
-	u = rte_zmalloc("virtnet_user", sizeof(*u) + nq * sizeof(u->q[0]), 0);
+	/* Process memory: the back-end maps every DPDK memseg, not this. */
+	u = calloc(1, sizeof(*u) + nq * sizeof(u->q[0]));
 	if (u == NULL)
 		return -ENOMEM;
 	if (strlen(p->path) >= sizeof(u->path)) {
-		rte_free(u);
+		free(u);
 		return -ENAMETOOLONG;
 	}
 	strcpy(u->path, p->path);
@@ -717,6 +715,6 @@ virtnet_user_create(const struct virtnet_user_params *p, virtnet_event_cb cb,
 fail:
 	rte_intr_instance_free(u->intr);
 	pthread_mutex_destroy(&u->lock);
-	rte_free(u);
+	free(u);
 	return ret;
 }

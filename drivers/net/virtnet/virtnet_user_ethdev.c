@@ -2,15 +2,15 @@
  * Copyright(c) 2026 virtnet authors
  */
 
-/* The net_virtnet_user vdev: probe and remove for virtio-user ports. */
+/* The net_virtnet_user vdev: virtio-user ports over vhost-user. */
 
-#include <rte_malloc.h>
 #include <ethdev_vdev.h>
 #include <bus_vdev_driver.h>
 
 #include "virtnet_devargs.h"
 #include "virtnet_ethdev.h"
 #include "virtnet_log.h"
+#include "virtnet_spec.h"
 #include "virtnet_user.h"
 
 static uint64_t
@@ -28,8 +28,10 @@ virtnet_user_feature_mask(const struct virtnet_user_args *a)
 }
 
 static int
-virtnet_user_transport(struct rte_eth_dev *dev, const struct virtnet_user_args *a)
+virtnet_user_transport(const void *bus_arg, virtnet_event_cb cb, void *arg,
+		struct virtnet_transport *t)
 {
+	const struct virtnet_user_args *a = bus_arg;
 	struct virtnet_user_params up = {
 		.path = a->path,
 		.queue_pairs = (uint16_t)a->queues,
@@ -38,32 +40,24 @@ virtnet_user_transport(struct rte_eth_dev *dev, const struct virtnet_user_args *
 		.feature_mask = virtnet_user_feature_mask(a),
 		.speed = a->speed,
 	};
-	struct virtnet_proc *p;
 	struct rte_ether_addr mac = a->mac;
-	int ret;
 
-	if (!a->mac_set)
+	if (!virtnet_devargs_given(&virtnet_user_devargs, a, "mac"))
 		rte_eth_random_addr(mac.addr_bytes);
 	memcpy(up.mac, mac.addr_bytes, sizeof(up.mac));
-	p = rte_zmalloc("virtnet_proc", sizeof(*p), 0);
-	if (p == NULL)
-		return -ENOMEM;
-	ret = virtnet_user_create(&up, virtnet_dev_event, dev, &p->tp);
-	if (ret < 0) {
-		rte_free(p);
-		return ret;
-	}
-	p->ops = &virtnet_user_ops;
-	dev->process_private = p;
-	return 0;
+	t->ops = &virtnet_user_ops;
+	return virtnet_user_create(&up, cb, arg, &t->priv);
 }
 
 static int
 virtnet_user_probe(struct rte_vdev_device *vdev)
 {
 	const char *name = rte_vdev_device_name(vdev);
+	struct virtnet_probe_params p = {
+		.name = name,
+		.transport = virtnet_user_transport,
+	};
 	struct virtnet_user_args a;
-	struct virtnet_dev *hw;
 	struct rte_eth_dev *dev;
 	int ret;
 
@@ -72,38 +66,24 @@ virtnet_user_probe(struct rte_vdev_device *vdev)
 			name);
 		return -ENOTSUP;
 	}
-	ret = virtnet_user_args_parse(name, rte_vdev_device_args(vdev), &a);
+	ret = virtnet_devargs_parse(&virtnet_user_devargs, name,
+		rte_vdev_device_args(vdev), &a);
 	if (ret < 0)
 		return ret;
-	virtnet_user_args_log_pending(name, &a);
-	dev = rte_eth_vdev_allocate(vdev, sizeof(struct virtnet_dev));
+	virtnet_devargs_log_pending(&virtnet_user_devargs, name, &a);
+	p.speed = a.speed;
+	p.vectorized = a.vectorized != 0;
+	p.bus_arg = &a;
+	dev = rte_eth_vdev_allocate(vdev, 0);
 	if (dev == NULL)
 		return -ENOMEM;
-	hw = dev->data->dev_private;
-	hw->speed = a.speed;
-	hw->vector_asked = a.vectorized != 0;
-	ret = virtnet_user_transport(dev, &a);
-	if (ret < 0) {
-		rte_eth_dev_release_port(dev);
-		return ret;
-	}
-	ret = virtnet_dev_init(dev);
-	if (ret < 0) {
-		VIRTNET_INIT_LOG(ERR, "%s: device init failed: %s", name,
-			rte_strerror(-ret));
-		virtnet_dev_abandon(dev);
-		return ret;
-	}
-	rte_eth_dev_probing_finish(dev);
-	VIRTNET_INIT_LOG(INFO, "%s: port %u on %s, features 0x%" PRIx64,
-		name, dev->data->port_id, a.path, hw->dev_features);
-	return 0;
+	return virtnet_ethdev_probe(dev, &p);
 }
 
 static int
 virtnet_user_remove(struct rte_vdev_device *vdev)
 {
-	return virtnet_dev_remove(rte_vdev_device_name(vdev));
+	return virtnet_ethdev_remove(rte_vdev_device_name(vdev));
 }
 
 static struct rte_vdev_driver virtnet_user_driver = {

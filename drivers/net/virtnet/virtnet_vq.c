@@ -2,6 +2,7 @@
  * Copyright(c) 2026 virtnet authors
  */
 
+#include <stdio.h>
 #include <string.h>
 
 #include "virtnet_vq.h"
@@ -195,4 +196,54 @@ virtnet_vq_enable_intr(struct virtnet_vq *vq)
 		vq->driver_event->flags = VRING_PACKED_EVENT_FLAG_ENABLE;
 	else
 		vq->avail->flags = 0;
+}
+
+static int
+virtnet_vq_dump_packed(const struct virtnet_vq *vq, char *buf, size_t len)
+{
+	const struct vring_packed_desc *d = vq->pdesc;
+	uint16_t prev = (uint16_t)((vq->avail_idx + vq->size - 1) % vq->size);
+
+	return snprintf(buf, len, "next %u wrap %u used %u/%u free %u unkicked %u device event %u/0x%x fault %u; flags at used 0x%x id %u, at next 0x%x, before next 0x%x",
+		vq->avail_idx, !!(vq->avail_flags & VRING_PACKED_DESC_F_AVAIL),
+		vq->last_used, vq->used_wrap, vq->num_free, vq->kick_added,
+		vq->device_event->off_wrap, vq->device_event->flags, vq->fault,
+		d[vq->last_used].flags, d[vq->last_used].id,
+		d[vq->avail_idx].flags, d[prev].flags);
+}
+
+int
+virtnet_vq_dump(const struct virtnet_vq *vq, char *buf, size_t len)
+{
+	uint16_t avail_event;
+
+	if (vq->packed)
+		return virtnet_vq_dump_packed(vq, buf, len);
+	memcpy(&avail_event, &vq->used->ring[vq->size], sizeof(avail_event));
+	return snprintf(buf, len, "avail %u used %u/%u free %u used flags 0x%x avail event %u fault %u",
+		vq->avail_idx, vq->last_used, vq->used->idx, vq->num_free,
+		vq->used->flags, avail_event, vq->fault);
+}
+
+void *
+virtnet_vq_dump_next(const struct virtnet_vq *vq, uint32_t *len)
+{
+	struct vring_used_elem e;
+	struct vring_packed_desc d;
+
+	if (vq->packed) {
+		d = vq->pdesc[vq->last_used];	/* read once */
+		if (!!(d.flags & VRING_PACKED_DESC_F_USED) != vq->used_wrap)
+			return NULL;
+		e.id = d.id;
+		e.len = d.len;
+	} else {
+		if (vq->last_used == vq->used->idx)
+			return NULL;
+		e = vq->used->ring[vq->last_used & vq->mask];	/* read once */
+	}
+	if (e.id >= vq->size)
+		return NULL;
+	*len = e.len;
+	return vq->extra[e.id].cookie;
 }

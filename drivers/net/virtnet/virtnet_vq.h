@@ -91,7 +91,6 @@ struct virtnet_vq_errors {
  */
 struct virtnet_vq {
 	uint16_t size;		/**< ring size as negotiated with the device */
-	uint16_t capacity;	/**< largest size the memory was made for */
 	uint16_t mask;		/**< split only: size - 1 */
 	uint16_t num_free;	/**< free descriptor slots */
 	uint16_t free_head;	/**< split: free descriptors; packed: free ids */
@@ -125,7 +124,6 @@ struct virtnet_vq {
 		};
 	};
 	void *ring_va;		/**< start of the ring memory */
-	const void *ring_mem;	/**< the allocator's handle of that memory */
 	uint64_t ring_addr;	/**< the same as the device addresses it */
 	struct virtnet_vq_extra extra[];
 };
@@ -181,10 +179,25 @@ void virtnet_vq_addrs(const struct virtnet_vq *vq, uint64_t *desc,
  */
 void *virtnet_vq_detach_unused(struct virtnet_vq *vq);
 
+/**
+ * Describe where the ring stands, for a debug log: the driver's indices
+ * and free count, the device's event area and the flags or used index
+ * it left. Reads device memory but changes nothing.
+ * @return what snprintf() returns.
+ */
+int virtnet_vq_dump(const struct virtnet_vq *vq, char *buf, size_t len);
+
+/**
+ * For a debug log: the cookie of the next used chain as the device left
+ * it, and its length, without taking or checking it.
+ * @return the cookie, or NULL when none is ready or the id is invalid.
+ */
+void *virtnet_vq_dump_next(const struct virtnet_vq *vq, uint32_t *len);
+
 /** Ask the device not to interrupt on used buffers (polling). */
 void virtnet_vq_disable_intr(struct virtnet_vq *vq);
 
-/** Ask the device to interrupt on used buffers. */
+/** Ask the device to interrupt on used buffers (for Rx interrupts). */
 void virtnet_vq_enable_intr(struct virtnet_vq *vq);
 
 /** Record a fault from the device; the queue stays broken until reset. */

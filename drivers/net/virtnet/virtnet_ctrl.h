@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 virtnet authors
+ */
+
+#ifndef VIRTNET_CTRL_H
+#define VIRTNET_CTRL_H
+
+/**
+ * @file
+ * The control queue: one generic send, one command in flight at a time
+ * under a lock, a bounded wait for the device's ack. Typed commands are
+ * thin wrappers above. The queue's state is process memory; only the
+ * command and its ack are DMA memory.
+ */
+
+#include <stdint.h>
+
+#include "virtnet_ring.h"
+#include "virtnet_transport.h"
+
+/** Largest command payload (class and command excluded). */
+#define VIRTNET_CTRL_MAX_DATA	1024
+
+struct virtnet_ctrl;
+
+/**
+ * Make the control queue at the negotiated layout, before DRIVER_OK, and
+ * enable it.
+ * @return the queue, or NULL (logged).
+ */
+struct virtnet_ctrl *virtnet_ctrl_create(const struct virtnet_transport *t,
+		const struct virtnet_ring_conf *c);
+
+/** Free the queue (NULL: nothing), once the device was reset. */
+void virtnet_ctrl_destroy(struct virtnet_ctrl *c);
+
+/**
+ * Send one command and wait for the device's answer.
+ * @return 0 on VIRTIO_NET_OK; -ENOTSUP without a queue (@p c NULL); -EIO on a NACK or a broken queue;
+ *   -ETIMEDOUT when no answer came (the queue is then given up);
+ *   -EINVAL for a payload over VIRTNET_CTRL_MAX_DATA.
+ */
+int virtnet_ctrl_send(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
+		const void *data, uint16_t len);
+
+#endif /* VIRTNET_CTRL_H */

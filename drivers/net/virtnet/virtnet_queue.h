@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 virtnet authors
+ */
+
+#ifndef VIRTNET_QUEUE_H
+#define VIRTNET_QUEUE_H
+
+/**
+ * @file
+ * The queues' lifecycle. Setup only records what the application asked
+ * (mempool, nb_desc, socket); start makes every ring at the negotiated
+ * layout and size, fills the Rx rings and makes the control queue; stop,
+ * after the device was reset, takes every buffer back and frees the rings.
+ */
+
+#include <stdint.h>
+
+#include <ethdev_driver.h>
+
+/* ethdev queue ops. */
+int virtnet_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid,
+		uint16_t nb_desc, unsigned int socket,
+		const struct rte_eth_rxconf *conf, struct rte_mempool *mp);
+int virtnet_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid,
+		uint16_t nb_desc, unsigned int socket,
+		const struct rte_eth_txconf *conf);
+void virtnet_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
+void virtnet_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
+void virtnet_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		struct rte_eth_rxq_info *qinfo);
+void virtnet_txq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		struct rte_eth_txq_info *qinfo);
+
+/**
+ * After negotiation, before DRIVER_OK: make every ring and hand it to the
+ * device, Rx rings full, and the control queue if negotiated.
+ * @return 0, or a negative errno (logged); virtnet_queues_stop() undoes
+ *   a partial start.
+ */
+int virtnet_queues_start(struct rte_eth_dev *dev);
+
+/** After DRIVER_OK: let the bursts run and tell the device of Rx buffers. */
+void virtnet_queues_resume(struct rte_eth_dev *dev);
+
+/** From now on bursts return 0 without touching a ring (any thread). */
+void virtnet_queues_halt(struct rte_eth_dev *dev);
+
+/** After the device was reset: take every buffer back, free the rings. */
+void virtnet_queues_stop(struct rte_eth_dev *dev);
+
+/** At debug level, log where each ring stands (before a stop). */
+void virtnet_queues_log_state(struct rte_eth_dev *dev);
+
+/** Sum of the queue counters, ring faults among the errors. */
+void virtnet_queues_stats_get(struct rte_eth_dev *dev,
+		struct rte_eth_stats *st);
+
+void virtnet_queues_stats_reset(struct rte_eth_dev *dev);
+
+/** VLAN strip is done in software: it can change while running. */
+void virtnet_queues_vlan_strip(struct rte_eth_dev *dev, bool on);
+
+#endif /* VIRTNET_QUEUE_H */

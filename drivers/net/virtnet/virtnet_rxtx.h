@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 virtnet authors
+ */
+
+#ifndef VIRTNET_RXTX_H
+#define VIRTNET_RXTX_H
+
+/**
+ * @file
+ * The datapath: Rx and Tx queues as the bursts see them, the bursts
+ * (one body per direction, instantiated per constant ring mode) and the
+ * path table that says which instance serves which features. Queues live
+ * in process memory (virtnet_ring.h); they reach the device only through
+ * their virtqueue and the transport's notify.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ethdev_driver.h>
+
+#include "virtnet_ring.h"
+#include "virtnet_spec.h"
+#include "virtnet_transport.h"
+#include "virtnet_vq.h"
+
+#define VIRTNET_MIN_RX_BUFSIZE		64
+#define VIRTNET_TX_MAX_SEGS		64
+#define VIRTNET_RX_REFILL_MIN		32
+#define VIRTNET_TX_FREE_BULK		64
+/** Descriptors (header included) a chain may have to go indirect. */
+#define VIRTNET_TX_INDIRECT_MAX		16
+/** Most mbufs in one non-mergeable ("big packet") Rx buffer. */
+#define VIRTNET_RX_MAX_BIG		64
+
+/** Per-queue counters. */
+struct virtnet_queue_stats {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t errors;
+};
+
+/** Receive queue. */
+struct virtnet_rxq {
+	struct virtnet_vq *vq;		/**< NULL while the port is stopped */
+	const struct virtnet_transport *tp;
+	struct rte_mempool *mp;
+	uint64_t *nombuf;	/**< the port's rx_mbuf_alloc_failed */
+	volatile bool halted;	/**< bursts return 0 without a look */
+	bool use_va;
+	bool ol_hdr;		/**< take checksum/LRO state from the header */
+	bool vlan_strip;
+	uint16_t port_id;
+	uint16_t queue_id;
+	uint16_t hdr_size;
+	uint16_t big_bufs;	/**< mbufs per Rx buffer: > 1 for big packets */
+	struct virtnet_queue_stats stats;
+	/* Lifecycle (virtnet_queue.c): what setup asked, what start made. */
+	uint16_t nb_desc;
+	int socket;
+	uint64_t ring_errors;	/**< faults of rings freed since a reset */
+	struct virtnet_dma ring;
+};
+
+/**
+ * Device-visible memory of one Tx buffer id: the net header when it cannot
+ * go into the mbuf, and the indirect table of the chain.
+ */
+struct virtnet_tx_slot {
+	struct virtio_net_hdr_mrg_rxbuf hdr;
+	union virtnet_vq_indir indir[VIRTNET_TX_INDIRECT_MAX] __rte_aligned(16);
+};
+
+/** Transmit queue. */
+struct virtnet_txq {
+	struct virtnet_vq *vq;		/**< NULL while the port is stopped */
+	const struct virtnet_transport *tp;
+	volatile bool halted;	/**< bursts return 0 without a look */
+	bool use_va;
+	bool ol_hdr;		/**< checksum/TSO requests go into the header */
+	bool tso;		/**< the device segments TCP */
+	bool uso;		/**< the device segments UDP */
+	bool indirect;		/**< multi-descriptor chains go indirect */
+	uint16_t port_id;
+	uint16_t queue_id;
+	uint16_t hdr_size;
+	struct virtnet_tx_slot *slots;	/**< one per buffer id, in DMA memory */
+	uint64_t slots_addr;	/**< their device address */
+	struct virtnet_queue_stats stats;
+	/* Lifecycle (virtnet_queue.c): what setup asked, what start made. */
+	uint16_t nb_desc;
+	int socket;
+	uint64_t ring_errors;	/**< faults of rings freed since a reset */
+	struct virtnet_dma ring;
+	struct virtnet_dma slots_mem;
+};
+
+/** One Rx or Tx burst function and the features it serves. */
+struct virtnet_path {
+	const char *name;	/**< what burst_mode_get reports */
+	union {
+		eth_rx_burst_t rx;
+		eth_tx_burst_t tx;
+	};
+	uint64_t required;	/**< negotiated features it needs */
+	uint64_t forbidden;	/**< negotiated features it cannot handle */
+};
+
+/** Rx paths, ended by a NULL name; one serves each feature combination. */
+extern const struct virtnet_path virtnet_rx_paths[];
+/** Tx paths, ended by a NULL name. */
+extern const struct virtnet_path virtnet_tx_paths[];
+
+/** The first path of @p table that serves @p features, or NULL. */
+const struct virtnet_path *virtnet_path_select(const struct virtnet_path *table,
+		uint64_t features);
+
+/**
+ * Fill an Rx ring with fresh mbufs and publish them (at queue start).
+ * @return 0, or -ENOMEM when the mempool ran dry (counted in nombuf).
+ */
+int virtnet_rx_refill(struct virtnet_rxq *rxq);
+
+/** tx_pkt_prepare: checks, VLAN insertion, checksum seeds. */
+uint16_t virtnet_tx_prepare(void *txq, struct rte_mbuf **pkts, uint16_t n);
+
+/**
+ * For a debug log: the next used Rx buffer as the device left it (length
+ * and num_buffers of its header).
+ * @return what snprintf() returns; 0 when none is ready.
+ */
+int virtnet_rxq_dump_next(const struct virtnet_rxq *rxq, char *buf,
+		size_t len);
+
+#endif /* VIRTNET_RXTX_H */
