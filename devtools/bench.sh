@@ -8,6 +8,10 @@
 #   devarg sets default to "mrg_rxbuf=1,in_order=0" "mrg_rxbuf=0,in_order=0";
 #   "all" is the eight DTS paths, packed_vq x in_order x mrg_rxbuf.
 # Prints one line per run and a table of medians and bests with ratios.
+#
+# VIRTNET_BENCH_BASE=<librte_net_virtnet.so of another build> adds that
+# build as a third driver ("base"), alternated with the two others, for a
+# before/after comparison in the same sitting.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,6 +29,15 @@ WARM=${VIRTNET_BENCH_WARM:-4}
 MEASURE=${VIRTNET_BENCH_SECONDS:-5}
 PKTLEN=${VIRTNET_BENCH_PKTLEN:-64}
 
+DRIVERS="virtnet virtio"
+if [ -n "${VIRTNET_BENCH_BASE:-}" ]; then
+	# EAL refuses -d below a world-writable directory: copy it aside.
+	BASE_DIR=${VIRTNET_RUN}/bench-base
+	mkdir -p "$BASE_DIR" && chmod 755 "$BASE_DIR"
+	cp "$VIRTNET_BENCH_BASE" "$BASE_DIR/librte_net_virtnet.so"
+	DRIVERS="virtnet virtio base"
+fi
+
 mkdir -p "$VIRTNET_RUN"
 vn_build
 vn_check_hugepages
@@ -41,6 +54,9 @@ run_one() {
 	if [ "$drv" = virtnet ]; then
 		vdev="net_virtnet_user0,path=$SOCK,$devargs"
 		extra=$PLUGIN_ARG
+	elif [ "$drv" = base ]; then
+		vdev="net_virtnet_user0,path=$SOCK,$devargs"
+		extra="-d $BASE_DIR/librte_net_virtnet.so"
 	else
 		vdev="net_virtio_user0,path=$SOCK,$devargs"
 	fi
@@ -77,8 +93,8 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] 
 for set in "${SETS[@]}"; do
 	for r in $(seq "$ROUNDS"); do
 		for dir in tx rx; do
-			# Alternate which driver goes first to spread drift evenly.
-			if [ $((r % 2)) = 1 ]; then order="virtnet virtio"; else order="virtio virtnet"; fi
+			# Rotate which driver goes first to spread drift evenly.
+			order=$(echo $DRIVERS | awk -v r="$r" '{ for (i = 0; i < NF; i++) printf "%s ", $((i + r) % NF + 1) }')
 			for drv in $order; do
 				pps=$(run_one "$drv" "$dir" "$set")
 				printf '%s\t%s\t%s\t%s\n' "$set" "$dir" "$drv" "$pps" >>"$RESULTS"
@@ -106,8 +122,13 @@ for set in "${SETS[@]}"; do
 		b=$(pick "$set" "$dir" virtio | median)
 		ba=$(pick "$set" "$dir" virtnet | best)
 		bb=$(pick "$set" "$dir" virtio | best)
-		printf '%-34s %-4s %9.3f %9.3f %6.3f %9.3f %9.3f %6.3f\n' "$set" "$dir" \
+		printf '%-34s %-4s %9.3f %9.3f %6.3f %9.3f %9.3f %6.3f' "$set" "$dir" \
 			"$(mpps "$a")" "$(mpps "$b")" "$(ratio "$a" "$b")" \
 			"$(mpps "$ba")" "$(mpps "$bb")" "$(ratio "$ba" "$bb")"
+		if [ -n "${BASE_DIR:-}" ]; then
+			c=$(pick "$set" "$dir" base | median)
+			printf '   base %9.3f  virtnet/base %6.3f' "$(mpps "$c")" "$(ratio "$a" "$c")"
+		fi
+		printf '\n'
 	done
 done

@@ -1234,6 +1234,30 @@ test_ring_size(void)
 		ring_size_case(i);
 }
 
+/* The speed devarg is what the link reports; without it, unknown. */
+static void
+link_speed_case(const char *args, uint32_t want)
+{
+	struct rte_eth_link link;
+
+	CHECK_GOTO(fx_up(args) == 0, out, "%s: port up", args);
+	CHECK(rte_eth_link_get_nowait(vn_port, &link) == 0 &&
+		link.link_status == RTE_ETH_LINK_UP &&
+		link.link_speed == want &&
+		link.link_duplex == RTE_ETH_LINK_FULL_DUPLEX,
+		"%s: link %u speed %u duplex %u, want speed %u", args,
+		link.link_status, link.link_speed, link.link_duplex, want);
+out:
+	fx_down();
+}
+
+static void
+test_link_speed(void)
+{
+	link_speed_case("speed=25000", RTE_ETH_SPEED_NUM_25G);
+	link_speed_case("", RTE_ETH_SPEED_NUM_UNKNOWN);
+}
+
 /* Hugepage files of this run stay behind after exit: remove them. */
 static void
 remove_hugepage_files(int argc, char **argv)
@@ -1309,6 +1333,7 @@ main(int argc, char **argv)
 	RUN(test_bad_devargs);
 	RUN(test_accepted_devargs_logged);
 	RUN(test_ring_size);
+	RUN(test_link_speed);
 	RUN(test_features_refused);
 	for (layout = 0; layout < RTE_DIM(layouts); layout++) {
 		layout_args = layouts[layout].args;
