@@ -18,10 +18,8 @@ OUT=${VIRTNET_GUEST_DIR:-/var/cache/virtnet/guest/img}
 LOG=$BUILD/guest-console.log
 TIMEOUT=${VIRTNET_GUEST_TIMEOUT:-900}
 
-fail=0
-pass=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 
 bash "$HERE/guest/image.sh" "$BUILD" "$OUT"
 # shellcheck source=guest/guest-cases.sh
@@ -173,5 +171,4 @@ echo "test_guest: 64 B one-way rate in the TCG guest (Mpps, Tx on port 0, Rx on 
 grep -E "^\[[a-z]+ (virtnet|net_virtio)\] VNT rate" "$LOG" | sed 's/^/  /'
 grep -E "^\[[a-z]+ (tso|lro)(-net_virtio)?\] VNT (tso|lro|udp)" "$LOG" | sed 's/^/  /' || true
 grep -E "^QEMU" "$BUILD/qmp-watch.log" | sed 's/^/  /' || true
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+t_summary

@@ -22,10 +22,8 @@ UIO=250
 WORK=$(mktemp -d /var/tmp/virtnet-pcifault.XXXXXX)
 DEVNODE=/dev/uio$UIO
 
-fail=0
-pass=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 
 if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null; then
 	echo "SKIP: needs root and unshare"
@@ -116,5 +114,4 @@ while IFS='|' read -r v want step; do
 		bad "$v (rc $rc), wanted \"$want\":"; sed 's/^/    /' "$log"
 	fi
 done <<<"$CASES"
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+t_summary

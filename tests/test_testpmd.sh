@@ -7,11 +7,8 @@ set -uo pipefail
 export VIRTNET_BUILD=${1:-$(cd "$(dirname "$0")/.." && pwd)/build}
 export VIRTNET_RUN=${VIRTNET_RUN:-/var/run/virtnet/test}
 . "$(dirname "$0")/../devtools/lib.sh"
-
-passed=0
-failed=0
-ok() { echo "ok   $1"; passed=$((passed + 1)); }
-bad() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 mkdir -p "$VIRTNET_RUN"
 vn_check_hugepages
@@ -201,5 +198,4 @@ want killed && case_backend_killed
 want nobackend && case_no_backend
 want pmdinfo && case_pmdinfo
 vn_cleanup
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+t_summary

@@ -32,6 +32,7 @@
 #include <rte_vhost.h>
 
 #include "test_common.h"
+#include "test_pkt.h"
 
 TEST_GLOBALS;
 
@@ -40,7 +41,6 @@ TEST_GLOBALS;
 #define MBUF_ROOM	(MBUF_SIZE - RTE_PKTMBUF_HEADROOM)
 #define VN_NAME		"net_virtnet_user0"
 #define VH_NAME		"net_vhost0"
-#define ETHER_TYPE_TEST	0x88b5
 #define BURST		32
 /* More segments than an indirect table of the driver holds. */
 #define VIRTNET_TEST_DIRECT_SEGS	20
@@ -214,85 +214,6 @@ fx_down(void)
 	CHECK(pools_full(), "mbufs leaked");
 }
 
-static uint8_t
-pattern(uint32_t seq, uint32_t off)
-{
-	return (uint8_t)(seq * 7 + off * 13 + (off >> 8));
-}
-
-/* An mbuf chain of @len bytes of @src, at most @per bytes a segment. */
-static struct rte_mbuf *
-mbuf_from_bytes(struct rte_mempool *mp, const uint8_t *src, uint32_t len,
-		uint32_t per)
-{
-	struct rte_mbuf *head = NULL, *prev = NULL, *m;
-	uint32_t off = 0, n;
-
-	while (off < len) {
-		m = rte_pktmbuf_alloc(mp);
-		if (m == NULL) {
-			rte_pktmbuf_free(head);
-			return NULL;
-		}
-		n = RTE_MIN(per, len - off);
-		n = RTE_MIN(n, (uint32_t)rte_pktmbuf_tailroom(m));
-		memcpy(rte_pktmbuf_append(m, n), src + off, n);
-		if (head == NULL) {
-			head = m;
-		} else {
-			prev->next = m;
-			head->nb_segs++;
-			head->pkt_len += n;
-		}
-		prev = m;
-		off += n;
-	}
-	return head;
-}
-
-/* A test frame of @len bytes in @nsegs segments; seq in the payload. */
-static struct rte_mbuf *
-make_pkt(struct rte_mempool *mp, uint32_t len, uint32_t seq, uint16_t nsegs)
-{
-	static uint8_t d[16384];
-	uint32_t i;
-
-	if (len > sizeof(d) || len < 22)
-		return NULL;
-	for (i = 0; i < len; i++)
-		d[i] = pattern(seq, i);
-	/* Ethernet header: broadcast, local source, test type, seq. */
-	memset(d, 0xff, 6);
-	memcpy(d + 6, "\x02\x00\x00\x00\x00\x01", 6);
-	d[12] = ETHER_TYPE_TEST >> 8;
-	d[13] = ETHER_TYPE_TEST & 0xff;
-	memcpy(d + 14, &seq, sizeof(seq));
-	memcpy(d + 18, &len, sizeof(len));
-	return mbuf_from_bytes(mp, d, len, (len + nsegs - 1) / nsegs);
-}
-
-/* Whether @m is exactly the frame make_pkt built for its seq. */
-static bool
-pkt_ok(const struct rte_mbuf *m, uint32_t *seq_out)
-{
-	static uint8_t buf[16384];
-	const uint8_t *d;
-	uint32_t seq, len, i;
-
-	if (m->pkt_len < 22 || m->pkt_len > sizeof(buf))
-		return false;
-	d = rte_pktmbuf_read(m, 0, m->pkt_len, buf);
-	memcpy(&seq, d + 14, 4);
-	memcpy(&len, d + 18, 4);
-	if (len != m->pkt_len || d[12] != (ETHER_TYPE_TEST >> 8))
-		return false;
-	for (i = 22; i < len; i++)
-		if (d[i] != pattern(seq, i))
-			return false;
-	*seq_out = seq;
-	return true;
-}
-
 struct flow_result {
 	uint32_t sent;
 	uint32_t received;
@@ -318,7 +239,7 @@ flow_q(uint16_t tx, uint16_t rx, uint16_t q, uint32_t n, uint32_t len,
 	while (r.received < n && rte_get_timer_cycles() < end) {
 		k = RTE_MIN((uint32_t)BURST, n - r.sent);
 		for (i = 0; i < k; i++) {
-			pkts[i] = make_pkt(tx_mp, len, seq0 + r.sent + i, nsegs);
+			pkts[i] = test_frame(tx_mp, len, seq0 + r.sent + i, nsegs);
 			if (pkts[i] == NULL)
 				break;	/* pool dry: send what there is */
 		}
@@ -332,7 +253,7 @@ flow_q(uint16_t tx, uint16_t rx, uint16_t q, uint32_t n, uint32_t len,
 		}
 		got = rte_eth_rx_burst(rx, q, in, BURST);
 		for (i = 0; i < got; i++) {
-			if (!pkt_ok(in[i], &seq) || seq != expect ||
+			if (!test_frame_ok(in[i], &seq) || seq != expect ||
 			    in[i]->pkt_len != len)
 				r.bad++;
 			expect++;
@@ -463,7 +384,7 @@ test_indirect_tx(void)
 
 	CHECK_GOTO(fx_up("") == 0, out, "setup");
 	for (i = 0; i < RTE_DIM(pkts); i++)
-		pkts[i] = make_pkt(tx_mp, 1000, i, 5);
+		pkts[i] = test_frame(tx_mp, 1000, i, 5);
 	sent = rte_eth_tx_burst(vn_port, 0, pkts, RTE_DIM(pkts));
 	for (i = sent; i < RTE_DIM(pkts); i++)
 		rte_pktmbuf_free(pkts[i]);
@@ -472,7 +393,7 @@ test_indirect_tx(void)
 	while (received < sent && rte_get_timer_cycles() < end) {
 		got = rte_eth_rx_burst(vh_port, 0, in, BURST);
 		for (i = 0; i < got; i++) {
-			if (!pkt_ok(in[i], &seq) || seq != received + i ||
+			if (!test_frame_ok(in[i], &seq) || seq != received + i ||
 			    in[i]->pkt_len != 1000)
 				bad++;
 			rte_pktmbuf_free(in[i]);
@@ -550,79 +471,20 @@ out:
 		 RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 
 /*
- * Ethernet + IPv4/IPv6 + TCP/UDP with a patterned payload into @buf;
- * returns the frame length. The L4 checksum is left 0.
+ * An L4 frame (payload of pattern 7) in as few mbufs as hold it, with
+ * offload requests @flags; l2/l3/l4 lengths filled in.
  */
-static uint32_t
-build_l4(uint8_t *buf, bool ipv6, bool tcp, uint32_t payload)
-{
-	struct rte_ether_hdr *eth = (void *)buf;
-	uint32_t l3 = ipv6 ? sizeof(struct rte_ipv6_hdr) : sizeof(struct rte_ipv4_hdr);
-	uint32_t l4 = tcp ? sizeof(struct rte_tcp_hdr) : sizeof(struct rte_udp_hdr);
-	uint8_t *ip = buf + sizeof(*eth), *l4h = ip + l3;
-	uint32_t i;
-
-	memset(buf, 0, sizeof(*eth) + l3 + l4);
-	memset(eth->dst_addr.addr_bytes, 0xff, RTE_ETHER_ADDR_LEN);
-	eth->src_addr.addr_bytes[0] = 2;
-	eth->ether_type = rte_cpu_to_be_16(ipv6 ? RTE_ETHER_TYPE_IPV6 :
-		RTE_ETHER_TYPE_IPV4);
-	if (ipv6) {
-		struct rte_ipv6_hdr *h = (void *)ip;
-
-		h->vtc_flow = rte_cpu_to_be_32(6u << 28);
-		h->payload_len = rte_cpu_to_be_16(l4 + payload);
-		h->proto = tcp ? IPPROTO_TCP : IPPROTO_UDP;
-		h->hop_limits = 64;
-		h->src_addr[15] = 1;
-		h->dst_addr[15] = 2;
-	} else {
-		struct rte_ipv4_hdr *h = (void *)ip;
-
-		h->version_ihl = 0x45;
-		h->total_length = rte_cpu_to_be_16(l3 + l4 + payload);
-		h->time_to_live = 64;
-		h->next_proto_id = tcp ? IPPROTO_TCP : IPPROTO_UDP;
-		h->src_addr = rte_cpu_to_be_32(0x0a000001);
-		h->dst_addr = rte_cpu_to_be_32(0x0a000002);
-		h->hdr_checksum = rte_ipv4_cksum(h);
-	}
-	if (tcp) {
-		struct rte_tcp_hdr *t = (void *)l4h;
-
-		t->src_port = rte_cpu_to_be_16(1000);
-		t->dst_port = rte_cpu_to_be_16(2000);
-		t->data_off = 5 << 4;
-		t->tcp_flags = RTE_TCP_ACK_FLAG;
-		t->rx_win = rte_cpu_to_be_16(1000);
-	} else {
-		struct rte_udp_hdr *u = (void *)l4h;
-
-		u->src_port = rte_cpu_to_be_16(1000);
-		u->dst_port = rte_cpu_to_be_16(2000);
-		u->dgram_len = rte_cpu_to_be_16(l4 + payload);
-	}
-	for (i = 0; i < payload; i++)
-		l4h[l4 + i] = pattern(7, i);
-	return sizeof(*eth) + l3 + l4 + payload;
-}
-
-/* A frame with offload requests; l2/l3/l4 lengths filled in. */
 static struct rte_mbuf *
 ol_pkt(struct rte_mempool *mp, bool ipv6, bool tcp, uint32_t payload,
 		uint64_t flags)
 {
-	static uint8_t buf[16384];
-	uint32_t len = build_l4(buf, ipv6, tcp, payload);
-	struct rte_mbuf *m = mbuf_from_bytes(mp, buf, len, len);
+	const struct test_l4 f = {
+		.ipv6 = ipv6, .tcp = tcp, .id = 7, .payload = payload,
+	};
+	struct rte_mbuf *m = test_l4_mbuf(mp, &f, false, TEST_PKT_MAX);
 
-	if (m == NULL)
-		return NULL;
-	m->l2_len = sizeof(struct rte_ether_hdr);
-	m->l3_len = ipv6 ? sizeof(struct rte_ipv6_hdr) : sizeof(struct rte_ipv4_hdr);
-	m->l4_len = tcp ? sizeof(struct rte_tcp_hdr) : sizeof(struct rte_udp_hdr);
-	m->ol_flags = flags | (ipv6 ? RTE_MBUF_F_TX_IPV6 :
-		RTE_MBUF_F_TX_IPV4);
+	if (m != NULL)
+		m->ol_flags |= flags;
 	return m;
 }
 
@@ -995,7 +857,7 @@ test_backend_gone(void)
 		rte_delay_ms(1);
 	CHECK(lsc_events >= 1, "no LSC event");
 	for (i = 0; i < BURST; i++)
-		m[i] = make_pkt(tx_mp, 100, i, 1);
+		m[i] = test_frame(tx_mp, 100, i, 1);
 	n = rte_eth_tx_burst(vn_port, 0, m, BURST);
 	CHECK(n == 0, "tx burst sent %u to a dead device", n);
 	for (i = n; i < BURST; i++)

@@ -42,10 +42,11 @@
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
+#include "test_pkt.h"
+
 #define NB_MBUF		8191
 #define NB_DESC		256
 #define BURST		32
-#define ETHER_TYPE_TEST	0x88b5
 #define JUMBO_MTU	9000
 
 static struct rte_mempool *mp;
@@ -54,12 +55,6 @@ static bool want_lsc;
 static uint64_t tx_offloads;	/* asked on port 0 */
 static uint64_t rx_offloads;	/* asked on port 1 */
 static volatile unsigned int lsc_down, lsc_up;
-
-static uint8_t
-pattern(uint32_t seq, uint32_t off)
-{
-	return (uint8_t)(seq * 7 + off * 13 + (off >> 8));
-}
 
 static bool
 offers(uint16_t port, const char *dir, uint64_t capa, uint64_t want)
@@ -115,81 +110,6 @@ port_up(uint16_t port, uint32_t len)
 	return ret;
 }
 
-/*
- * Append bytes 0..@len-1 of pattern(@seq, .) to *@head in mbufs of at
- * most @per bytes (the first becomes *@head if it is NULL). Frees the
- * chain on failure.
- */
-static int
-append_pattern(struct rte_mbuf **head, uint32_t seq, uint32_t len,
-		uint32_t per)
-{
-	uint32_t off = 0, n, i;
-	struct rte_mbuf *m;
-	uint8_t *d;
-
-	while (off < len) {
-		m = rte_pktmbuf_alloc(mp);
-		if (m == NULL)
-			goto fail;
-		n = RTE_MIN(per, len - off);
-		d = (uint8_t *)rte_pktmbuf_append(m, n);
-		for (i = 0; i < n; i++)
-			d[i] = pattern(seq, off + i);
-		off += n;
-		/* Filled first: chaining adds its length to the head's. */
-		if (*head == NULL)
-			*head = m;
-		else if (rte_pktmbuf_chain(*head, m) < 0)
-			goto fail;
-	}
-	return 0;
-fail:
-	rte_pktmbuf_free(m);
-	rte_pktmbuf_free(*head);
-	*head = NULL;
-	return -1;
-}
-
-/* A frame of @len bytes in @segs segments carrying @seq. */
-static struct rte_mbuf *
-make_frame(uint32_t len, uint16_t segs, uint32_t seq)
-{
-	struct rte_mbuf *head = NULL;
-	uint8_t *d;
-
-	if (append_pattern(&head, seq, len, (len + segs - 1) / segs) < 0)
-		return NULL;
-	d = rte_pktmbuf_mtod(head, uint8_t *);
-	memset(d, 0xff, 6);
-	memcpy(d + 6, "\x02\x00\x00\x00\x00\x07", 6);
-	d[12] = ETHER_TYPE_TEST >> 8;
-	d[13] = ETHER_TYPE_TEST & 0xff;
-	memcpy(d + 14, &seq, sizeof(seq));
-	return head;
-}
-
-/* Whether @m is test frame @seq of @len bytes, byte for byte. */
-static bool
-frame_ok(const struct rte_mbuf *m, uint32_t len, uint32_t *seq)
-{
-	uint8_t buf[16384];
-	const uint8_t *d;
-	uint32_t i;
-
-	if (m->pkt_len != len || len > sizeof(buf))
-		return false;
-	d = rte_pktmbuf_read(m, 0, len, buf);
-	if (d == NULL || d[12] != ETHER_TYPE_TEST >> 8 ||
-	    d[13] != (ETHER_TYPE_TEST & 0xff))
-		return false;
-	memcpy(seq, d + 14, sizeof(*seq));
-	for (i = 18; i < len; i++)
-		if (d[i] != pattern(*seq, i))
-			return false;
-	return true;
-}
-
 static void
 drain(uint16_t rx, uint32_t len, uint32_t n, uint32_t *got_n, uint32_t *bad,
 		uint32_t *qseen)
@@ -203,7 +123,8 @@ drain(uint16_t rx, uint32_t len, uint32_t n, uint32_t *got_n, uint32_t *bad,
 		if (got)
 			*qseen |= 1u << q;
 		for (i = 0; i < got; i++) {
-			if (!frame_ok(pkts[i], len, &seq) || seq >= n)
+			if (pkts[i]->pkt_len != len ||
+			    !test_frame_ok(pkts[i], &seq) || seq >= n)
 				(*bad)++;
 			rte_pktmbuf_free(pkts[i]);
 		}
@@ -223,7 +144,7 @@ check_dir(uint16_t tx, uint16_t rx, uint32_t len, uint16_t segs, uint32_t n)
 	while (got_n < n && rte_get_timer_cycles() < end) {
 		q = (uint16_t)(sent / BURST % nb_queues);
 		for (k = 0; k < BURST && sent + k < n; k++) {
-			pkts[k] = make_frame(len, segs, sent + k);
+			pkts[k] = test_frame(mp, len, sent + k, segs);
 			if (pkts[k] == NULL)
 				break;
 		}
@@ -274,7 +195,7 @@ run_rate(uint32_t len, uint32_t secs)
 			end += 4 * hz;
 		}
 		for (k = 0; k < BURST; k++) {
-			pkts[k] = make_frame(len, 1, (uint32_t)txn + k);
+			pkts[k] = test_frame(mp, len, (uint32_t)txn + k, 1);
 			if (pkts[k] == NULL)
 				break;
 		}
@@ -295,62 +216,23 @@ run_rate(uint32_t len, uint32_t secs)
 
 #define TSO_SEG		2000	/* payload bytes per mbuf of a frame */
 
-/* Ethernet + IPv4 + TCP or UDP headers of frame @id, sums left to do. */
-static void
-l4_headers(uint8_t *d, uint32_t id, uint32_t payload, bool tcp)
-{
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(d + 14);
-	uint32_t l4 = tcp ? sizeof(struct rte_tcp_hdr) : sizeof(struct rte_udp_hdr);
-
-	memset(d, 0, 14 + 20 + l4);
-	memset(d, 0xff, 6);
-	memcpy(d + 6, "\x02\x00\x00\x00\x00\x07", 6);
-	d[12] = 0x08;
-	ip->version_ihl = 0x45;
-	ip->total_length = rte_cpu_to_be_16((uint16_t)(20 + l4 + payload));
-	ip->packet_id = rte_cpu_to_be_16((uint16_t)id);
-	ip->time_to_live = 64;
-	ip->next_proto_id = tcp ? IPPROTO_TCP : IPPROTO_UDP;
-	ip->src_addr = rte_cpu_to_be_32(0x0a000001);
-	ip->dst_addr = rte_cpu_to_be_32(0x0a000002);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	if (tcp) {
-		struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
-
-		th->src_port = rte_cpu_to_be_16(4000);
-		th->dst_port = rte_cpu_to_be_16(5000);
-		th->sent_seq = rte_cpu_to_be_32(id << 16);
-		th->data_off = 5 << 4;
-		th->tcp_flags = RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG;
-		th->rx_win = rte_cpu_to_be_16(65535);
-	} else {
-		struct rte_udp_hdr *uh = (struct rte_udp_hdr *)(ip + 1);
-
-		uh->src_port = rte_cpu_to_be_16(4000);
-		uh->dst_port = rte_cpu_to_be_16(5000);
-		uh->dgram_len = rte_cpu_to_be_16((uint16_t)(l4 + payload));
-	}
-}
-
-/* Frame @id: headers, then @payload bytes of pattern(id, offset). */
+/*
+ * Frame @id for TSO or checksum offload: headers in a segment of their
+ * own, then @payload bytes of its pattern, TSO_SEG bytes a segment.
+ */
 static struct rte_mbuf *
 l4_frame(uint32_t id, uint32_t payload, bool tcp, uint16_t mss)
 {
-	uint32_t hl = 14 + 20 + (tcp ? 20 : 8);
-	struct rte_mbuf *head;
+	const struct test_l4 f = {
+		.ipv6 = false, .tcp = tcp, .id = id, .payload = payload,
+	};
+	struct rte_mbuf *head = test_l4_mbuf(mp, &f, true, TSO_SEG);
 
-	head = rte_pktmbuf_alloc(mp);
 	if (head == NULL)
 		return NULL;
-	l4_headers((uint8_t *)rte_pktmbuf_append(head, hl), id, payload, tcp);
-	if (append_pattern(&head, id, payload, TSO_SEG) < 0)
-		return NULL;
-	head->l2_len = 14;
-	head->l3_len = 20;
-	head->l4_len = hl - 34;
-	head->ol_flags = RTE_MBUF_F_TX_IPV4 | (tcp ?
+	head->ol_flags |= tcp ?
 		RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_TCP_CKSUM :
-		RTE_MBUF_F_TX_UDP_CKSUM);
+		RTE_MBUF_F_TX_UDP_CKSUM;
 	head->tso_segsz = mss;
 	return head;
 }
@@ -366,7 +248,7 @@ l4_segment_ok(const struct rte_mbuf *m, bool tcp, uint16_t mss,
 	uint8_t buf[16384];
 	const struct rte_ipv4_hdr *ip;
 	const uint8_t *d, *pl;
-	uint32_t hl = 14 + 20 + (tcp ? 20 : 8), n, id, off, i;
+	uint32_t hl = 14 + 20 + (tcp ? 20 : 8), n, id, off;
 
 	if (m->pkt_len <= hl || m->pkt_len > sizeof(buf))
 		return false;
@@ -392,9 +274,8 @@ l4_segment_ok(const struct rte_mbuf *m, bool tcp, uint16_t mss,
 	}
 	if (id >= count)
 		return false;
-	for (i = 0; i < n; i++)
-		if (pl[i] != pattern(id, off + i))
-			return false;
+	if (!test_pattern_ok(pl, id, off, n))
+		return false;
 	bytes[id] += n;
 	return true;
 }
@@ -422,7 +303,7 @@ lro_frame_ok(const struct rte_mbuf *m, uint32_t payload, uint16_t mss,
 	const struct rte_ipv4_hdr *ip;
 	const uint8_t *d;
 	uint64_t l4 = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
-	uint32_t id, i;
+	uint32_t id;
 
 	if (!(m->ol_flags & RTE_MBUF_F_RX_LRO) || m->tso_segsz != mss ||
 	    m->pkt_len != 54 + payload || m->pkt_len > sizeof(buf) ||
@@ -436,9 +317,8 @@ lro_frame_ok(const struct rte_mbuf *m, uint32_t payload, uint16_t mss,
 	if ((id & 0xffff) != 0 || (id >> 16) >= count)
 		return false;
 	id >>= 16;
-	for (i = 0; i < payload; i++)
-		if (d[54 + i] != pattern(id, i))
-			return false;
+	if (!test_pattern_ok(d + 54, id, 0, payload))
+		return false;
 	bytes[id] += payload;
 	return true;
 }
