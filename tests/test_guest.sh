@@ -139,6 +139,12 @@ while read -r name slot opts drv; do
 	fi
 done <<<"$VNT_CASES"
 if grep -q "^split " <<<"$VNT_CASES"; then
+	# SPEED_DUPLEX: testpmd shows the speed and duplex of QEMU's config.
+	sp=$(awk '/^VNT-CASE/ {on = ($2 == "split")}
+		on && /^VNT-TP virtnet Port 0 Link up/' "$LOG" | head -1)
+	[[ $sp == *"at 10 Gbps FDX"* ]] &&
+		ok "split: link speed and duplex from the device config ($sp)" ||
+		bad "split: link speed and duplex from the device config ('$sp')"
 	grep -q "^\[split precedence\] VNT port 0 driver net_virtio" "$LOG" &&
 		ok "virtnet=0 leaves the device to net_virtio" ||
 		bad "virtnet=0 did not hand the device to net_virtio"

@@ -5,10 +5,11 @@
 # A case is a pair of NICs in slots N and N+1 of pcie.0 on their own hub;
 # an mq=on pair is joined by two 2-queue taps on a bridge instead.
 # QEMU offers EVENT_IDX and virtnet takes it (event_idx=0 is run too).
+# speed/duplex make QEMU offer SPEED_DUPLEX with them in the config.
 # iommu_platform=on NICs DMA through the guest's vIOMMU (ACCESS_PLATFORM):
 # VFIO maps DPDK's memory there, with IOVA = VA.
 VNT_CASES='
-split  10 disable-legacy=on               uio_pci_generic
+split  10 disable-legacy=on,speed=10000,duplex=full uio_pci_generic
 packed 12 disable-legacy=on,packed=on     vfio-pci
 legacy 14 disable-modern=on               uio_pci_generic
 nomrg  16 disable-legacy=on,mrg_rxbuf=off vfio-pci
