@@ -61,6 +61,7 @@ phase_sizes() { # log size...
 # Forwards 64 B, 1518 B and chained 8000 B frames (mac fwd both sides);
 # each size must flow and arrive at its length. RXPATH: the Rx burst mode
 # testpmd must report; the Tx one is the same without " mergeable".
+# TP_RING: the ring size "show rxq/txq info" must report.
 case_fwd() {
 	local name=$1 devargs=$2 rxpath=$3
 	shift 3
@@ -91,6 +92,10 @@ case_fwd() {
 		bad "$name" "Rx path is not \"$rxpath\"; see $log"
 	elif ! grep -q "Burst mode: ${rxpath% mergeable}\$" "$log"; then
 		bad "$name" "Tx path is not \"${rxpath% mergeable}\"; see $log"
+	elif [ -n "${TP_RING:-}" ] &&
+	     ! { grep -q "Number of RXDs: $TP_RING\$" "$log" &&
+		 grep -q "Number of TXDs: $TP_RING\$" "$log"; }; then
+		bad "$name" "rings are not of $TP_RING descriptors; see $log"
 	else
 		ok "$name ($rxpath)"
 	fi
@@ -179,13 +184,16 @@ for packed in 0 1; do
 			[ $mrg = 1 ] && l="$l mergeable"
 			# Without mergeable buffers each 9600 B Rx buffer takes 5
 			# descriptors: a larger ring keeps the loop from starving.
+			# The ring is nb_desc within queue_size: ask for both.
 			qs=$([ $mrg = 1 ] && echo 1024 || echo 4096)
-			want fwd && case_fwd "packed_vq=$packed,in_order=$io,mrg_rxbuf=$mrg" \
+			want fwd && TP_EXTRA="--rxd=$qs --txd=$qs" TP_RING=$qs \
+				case_fwd "packed_vq=$packed,in_order=$io,mrg_rxbuf=$mrg" \
 				"packed_vq=$packed,in_order=$io,mrg_rxbuf=$mrg,vectorized=1,queue_size=$qs" "$l"
 		done
 	done
 done
-want fwd && case_fwd packed_odd_ring "packed_vq=1,queue_size=255" \
+# 1024 asked, 255 the device's: any size on a packed ring.
+want fwd && TP_RING=255 case_fwd packed_odd_ring "packed_vq=1,queue_size=255" \
 	"packed in-order mergeable"
 want fwd && case_fwd dts_flags "mrg_rxbuf=1,queue_size=1024" "split in-order mergeable" \
 	"port stop 0" "port config 0 rx_offload vlan_strip off" "port start 0"
