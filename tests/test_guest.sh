@@ -141,8 +141,8 @@ done <<<"$VNT_CASES"
 if grep -q "^split " <<<"$VNT_CASES"; then
 	# SPEED_DUPLEX: testpmd shows the speed and duplex of QEMU's config.
 	sp=$(awk '/^VNT-CASE/ {on = ($2 == "split")}
-		on && /^VNT-TP virtnet Port 0 Link up/' "$LOG" | head -1)
-	[[ $sp == *"at 10 Gbps FDX"* ]] &&
+		on && /^VNT-TP virtnet Link (speed|duplex):/' "$LOG" | tr '\n' ' ')
+	[[ $sp == *"Link speed: 10 Gbps"*"Link duplex: full-duplex"* ]] &&
 		ok "split: link speed and duplex from the device config ($sp)" ||
 		bad "split: link speed and duplex from the device config ('$sp')"
 	grep -q "^\[split precedence\] VNT port 0 driver net_virtio" "$LOG" &&

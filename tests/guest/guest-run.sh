@@ -49,7 +49,7 @@ testpmd_io() { # name label a b [plugin]
 	sleep 1
 	echo "VNT-STALL testpmd $2" >/dev/console
 	sleep 2
-	printf 'show port stats all\nstop\nquit\n' >&3
+	printf 'show port stats all\nshow port info 0\nstop\nquit\n' >&3
 	exec 3>&-
 	wait $tp
 	echo "VNT-TESTPMD $1 $2 rc $?"
