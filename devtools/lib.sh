@@ -29,6 +29,7 @@ vn_build() {
 # in a subshell, or the LD_LIBRARY_PATH export is lost.
 vn_plugin_setup() {
 	local d
+	VIRTNET_PLUGIN=$(realpath -m "$VIRTNET_PLUGIN")
 	d=$(dirname "$VIRTNET_PLUGIN")
 	while [ "$d" != / ]; do
 		if [ -n "$(find "$d" -maxdepth 0 -perm -0002 2>/dev/null)" ]; then
