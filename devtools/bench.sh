@@ -88,7 +88,7 @@ run_one() {
 	vn_last_pps "$VIRTNET_RUN/$meas_log.log" Rx
 }
 
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+median() { sort -n | awk '{ a[NR] = $1 } END { printf "%.0f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 for set in "${SETS[@]}"; do
 	for r in $(seq "$ROUNDS"); do
