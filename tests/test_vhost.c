@@ -1060,6 +1060,7 @@ static const struct {
 	{ "queue_size=256", 1024, 256 },	/* at most the device's */
 	{ "queue_size=1024,packed_vq=1", 300, 300 },	/* packed: any */
 	{ "queue_size=512,packed_vq=1", 0, 512 },	/* default */
+	{ "queue_size=1024", 16, 64 },	/* room for refills and chains */
 };
 
 static void

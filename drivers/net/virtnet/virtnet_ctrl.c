@@ -116,11 +116,12 @@ int
 virtnet_ctrl_send(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
 		const void *data, uint16_t len)
 {
-	const struct virtnet_ctrl_cmd *m = c->mem.va;
+	const struct virtnet_ctrl_cmd *m;
 	int ret;
 
 	if (c == NULL)
 		return -ENOTSUP;
+	m = c->mem.va;
 	if (len > VIRTNET_CTRL_MAX_DATA)
 		return -EINVAL;
 	rte_spinlock_lock(&c->lock);

@@ -36,7 +36,8 @@ void virtnet_ctrl_destroy(struct virtnet_ctrl *c);
 
 /**
  * Send one command and wait for the device's answer.
- * @return 0 on VIRTIO_NET_OK; -ENOTSUP without a queue (@p c NULL); -EIO on a NACK or a broken queue;
+ * @return 0 on VIRTIO_NET_OK; -ENOTSUP when @p c is NULL (no queue);
+ *   -EIO on a NACK or a broken queue;
  *   -ETIMEDOUT when no answer came (the queue is then given up);
  *   -EINVAL for a payload over VIRTNET_CTRL_MAX_DATA.
  */

@@ -67,7 +67,12 @@ virtnet_device_start_init(struct virtnet_dev *hw)
 	return 0;
 }
 
-/* Without MQ the device has exactly one pair, whatever config says. */
+/*
+ * Without MQ the device has exactly one pair, whatever config says, and
+ * its control queue is queue 2. With MQ the control queue follows all
+ * the device's pairs, however many of them the driver uses; a pair count
+ * the spec does not allow makes MQ unusable.
+ */
 static void
 virtnet_learn_queue_pairs(struct virtnet_dev *hw,
 		const struct virtio_net_config *cfg)
@@ -75,13 +80,22 @@ virtnet_learn_queue_pairs(struct virtnet_dev *hw,
 	uint16_t n = cfg->max_virtqueue_pairs;
 
 	hw->max_queue_pairs = 1;
+	hw->ctrl_qid = 2;
 	if (!virtnet_usable(hw, VIRTIO_NET_F_MQ))
 		return;
-	if (n < VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN || n > VIRTNET_MAX_QUEUE_PAIRS)
-		VIRTNET_LOG(WARNING, "port %u: device says %u queue pairs; using %u",
-			hw->port_id, n,
-			RTE_MAX(1, RTE_MIN(n, VIRTNET_MAX_QUEUE_PAIRS)));
-	hw->max_queue_pairs = RTE_MAX(1, RTE_MIN(n, VIRTNET_MAX_QUEUE_PAIRS));
+	if (n < VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN ||
+	    n > VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX) {
+		VIRTNET_LOG(WARNING, "port %u: device offers MQ with %u queue pairs; using one pair without MQ",
+			hw->port_id, n);
+		hw->features_off |= 1ULL << VIRTIO_NET_F_MQ;
+		hw->usable &= ~(1ULL << VIRTIO_NET_F_MQ);
+		return;
+	}
+	if (n > VIRTNET_MAX_QUEUE_PAIRS)
+		VIRTNET_LOG(NOTICE, "port %u: device has %u queue pairs; using %u",
+			hw->port_id, n, VIRTNET_MAX_QUEUE_PAIRS);
+	hw->max_queue_pairs = RTE_MIN(n, VIRTNET_MAX_QUEUE_PAIRS);
+	hw->ctrl_qid = (uint16_t)(n * 2);
 }
 
 static void
@@ -116,7 +130,10 @@ virtnet_learn_limits(struct virtnet_dev *hw, const struct virtio_net_config *cfg
 	hw->max_mtu = VIRTNET_MAX_RX_PKTLEN - VIRTNET_ETH_OVERHEAD;
 	if (virtnet_usable(hw, VIRTIO_NET_F_MTU) && cfg->mtu >= RTE_ETHER_MIN_MTU)
 		hw->max_mtu = RTE_MIN(cfg->mtu, hw->max_mtu);
+	/* Only a default for nb_desc 0: start checks every queue's size. */
 	hw->ring_max = hw->tp.ops->queue_max_size(hw->tp.priv, 0);
+	if (virtnet_vq_check_size(hw->ring_max, true) != 0)
+		hw->ring_max = 0;
 }
 
 int

@@ -60,11 +60,12 @@ struct virtnet_path;
 struct virtnet_dev {
 	struct virtnet_transport tp;	/**< how this process reaches it */
 	uint16_t port_id;
-	uint64_t features_off;	/**< features the devargs rule out */
+	uint64_t features_off;	/**< ruled out by devargs or a bad config */
 	/* Learnt at probe. */
 	uint64_t dev_features;	/**< offered by the device */
 	uint64_t usable;	/**< offered, known, allowed, dependencies met */
-	uint16_t max_queue_pairs;
+	uint16_t max_queue_pairs;	/**< what the driver uses, <= 128 */
+	uint16_t ctrl_qid;	/**< control queue: 2 x the device's pairs */
 	uint16_t max_mtu;
 	uint16_t ring_max;	/**< queue 0's largest ring: the default size */
 	uint32_t speed;		/**< Mbps (a devarg, or the device's) */
@@ -74,6 +75,7 @@ struct virtnet_dev {
 	uint64_t features;	/**< negotiated */
 	uint16_t hdr_size;	/**< net header bytes */
 	/* The port. */
+	volatile bool halted;	/**< bursts return 0 (stopped, device lost) */
 	bool started;
 	bool vectorized;	/**< vectorized=1: no vector path exists yet */
 	const struct virtnet_path *rx_path;

@@ -77,11 +77,15 @@ virtnet_dev_event(void *arg, enum virtnet_event ev)
 {
 	struct rte_eth_dev *dev = arg;
 
+	/* Only the port struct: queues may be freed under this thread. */
 	if (ev == VIRTNET_EVENT_LOST) {
-		virtnet_queues_halt(dev);
+		virtnet_dev(dev)->halted = true;
 		VIRTNET_LOG(ERR, "port %u: device lost, link down",
 			dev->data->port_id);
 	}
+	/* Before probing finished, the transport is not ours to ask. */
+	if (dev->state != RTE_ETH_DEV_ATTACHED)
+		return;
 	virtnet_link_update(dev, 0);
 	if (dev->data->dev_conf.intr_conf.lsc)
 		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
@@ -249,7 +253,7 @@ virtnet_dev_halt(struct rte_eth_dev *dev)
 {
 	struct virtnet_dev *hw = virtnet_dev(dev);
 
-	virtnet_queues_halt(dev);
+	hw->halted = true;
 	virtnet_queues_log_state(dev);
 	/* After reset the device touches no ring: buffers can go. */
 	virtnet_device_reset(hw);
@@ -303,7 +307,8 @@ virtnet_dev_start(struct rte_eth_dev *dev)
 		return ret;
 	}
 	virtnet_queue_states_set(dev, RTE_ETH_QUEUE_STATE_STARTED);
-	virtnet_queues_resume(dev);
+	hw->halted = false;
+	virtnet_queues_kick_rx(dev);
 	virtnet_link_update(dev, 0);
 	return 0;
 }
@@ -507,6 +512,7 @@ virtnet_ethdev_probe(struct rte_eth_dev *dev,
 		return -ENOMEM;
 	}
 	hw->port_id = dev->data->port_id;
+	hw->halted = true;
 	hw->speed = p->speed;
 	hw->speed_fixed = p->speed != 0;
 	hw->vectorized = p->vectorized;

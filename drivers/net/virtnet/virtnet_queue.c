@@ -41,7 +41,7 @@ virtnet_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	rxq->queue_id = qid;
 	rxq->nb_desc = nb_desc;
 	rxq->socket = (int)socket;
-	rxq->halted = true;
+	rxq->halted = &virtnet_dev(dev)->halted;
 	dev->data->rx_queues[qid] = rxq;
 	return 0;
 }
@@ -61,7 +61,7 @@ virtnet_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	txq->queue_id = qid;
 	txq->nb_desc = nb_desc;
 	txq->socket = (int)socket;
-	txq->halted = true;
+	txq->halted = &virtnet_dev(dev)->halted;
 	dev->data->tx_queues[qid] = txq;
 	return 0;
 }
@@ -94,14 +94,12 @@ virtnet_vq_drop(struct virtnet_vq **vqp, struct virtnet_dma *ring,
 static void
 virtnet_rxq_stop(struct virtnet_rxq *rxq)
 {
-	rxq->halted = true;
 	virtnet_vq_drop(&rxq->vq, &rxq->ring, &rxq->ring_errors);
 }
 
 static void
 virtnet_txq_stop(struct virtnet_txq *txq)
 {
-	txq->halted = true;
 	virtnet_vq_drop(&txq->vq, &txq->ring, &txq->ring_errors);
 	virtnet_dma_free(&txq->slots_mem);
 	txq->slots = NULL;
@@ -133,7 +131,7 @@ virtnet_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 
 /* What a ring of queue @p vqid is made for, at the negotiated mode. */
 static struct virtnet_ring_conf
-virtnet_ring_conf(const struct rte_eth_dev *dev, uint16_t vqid,
+virtnet_queue_ring_conf(const struct rte_eth_dev *dev, uint16_t vqid,
 		uint16_t nb_desc, int socket)
 {
 	return (struct virtnet_ring_conf){
@@ -181,7 +179,7 @@ static int
 virtnet_rxq_start(struct rte_eth_dev *dev, struct virtnet_rxq *rxq)
 {
 	struct virtnet_dev *hw = virtnet_dev(dev);
-	struct virtnet_ring_conf c = virtnet_ring_conf(dev,
+	struct virtnet_ring_conf c = virtnet_queue_ring_conf(dev,
 		VIRTNET_RXQ_IDX(rxq->queue_id), rxq->nb_desc, rxq->socket);
 	int ret;
 
@@ -205,7 +203,7 @@ static int
 virtnet_txq_start(struct rte_eth_dev *dev, struct virtnet_txq *txq)
 {
 	struct virtnet_dev *hw = virtnet_dev(dev);
-	struct virtnet_ring_conf c = virtnet_ring_conf(dev,
+	struct virtnet_ring_conf c = virtnet_queue_ring_conf(dev,
 		VIRTNET_TXQ_IDX(txq->queue_id), txq->nb_desc, txq->socket);
 
 	txq->hdr_size = hw->hdr_size;
@@ -232,8 +230,8 @@ static int
 virtnet_ctrl_start(struct rte_eth_dev *dev)
 {
 	struct virtnet_dev *hw = virtnet_dev(dev);
-	struct virtnet_ring_conf c = virtnet_ring_conf(dev,
-		(uint16_t)(hw->max_queue_pairs * 2), 0, dev->device->numa_node);
+	struct virtnet_ring_conf c = virtnet_queue_ring_conf(dev, hw->ctrl_qid,
+		0, dev->device->numa_node);
 
 	if (!virtnet_has(hw, VIRTIO_NET_F_CTRL_VQ))
 		return 0;
@@ -266,32 +264,16 @@ virtnet_queues_start(struct rte_eth_dev *dev)
 }
 
 void
-virtnet_queues_resume(struct rte_eth_dev *dev)
+virtnet_queues_kick_rx(struct rte_eth_dev *dev)
 {
 	uint16_t i;
 
-	for (i = 0; i < dev->data->nb_tx_queues; i++)
-		((struct virtnet_txq *)dev->data->tx_queues[i])->halted = false;
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
-		struct virtnet_rxq *rxq = dev->data->rx_queues[i];
+		const struct virtnet_rxq *rxq = dev->data->rx_queues[i];
 
-		rxq->halted = false;
 		virtnet_transport_notify(rxq->tp, rxq->vq->qid,
 			virtnet_vq_notify_data(rxq->vq, rxq->vq->mode));
 	}
-}
-
-void
-virtnet_queues_halt(struct rte_eth_dev *dev)
-{
-	uint16_t i;
-
-	for (i = 0; i < dev->data->nb_rx_queues; i++)
-		if (dev->data->rx_queues[i] != NULL)
-			((struct virtnet_rxq *)dev->data->rx_queues[i])->halted = true;
-	for (i = 0; i < dev->data->nb_tx_queues; i++)
-		if (dev->data->tx_queues[i] != NULL)
-			((struct virtnet_txq *)dev->data->tx_queues[i])->halted = true;
 }
 
 void

@@ -39,11 +39,8 @@ void virtnet_txq_info_get(struct rte_eth_dev *dev, uint16_t qid,
  */
 int virtnet_queues_start(struct rte_eth_dev *dev);
 
-/** After DRIVER_OK: let the bursts run and tell the device of Rx buffers. */
-void virtnet_queues_resume(struct rte_eth_dev *dev);
-
-/** From now on bursts return 0 without touching a ring (any thread). */
-void virtnet_queues_halt(struct rte_eth_dev *dev);
+/** After DRIVER_OK: tell the device of the Rx buffers. */
+void virtnet_queues_kick_rx(struct rte_eth_dev *dev);
 
 /** After the device was reset: take every buffer back, free the rings. */
 void virtnet_queues_stop(struct rte_eth_dev *dev);

@@ -12,6 +12,8 @@
 #include "virtnet_log.h"
 #include "virtnet_ring.h"
 
+#define VIRTNET_RING_MIN	64
+
 void *
 virtnet_private_zalloc(size_t size)
 {
@@ -67,6 +69,9 @@ virtnet_ring_size(const struct virtnet_transport *t,
 	bool packed = !!(c->mode & VIRTNET_VQ_PACKED);
 	uint16_t max = t->ops->queue_max_size(t->priv, c->qid);
 	uint32_t size = c->nb_desc != 0 ? RTE_MIN(c->nb_desc, max) : max;
+
+	/* Rx refills and Tx chains want room: no fewer than 64 if possible. */
+	size = RTE_MAX(size, RTE_MIN((uint32_t)VIRTNET_RING_MIN, max));
 
 	/* A device that offers a size its layout cannot have is broken. */
 	if (virtnet_vq_check_size(max, packed) != 0) {

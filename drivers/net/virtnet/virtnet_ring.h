@@ -7,9 +7,10 @@
 
 /**
  * @file
- * Memory for queues, split by who may write it. Rings, headers and
- * buffers are DMA memory: DPDK memzones, which a vhost-user back-end maps
- * whole and VFIO maps for the device. Everything the driver keeps for
+ * Memory for queues, split by who may write it. Rings, Tx headers and
+ * indirect tables and the control command are DMA memory (DPDK memzones;
+ * packet buffers are mbufs, DPDK memory too), which a vhost-user back-end
+ * maps whole and VFIO maps for the device. Everything the driver keeps for
  * itself (queue structs, ring bookkeeping, cookies, free lists) is process
  * memory, which no device can reach: a device that lies through the ring
  * is caught by the ring checks, and one that writes beside the ring finds
@@ -58,9 +59,10 @@ int virtnet_dma_zalloc(const struct virtnet_transport *t, uint16_t port,
 void virtnet_dma_free(struct virtnet_dma *dma);
 
 /**
- * The ring size for a queue: what was asked for, within what the device
- * takes for the queue and the layout allows (split: a power of 2; a
- * legacy device: exactly its own size, which it cannot change).
+ * The ring size for a queue: what was asked for (at least 64), within
+ * what the device takes for the queue and the layout allows (split: a
+ * power of 2; a legacy device: exactly its own size, which it cannot
+ * change).
  * @return the size, or a negative errno (logged) when none fits.
  */
 int virtnet_ring_size(const struct virtnet_transport *t,

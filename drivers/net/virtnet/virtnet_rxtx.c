@@ -234,7 +234,7 @@ virtnet_rx_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
 	uint32_t len;
 	int ret;
 
-	if (unlikely(rxq->halted || virtnet_vq_broken(vq)))
+	if (unlikely(*rxq->halted || virtnet_vq_broken(vq)))
 		return 0;
 	while (nrx < nb) {
 		m = virtnet_vq_peek_used(vq, &len, mode);
@@ -368,7 +368,7 @@ virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
 	uint64_t bytes = 0;
 	uint16_t i, sent = 0;
 
-	if (unlikely(txq->halted || virtnet_vq_broken(vq)))
+	if (unlikely(*txq->halted || virtnet_vq_broken(vq)))
 		return 0;
 	if (vq->num_free < nb + VIRTNET_RX_REFILL_MIN)
 		virtnet_tx_reclaim_body(txq, mode);
@@ -392,6 +392,12 @@ virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
 		}
 		if (vq->num_free < virtnet_tx_descs(txq, m)) {
 			virtnet_tx_reclaim_body(txq, mode);
+			if (unlikely(virtnet_tx_descs(txq, m) > vq->size)) {
+				/* More descriptors than the ring has: never fits. */
+				txq->stats.errors++;
+				rte_pktmbuf_free(m);
+				continue;
+			}
 			if (vq->num_free < virtnet_tx_descs(txq, m))
 				break;
 		}

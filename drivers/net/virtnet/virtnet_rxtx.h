@@ -46,7 +46,7 @@ struct virtnet_rxq {
 	const struct virtnet_transport *tp;
 	struct rte_mempool *mp;
 	uint64_t *nombuf;	/**< the port's rx_mbuf_alloc_failed */
-	volatile bool halted;	/**< bursts return 0 without a look */
+	const volatile bool *halted;	/**< the port's: bursts return 0 */
 	bool use_va;
 	bool ol_hdr;		/**< take checksum/LRO state from the header */
 	bool vlan_strip;
@@ -75,7 +75,7 @@ struct virtnet_tx_slot {
 struct virtnet_txq {
 	struct virtnet_vq *vq;		/**< NULL while the port is stopped */
 	const struct virtnet_transport *tp;
-	volatile bool halted;	/**< bursts return 0 without a look */
+	const volatile bool *halted;	/**< the port's: bursts return 0 */
 	bool use_va;
 	bool ol_hdr;		/**< checksum/TSO requests go into the header */
 	bool tso;		/**< the device segments TCP */
