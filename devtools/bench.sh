@@ -19,12 +19,7 @@ ROUNDS=${1:-3}
 shift || true
 SETS=("$@")
 [ ${#SETS[@]} -gt 0 ] || SETS=("mrg_rxbuf=1,in_order=0" "mrg_rxbuf=0,in_order=0")
-if [ "${SETS[0]}" = all ]; then
-	SETS=()
-	for p in 0 1; do for i in 0 1; do for m in 0 1; do
-		SETS+=("packed_vq=$p,in_order=$i,mrg_rxbuf=$m")
-	done; done; done
-fi
+[ "${SETS[0]}" = all ] && mapfile -t SETS < <(vn_all_paths)
 WARM=${VIRTNET_BENCH_WARM:-4}
 MEASURE=${VIRTNET_BENCH_SECONDS:-5}
 PKTLEN=${VIRTNET_BENCH_PKTLEN:-64}
@@ -94,7 +89,7 @@ for set in "${SETS[@]}"; do
 	for r in $(seq "$ROUNDS"); do
 		for dir in tx rx; do
 			# Rotate which driver goes first to spread drift evenly.
-			order=$(echo $DRIVERS | awk -v r="$r" '{ for (i = 0; i < NF; i++) printf "%s ", $((i + r) % NF + 1) }')
+			order=$(vn_rotate "$r" $DRIVERS)
 			for drv in $order; do
 				pps=$(run_one "$drv" "$dir" "$set")
 				printf '%s\t%s\t%s\t%s\n' "$set" "$dir" "$drv" "$pps" >>"$RESULTS"

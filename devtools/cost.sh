@@ -14,12 +14,7 @@ ROUNDS=${1:-3}
 shift || true
 SETS=("$@")
 [ ${#SETS[@]} -gt 0 ] || SETS=(all)
-if [ "${SETS[0]}" = all ]; then
-	SETS=()
-	for p in 0 1; do for i in 0 1; do for m in 0 1; do
-		SETS+=("packed_vq=$p,in_order=$i,mrg_rxbuf=$m")
-	done; done; done
-fi
+[ "${SETS[0]}" = all ] && mapfile -t SETS < <(vn_all_paths)
 ITERS=${VIRTNET_COST_ITERS:-200000}
 APP=$VIRTNET_BUILD/app/virtnet_cost
 vn_build
@@ -51,7 +46,7 @@ run_one() { # driver devargs -> "txd deq enq rxd"
 
 for set in "${SETS[@]}"; do
 	for r in $(seq "$ROUNDS"); do
-		order=$(echo $DRIVERS | awk -v r="$r" '{ for (i = 0; i < NF; i++) printf "%s ", $((i + r) % NF + 1) }')
+		order=$(vn_rotate "$r" $DRIVERS)
 		for drv in $order; do
 			v=$(run_one "$drv" "$set")
 			printf '%s\t%s\t%s\n' "$set" "$drv" "$v" >>"$OUT"

@@ -78,6 +78,22 @@ vn_last_pps() {
 	awk -v k="$2-pps:" '$1 == k { v = $2 } END { print v + 0 }' "$1"
 }
 
+# The eight DTS virtio paths as devarg sets: packed_vq x in_order x mrg_rxbuf.
+vn_all_paths() {
+	local p i m
+	for p in 0 1; do for i in 0 1; do for m in 0 1; do
+		echo "packed_vq=$p,in_order=$i,mrg_rxbuf=$m"
+	done; done; done
+}
+
+# vn_rotate N WORD...: the words rotated by N, so that each round of a
+# benchmark starts with another driver.
+vn_rotate() {
+	local r=$1
+	shift
+	echo "$@" | awk -v r="$r" '{ for (i = 0; i < NF; i++) printf "%s ", $((i + r) % NF + 1) }'
+}
+
 vn_cleanup() {
 	rm -rf /var/run/dpdk/virtnet-* 2>/dev/null
 	rm -f /dev/hugepages/virtnet-* 2>/dev/null
