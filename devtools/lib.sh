@@ -5,6 +5,9 @@ VIRTNET_ROOT=${VIRTNET_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 VIRTNET_BUILD=${VIRTNET_BUILD:-$VIRTNET_ROOT/build}
 VIRTNET_PLUGIN=$VIRTNET_BUILD/drivers/net/virtnet/librte_net_virtnet.so
 VIRTNET_RUN=${VIRTNET_RUN:-/var/run/virtnet}
+# EAL file prefixes of every process the scripts start begin with this;
+# vn_cleanup removes only their runtime files (parallel runs: set it apart).
+VIRTNET_PREFIX=${VIRTNET_PREFIX:-virtnet}
 TESTPMD=${TESTPMD:-dpdk-testpmd}
 # Memory: 2 MB hugepages by default (virtio-user side needs single files);
 # VIRTNET_NO_HUGE=1 uses --no-huge (memfd) instead.
@@ -56,7 +59,7 @@ vn_check_hugepages() {
 vn_testpmd() {
 	local name=$1 lcores=$2 vdev=$3 extra=$4 args=$5
 	# shellcheck disable=SC2086
-	timeout 120 "$TESTPMD" --lcores "$lcores" --file-prefix "virtnet-$name" \
+	timeout 120 "$TESTPMD" --lcores "$lcores" --file-prefix "$VIRTNET_PREFIX-$name" \
 		--no-pci $VIRTNET_MEM $extra --vdev "$vdev" \
 		--log-level=lib.eal:error -- -i --nb-cores=1 \
 		--total-num-mbufs=32768 $args >"$VIRTNET_RUN/$name.log" 2>&1
@@ -95,7 +98,7 @@ vn_rotate() {
 }
 
 vn_cleanup() {
-	rm -rf /var/run/dpdk/virtnet-* 2>/dev/null
-	rm -f /dev/hugepages/virtnet-* 2>/dev/null
+	rm -rf /var/run/dpdk/"$VIRTNET_PREFIX"-* 2>/dev/null
+	rm -f /dev/hugepages/"$VIRTNET_PREFIX"-* 2>/dev/null
 	return 0
 }

@@ -132,7 +132,7 @@ case_backend_killed() {
 	vn_cleanup
 	start_vhost io 60
 	vn_script "set fwd io" "start tx_first 32" "sleep 3" |
-		cat - <(sleep 5; pkill -9 -f -- "--file-prefix virtnet-tp-vhost"; sleep 3;
+		cat - <(sleep 5; pkill -9 -f -- "--file-prefix $VIRTNET_PREFIX-tp-vhost"; sleep 3;
 			printf 'show port info 0\nshow port stats 0\nstop\nstart\nquit\n') |
 		vn_testpmd tp-killed '0@0,1@0' "net_virtnet_user0,path=$SOCK" "$PLUGIN_ARG" ""
 	local rc=$? log=$VIRTNET_RUN/tp-killed.log
