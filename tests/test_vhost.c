@@ -840,22 +840,41 @@ test_restart_100(void)
 	restart_100("mrg_rxbuf=0");
 }
 
+/* Every mbuf back in its pool within @ms (the port reclaims on its own). */
+static bool
+wait_pools_full(unsigned int ms)
+{
+	uint64_t end = rte_get_timer_cycles() + ms_to_cycles(ms);
+
+	while (rte_get_timer_cycles() < end) {
+		if (rte_mempool_avail_count(vn_mp) == NB_MBUF &&
+		    rte_mempool_avail_count(tx_mp) == NB_MBUF)
+			return true;
+		rte_delay_ms(1);
+	}
+	return pools_full();
+}
+
+static bool
+wait_lsc(unsigned int n, unsigned int ms)
+{
+	unsigned int i;
+
+	for (i = 0; i < ms; i++) {
+		if (__atomic_load_n(&lsc_events, __ATOMIC_ACQUIRE) >= n)
+			return true;
+		rte_delay_ms(1);
+	}
+	return false;
+}
+
+/* Bursts of a port whose device is gone return 0 and take nothing. */
 static void
-test_backend_gone(void)
+check_bursts_halted(void)
 {
 	struct rte_mbuf *m[BURST];
-	struct rte_eth_link l;
 	uint16_t i, n;
 
-	CHECK_GOTO(fx_up("") == 0, out, "setup");
-	check_flow(vn_port, vh_port, 100, 500, 1);
-	flow(vh_port, vn_port, 50, 500, 1, 0);	/* some left unreceived */
-	vh_down();				/* the back-end goes away */
-	CHECK(wait_link(vn_port, false, 3000), "link still up");
-	/* The link is set down just before the callback runs. */
-	for (i = 0; i < 1000 && __atomic_load_n(&lsc_events, __ATOMIC_ACQUIRE) < 1; i++)
-		rte_delay_ms(1);
-	CHECK(lsc_events >= 1, "no LSC event");
 	for (i = 0; i < BURST; i++)
 		m[i] = test_frame(tx_mp, 100, i, 1);
 	n = rte_eth_tx_burst(vn_port, 0, m, BURST);
@@ -863,23 +882,121 @@ test_backend_gone(void)
 	for (i = n; i < BURST; i++)
 		rte_pktmbuf_free(m[i]);
 	CHECK(rte_eth_rx_burst(vn_port, 0, m, BURST) == 0, "rx from a dead device");
-	rte_eth_link_get_nowait(vn_port, &l);
-	CHECK(l.link_status == RTE_ETH_LINK_DOWN, "link");
-	CHECK(rte_eth_dev_stop(vn_port) == 0, "stop after loss");
-	CHECK(pools_full(), "after stop");
-	CHECK(rte_eth_dev_start(vn_port) != 0, "start without a back-end succeeded");
-	l.link_status = RTE_ETH_LINK_UP;
-	rte_eth_link_get_nowait(vn_port, &l);
-	CHECK(l.link_status == RTE_ETH_LINK_DOWN, "link up after failed start");
-	/* The back-end returns: a new start reconnects. */
+}
+
+/* Link up within @ms of now; prints how long it took. */
+static bool
+wait_back(const char *what, unsigned int ms)
+{
+	uint64_t t0 = rte_get_timer_cycles();
+	bool up = wait_link(vn_port, true, ms);
+
+	printf("    %s: link up %s after %" PRIu64 " ms\n", what,
+		up ? "" : "NOT", (rte_get_timer_cycles() - t0) * 1000 /
+		rte_get_timer_hz());
+	return up;
+}
+
+/*
+ * Client mode: the back-end goes away mid-traffic and comes back; the
+ * port follows by itself (link down, buffers back, link up, traffic),
+ * with an LSC event each way. A start while it is away succeeds and the
+ * port comes up when it returns.
+ */
+static void
+test_backend_gone(void)
+{
+	struct rte_eth_link l;
+
+	CHECK_GOTO(fx_up("") == 0, out, "setup");
+	check_flow(vn_port, vh_port, 100, 500, 1);
+	flow(vh_port, vn_port, 50, 500, 1, 0);	/* some left unreceived */
+	lsc_events = 0;
+	vh_down();				/* the back-end goes away */
+	CHECK(wait_link(vn_port, false, 3000), "link still up");
+	CHECK(wait_lsc(1, 1000), "no LSC event for link down");
+	check_bursts_halted();
+	CHECK(wait_pools_full(1000), "buffers not reclaimed after the loss");
+	/* The back-end returns: the port redials and comes up by itself. */
+	lsc_events = 0;
 	CHECK_GOTO(vh_up() == 0, out, "vhost back");
-	CHECK(rte_eth_dev_start(vn_port) == 0, "start after back-end returned");
-	CHECK(wait_link(vh_port, true, 3000) && wait_link(vn_port, true, 1000),
-		"links after reconnect");
+	CHECK(wait_back("client reconnect", 3000), "no reconnect");
+	CHECK(wait_lsc(1, 1000), "no LSC event for link up");
+	CHECK(wait_link(vh_port, true, 3000), "vhost link");
 	check_flow(vn_port, vh_port, 100, 600, 1);
 	check_flow(vh_port, vn_port, 100, 600, 1);
+	/* Stopped and started while the back-end is away. */
+	vh_down();
+	CHECK(wait_link(vn_port, false, 3000), "link still up (2)");
+	CHECK(rte_eth_dev_stop(vn_port) == 0, "stop after loss");
+	CHECK(pools_full(), "after stop");
+	CHECK(rte_eth_dev_start(vn_port) == 0, "start while the back-end is away");
+	rte_eth_link_get_nowait(vn_port, &l);
+	CHECK(l.link_status == RTE_ETH_LINK_DOWN, "link up without a back-end");
+	check_bursts_halted();
+	CHECK_GOTO(vh_up() == 0, out, "vhost back (2)");
+	CHECK(wait_back("start while away", 3000), "port did not come up");
+	CHECK(wait_link(vh_port, true, 3000), "vhost link (2)");
+	check_flow(vn_port, vh_port, 100, 700, 1);
+	check_flow(vh_port, vn_port, 100, 700, 1);
 out:
 	fx_down();
+}
+
+/* net_vhost as a vhost-user client of virtnet's socket. */
+static int
+vh_up_client(void)
+{
+	char args[160];
+
+	snprintf(args, sizeof(args), "iface=%s,queues=1,client=1", sock_path);
+	if (rte_vdev_init(VH_NAME, args) != 0 ||
+	    rte_eth_dev_get_port_by_name(VH_NAME, &vh_port) != 0)
+		return -1;
+	return port_setup(vh_port, vh_mp, false);
+}
+
+/*
+ * Server mode: probe and start do not wait for a back-end; the port comes
+ * up when one connects, goes down when it leaves, and comes up again when
+ * it reconnects to the socket.
+ */
+static void
+test_server_mode(void)
+{
+	uint64_t t0 = rte_get_timer_cycles();
+	struct rte_eth_link l;
+
+	lsc_events = 0;
+	CHECK_GOTO(vn_probe("server=1") == 0, out, "probe in server mode");
+	CHECK(rte_get_timer_cycles() - t0 < ms_to_cycles(1000),
+		"probe waited for a back-end");
+	rte_eth_dev_callback_register(vn_port, RTE_ETH_EVENT_INTR_LSC, lsc_cb,
+		NULL);
+	CHECK_GOTO(port_setup(vn_port, vn_mp, true) == 0, out,
+		"start without a back-end");
+	rte_eth_link_get_nowait(vn_port, &l);
+	CHECK(l.link_status == RTE_ETH_LINK_DOWN, "link up without a back-end");
+	check_bursts_halted();
+	CHECK_GOTO(vh_up_client() == 0, out, "vhost client");
+	CHECK(wait_back("server mode, first back-end", 5000), "no link up");
+	CHECK(wait_lsc(1, 1000), "no LSC event for link up");
+	CHECK(wait_link(vh_port, true, 3000), "vhost link");
+	check_flow(vn_port, vh_port, 100, 500, 1);
+	check_flow(vh_port, vn_port, 100, 500, 1);
+	lsc_events = 0;
+	vh_down();
+	CHECK(wait_link(vn_port, false, 3000), "link still up");
+	CHECK(wait_lsc(1, 1000), "no LSC event for link down");
+	CHECK(wait_pools_full(1000), "buffers not reclaimed after the loss");
+	CHECK_GOTO(vh_up_client() == 0, out, "vhost client again");
+	CHECK(wait_back("server mode reconnect", 5000), "no reconnect");
+	CHECK(wait_link(vh_port, true, 3000), "vhost link (2)");
+	check_flow(vn_port, vh_port, 100, 800, 1);
+	check_flow(vh_port, vn_port, 100, 800, 1);
+out:
+	fx_down();
+	CHECK(access(sock_path, F_OK) != 0, "socket file left after close");
 }
 
 static char *log_buf;
@@ -933,6 +1050,72 @@ test_features_refused(void)
 	check_flow(vh_port, vn_port, 100, 1000, 1);
 out:
 	rte_vhost_driver_enable_features(sock_path, mrg);
+	fx_down();
+}
+
+static int
+dummy_new_device(int vid __rte_unused)
+{
+	return 0;
+}
+
+static void
+dummy_destroy_device(int vid __rte_unused)
+{
+}
+
+static const struct rte_vhost_device_ops dummy_vhost_ops = {
+	.new_device = dummy_new_device,
+	.destroy_device = dummy_destroy_device,
+};
+
+/*
+ * A back-end that returns offering less than was negotiated (here without
+ * MRG_RXBUF) is refused with a log line and the port stays down; the
+ * full back-end's return brings it up with the same features.
+ */
+static void
+test_fewer_features_on_return(void)
+{
+	const uint64_t mrg = 1ULL << 15;	/* VIRTIO_NET_F_MRG_RXBUF */
+	FILE *f, *old = rte_log_get_stream();
+	struct rte_eth_burst_mode before, after;
+	bool vhost_raw = false;
+
+	CHECK_GOTO(fx_up("mrg_rxbuf=1") == 0, out, "setup");
+	rte_eth_rx_burst_mode_get(vn_port, 0, &before);
+	check_flow(vh_port, vn_port, 50, 300, 1);
+	vh_down();
+	CHECK(wait_link(vn_port, false, 3000), "link still up");
+	f = open_memstream(&log_buf, &log_len);
+	rte_openlog_stream(f);
+	vhost_raw = rte_vhost_driver_register(sock_path, 0) == 0 &&
+		rte_vhost_driver_disable_features(sock_path, mrg) == 0 &&
+		rte_vhost_driver_callback_register(sock_path,
+			&dummy_vhost_ops) == 0 &&
+		rte_vhost_driver_start(sock_path) == 0;
+	CHECK(vhost_raw, "vhost back-end without MRG_RXBUF");
+	CHECK(!wait_link(vn_port, true, 2000), "port up on a back-end offering less");
+	rte_openlog_stream(old);
+	fclose(f);
+	CHECK(log_buf != NULL && strstr(log_buf, "came back without features") != NULL,
+		"no reason logged: %s", log_buf ? log_buf : "(none)");
+	free(log_buf);
+	log_buf = NULL;
+	CHECK(pools_full(), "buffers held while refused");
+	rte_vhost_driver_unregister(sock_path);
+	vhost_raw = false;
+	CHECK_GOTO(vh_up() == 0, out, "vhost back");
+	CHECK(wait_back("full back-end after a refused one", 4000), "no link up");
+	rte_eth_rx_burst_mode_get(vn_port, 0, &after);
+	CHECK(strcmp(before.info, after.info) == 0, "Rx path changed: %s -> %s",
+		before.info, after.info);
+	CHECK(wait_link(vh_port, true, 3000), "vhost link");
+	check_flow(vh_port, vn_port, 100, 3000, 1);
+	check_flow(vn_port, vh_port, 100, 1000, 1);
+out:
+	if (vhost_raw)
+		rte_vhost_driver_unregister(sock_path);
 	fx_down();
 }
 
@@ -1198,6 +1381,8 @@ main(int argc, char **argv)
 	RUN(test_ring_size);
 	RUN(test_link_speed);
 	RUN(test_features_refused);
+	RUN(test_fewer_features_on_return);
+	RUN(test_server_mode);
 	for (layout = 0; layout < RTE_DIM(layouts); layout++) {
 		layout_args = layouts[layout].args;
 		layout_path = layouts[layout].name;

@@ -58,7 +58,7 @@ struct virtnet_pci_args {
 	X(queue_size, U32, queue_size, 32, 32768, 256, true, "<int>") \
 	X(queues, U32, queues, 1, 128, 1, true, "<int>") \
 	X(iface, STR, iface, 0, 0, 0, false, "<string>") \
-	X(server, U32, server, 0, 1, 0, false, "<0|1>") \
+	X(server, U32, server, 0, 1, 0, true, "<0|1>") \
 	X(mrg_rxbuf, U32, mrg_rxbuf, 0, 1, 1, true, "<0|1>") \
 	X(in_order, U32, in_order, 0, 1, 1, true, "<0|1>") \
 	X(packed_vq, U32, packed_vq, 0, 1, 0, true, "<0|1>") \

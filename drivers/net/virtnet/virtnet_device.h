@@ -14,6 +14,7 @@
  * dev->process_private: a device cannot write it.
  */
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -74,9 +75,15 @@ struct virtnet_dev {
 	/* Agreed at start. */
 	uint64_t features;	/**< negotiated */
 	uint16_t hdr_size;	/**< net header bytes */
-	/* The port. */
+	/* The port (virtnet_ethdev.c). */
+	pthread_mutex_t lock;	/**< start, stop and recovery: one at a time */
 	volatile bool halted;	/**< bursts return 0 (stopped, device lost) */
-	bool started;
+	volatile bool lost;	/**< the device went away under running rings */
+	volatile bool closing;	/**< no more recovery */
+	bool want_up;		/**< the app started the port */
+	bool started;		/**< the device runs the rings */
+	/** Features of the last start on a device; 0 before the first. */
+	uint64_t agreed;
 	bool vectorized;	/**< vectorized=1: no vector path exists yet */
 	const struct virtnet_path *rx_path;
 	const struct virtnet_path *tx_path;

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 
+#include <rte_alarm.h>
 #include <rte_malloc.h>
 
 #include "virtnet_ctrl.h"
@@ -71,24 +72,25 @@ virtnet_link_update(struct rte_eth_dev *dev, int wait __rte_unused)
 	return 0;
 }
 
-/* From the transport, possibly in the interrupt thread. */
+static void virtnet_dev_service(void *arg);
+
+/*
+ * From the transport, possibly in the interrupt thread: stop the bursts
+ * at once on a loss, and leave the rest to virtnet_dev_service(), outside
+ * the transport's handler.
+ */
 static void
 virtnet_dev_event(void *arg, enum virtnet_event ev)
 {
 	struct rte_eth_dev *dev = arg;
+	struct virtnet_dev *hw = virtnet_dev(dev);
 
-	/* Only the port struct: queues may be freed under this thread. */
 	if (ev == VIRTNET_EVENT_LOST) {
-		virtnet_dev(dev)->halted = true;
-		VIRTNET_LOG(ERR, "port %u: device lost, link down",
-			dev->data->port_id);
+		hw->halted = true;
+		hw->lost = true;
 	}
-	/* Before probing finished, the transport is not ours to ask. */
-	if (dev->state != RTE_ETH_DEV_ATTACHED)
-		return;
-	virtnet_link_update(dev, 0);
-	if (dev->data->dev_conf.intr_conf.lsc)
-		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
+	if (!hw->closing)
+		rte_eal_alarm_set(1, virtnet_dev_service, dev);
 }
 
 static int
@@ -248,18 +250,19 @@ virtnet_queue_states_set(struct rte_eth_dev *dev, uint8_t state)
 		dev->data->tx_queue_state[i] = state;
 }
 
+/* Bursts out, device reset, every buffer back, rings freed. */
 static void
 virtnet_dev_halt(struct rte_eth_dev *dev)
 {
 	struct virtnet_dev *hw = virtnet_dev(dev);
 
 	hw->halted = true;
+	virtnet_queues_quiesce(dev);
 	virtnet_queues_log_state(dev);
 	/* After reset the device touches no ring: buffers can go. */
 	virtnet_device_reset(hw);
 	virtnet_queues_stop(dev);
 	hw->started = false;
-	virtnet_queue_states_set(dev, RTE_ETH_QUEUE_STATE_STOPPED);
 	virtnet_link_set(dev, false);
 }
 
@@ -282,15 +285,54 @@ virtnet_set_queue_pairs(struct rte_eth_dev *dev)
 	return ret;
 }
 
-/* One negotiation, then rings at the negotiated layout, then DRIVER_OK. */
+static int virtnet_rx_mode(struct rte_eth_dev *dev, uint8_t cmd, uint8_t on);
+
+/* After a reconnect: what ethdev replays after dev_start, replayed here. */
 static int
-virtnet_dev_start(struct rte_eth_dev *dev)
+virtnet_rx_modes_restore(struct rte_eth_dev *dev)
 {
-	struct virtnet_dev *hw = virtnet_dev(dev);
 	int ret;
 
-	ret = virtnet_device_negotiate(hw,
-		virtnet_offload_features(&dev->data->dev_conf));
+	if (!virtnet_has(virtnet_dev(dev), VIRTIO_NET_F_CTRL_RX))
+		return 0;
+	ret = virtnet_rx_mode(dev, VIRTIO_NET_CTRL_RX_PROMISC,
+		dev->data->promiscuous);
+	if (ret == 0)
+		ret = virtnet_rx_mode(dev, VIRTIO_NET_CTRL_RX_ALLMULTI,
+			dev->data->all_multicast);
+	return ret;
+}
+
+/*
+ * A device that returns must take back what the port had: a back-end
+ * offering less would change the Rx/Tx paths and offloads under the app.
+ */
+static int
+virtnet_check_agreed(struct virtnet_dev *hw)
+{
+	if (hw->agreed == 0 || hw->features == hw->agreed)
+		return 0;
+	VIRTNET_LOG(ERR, "port %u: the device came back without features 0x%" PRIx64 " negotiated before (now 0x%" PRIx64 "); the port stays down",
+		hw->port_id, hw->agreed & ~hw->features, hw->features);
+	return -ENOTSUP;
+}
+
+/*
+ * One negotiation, then rings at the negotiated layout, then DRIVER_OK:
+ * the start of the app, and again after a device came back (with the
+ * features agreed then). Caller holds hw->lock.
+ */
+static int
+virtnet_dev_bring_up(struct rte_eth_dev *dev)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+	uint64_t want = virtnet_offload_features(&dev->data->dev_conf);
+	bool again = hw->agreed != 0;
+	int ret;
+
+	ret = virtnet_device_negotiate(hw, again ? want & hw->agreed : want);
+	if (ret == 0)
+		ret = virtnet_check_agreed(hw);
 	if (ret == 0)
 		ret = virtnet_select_bursts(dev);
 	if (ret == 0)
@@ -300,24 +342,103 @@ virtnet_dev_start(struct rte_eth_dev *dev)
 	hw->started = ret == 0;
 	if (ret == 0)
 		ret = virtnet_set_queue_pairs(dev);
+	if (ret == 0 && again)
+		ret = virtnet_rx_modes_restore(dev);
 	if (ret < 0) {
 		VIRTNET_LOG(ERR, "port %u: start failed: %s", dev->data->port_id,
 			rte_strerror(-ret));
 		virtnet_dev_halt(dev);
 		return ret;
 	}
-	virtnet_queue_states_set(dev, RTE_ETH_QUEUE_STATE_STARTED);
+	hw->agreed = hw->features;
 	hw->halted = false;
 	virtnet_queues_kick_rx(dev);
-	virtnet_link_update(dev, 0);
 	return 0;
+}
+
+/*
+ * Runs in the interrupt thread after a transport event (and never inside
+ * the transport's handler): rings of a lost device are reclaimed, a port
+ * the app started is brought up on a device that is (back) there, the
+ * link follows, and the app hears of each change.
+ */
+static void
+virtnet_dev_service(void *arg)
+{
+	struct rte_eth_dev *dev = arg;
+	struct virtnet_dev *hw = virtnet_dev(dev);
+	bool was_up, went_down = false, up;
+
+	if (hw == NULL || hw->closing)
+		return;
+	pthread_mutex_lock(&hw->lock);
+	was_up = dev->data->dev_link.link_status == RTE_ETH_LINK_UP;
+	if (hw->lost) {
+		hw->lost = false;
+		if (hw->started)
+			virtnet_dev_halt(dev);
+		went_down = was_up;
+	}
+	if (hw->want_up && !hw->started &&
+	    hw->tp.ops->alive(hw->tp.priv) && virtnet_dev_bring_up(dev) == 0)
+		VIRTNET_LOG(NOTICE, "port %u: device back, port running again",
+			dev->data->port_id);
+	virtnet_link_update(dev, 0);
+	up = dev->data->dev_link.link_status == RTE_ETH_LINK_UP;
+	pthread_mutex_unlock(&hw->lock);
+	if (!dev->data->dev_conf.intr_conf.lsc ||
+	    dev->state != RTE_ETH_DEV_ATTACHED)
+		return;
+	/* A loss and a return seen at once are two changes. */
+	if (went_down)
+		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
+	/* The app may have closed the port from its callback. */
+	if (dev->process_private == hw && up != (was_up && !went_down))
+		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
+}
+
+/*
+ * Without a device yet (virtio-user server mode, or a client redialling
+ * a lost back-end) the start succeeds: the port comes up when the device
+ * does, in virtnet_dev_service().
+ */
+static int
+virtnet_dev_start(struct rte_eth_dev *dev)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+	int ret = 0;
+
+	pthread_mutex_lock(&hw->lock);
+	hw->want_up = true;
+	hw->agreed = 0;
+	hw->lost = false;
+	if (hw->tp.ops->alive(hw->tp.priv)) {
+		ret = virtnet_dev_bring_up(dev);
+	} else {
+		VIRTNET_LOG(NOTICE, "port %u: no device yet; the link comes up when it is there",
+			dev->data->port_id);
+		dev->rx_pkt_burst = virtnet_rx_deferred;
+		dev->tx_pkt_burst = virtnet_tx_deferred;
+	}
+	hw->want_up = ret == 0;
+	virtnet_queue_states_set(dev, ret == 0 ? RTE_ETH_QUEUE_STATE_STARTED :
+		RTE_ETH_QUEUE_STATE_STOPPED);
+	virtnet_link_update(dev, 0);
+	pthread_mutex_unlock(&hw->lock);
+	return ret;
 }
 
 static int
 virtnet_dev_stop(struct rte_eth_dev *dev)
 {
-	if (virtnet_dev(dev)->started || dev->data->dev_started)
+	struct virtnet_dev *hw = virtnet_dev(dev);
+
+	pthread_mutex_lock(&hw->lock);
+	hw->want_up = false;
+	if (hw->started || dev->data->dev_started)
 		virtnet_dev_halt(dev);
+	virtnet_queue_states_set(dev, RTE_ETH_QUEUE_STATE_STOPPED);
+	pthread_mutex_unlock(&hw->lock);
 	return 0;
 }
 
@@ -329,9 +450,13 @@ virtnet_dev_free(struct rte_eth_dev *dev)
 
 	if (hw == NULL)
 		return;
+	hw->closing = true;
+	/* The transport's handlers arm the service: close them first. */
 	hw->tp.ops->close(hw->tp.priv);
-	free(hw);
+	rte_eal_alarm_cancel(virtnet_dev_service, dev);
 	dev->process_private = NULL;
+	pthread_mutex_destroy(&hw->lock);
+	free(hw);
 }
 
 static int
@@ -341,6 +466,8 @@ virtnet_dev_close(struct rte_eth_dev *dev)
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 0;
+	virtnet_dev(dev)->closing = true;
+	rte_eal_alarm_cancel(virtnet_dev_service, dev);
 	virtnet_dev_stop(dev);
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
 		virtnet_rx_queue_release(dev, i);
@@ -513,6 +640,7 @@ virtnet_ethdev_probe(struct rte_eth_dev *dev,
 	}
 	hw->port_id = dev->data->port_id;
 	hw->halted = true;
+	pthread_mutex_init(&hw->lock, NULL);
 	hw->speed = p->speed;
 	hw->speed_fixed = p->speed != 0;
 	hw->vectorized = p->vectorized;
@@ -522,6 +650,7 @@ virtnet_ethdev_probe(struct rte_eth_dev *dev,
 	ret = p->transport(p->bus_arg, virtnet_dev_event, dev, &hw->tp);
 	if (ret < 0) {
 		dev->process_private = NULL;
+		pthread_mutex_destroy(&hw->lock);
 		free(hw);
 		rte_eth_dev_release_port(dev);
 		return ret;

@@ -4,7 +4,9 @@
 
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_mbuf.h>
+#include <rte_pause.h>
 
 #include "virtnet_ctrl.h"
 #include "virtnet_device.h"
@@ -41,7 +43,8 @@ virtnet_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	rxq->queue_id = qid;
 	rxq->nb_desc = nb_desc;
 	rxq->socket = (int)socket;
-	rxq->halted = &virtnet_dev(dev)->halted;
+	rxq->guard.halted = &virtnet_dev(dev)->halted;
+	rxq->burst = rte_eth_pkt_burst_dummy;
 	dev->data->rx_queues[qid] = rxq;
 	return 0;
 }
@@ -61,9 +64,51 @@ virtnet_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	txq->queue_id = qid;
 	txq->nb_desc = nb_desc;
 	txq->socket = (int)socket;
-	txq->halted = &virtnet_dev(dev)->halted;
+	txq->guard.halted = &virtnet_dev(dev)->halted;
+	txq->burst = rte_eth_pkt_burst_dummy;
 	dev->data->tx_queues[qid] = txq;
 	return 0;
+}
+
+/* The halted flag is up: wait for a burst still in the queue to leave. */
+static void
+virtnet_guard_wait(struct virtnet_burst_guard *g, uint16_t port_id,
+		const char *dir, uint16_t qid)
+{
+	uint64_t warn = rte_get_timer_cycles() + rte_get_timer_hz();
+
+	while (__atomic_load_n(&g->busy, __ATOMIC_ACQUIRE)) {
+		/* A burst takes microseconds; a second means a stalled lcore. */
+		if (warn != 0 && rte_get_timer_cycles() > warn) {
+			VIRTNET_LOG(WARNING, "port %u %s %u: waiting for a burst to return",
+				port_id, dir, qid);
+			warn = 0;
+		}
+		rte_pause();
+	}
+}
+
+void
+virtnet_queues_quiesce(struct rte_eth_dev *dev)
+{
+	struct virtnet_rxq *rxq;
+	struct virtnet_txq *txq;
+	uint16_t i;
+
+	/* The flag's store before the reads of busy (virtnet_burst_enter). */
+	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		rxq = dev->data->rx_queues[i];
+		if (rxq != NULL)
+			virtnet_guard_wait(&rxq->guard, dev->data->port_id,
+				"rxq", i);
+	}
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		txq = dev->data->tx_queues[i];
+		if (txq != NULL)
+			virtnet_guard_wait(&txq->guard, dev->data->port_id,
+				"txq", i);
+	}
 }
 
 static uint64_t
@@ -188,6 +233,7 @@ virtnet_rxq_start(struct rte_eth_dev *dev, struct virtnet_rxq *rxq)
 	rxq->vlan_strip = !!(dev->data->dev_conf.rxmode.offloads &
 		RTE_ETH_RX_OFFLOAD_VLAN_STRIP);
 	rxq->use_va = hw->tp.ops->uses_va(hw->tp.priv);
+	rxq->burst = hw->rx_path->rx;
 	rxq->vq = virtnet_ring_create(&hw->tp, &c, &rxq->ring);
 	if (rxq->vq == NULL)
 		return -ENOMEM;
@@ -213,6 +259,7 @@ virtnet_txq_start(struct rte_eth_dev *dev, struct virtnet_txq *txq)
 	txq->uso = virtnet_has(hw, VIRTIO_NET_F_HOST_USO);
 	txq->indirect = virtnet_has(hw, VIRTIO_RING_F_INDIRECT_DESC);
 	txq->use_va = hw->tp.ops->uses_va(hw->tp.priv);
+	txq->burst = hw->tx_path->tx;
 	txq->vq = virtnet_ring_create(&hw->tp, &c, &txq->ring);
 	if (txq->vq == NULL)
 		return -ENOMEM;

@@ -42,6 +42,12 @@ int virtnet_queues_start(struct rte_eth_dev *dev);
 /** After DRIVER_OK: tell the device of the Rx buffers. */
 void virtnet_queues_kick_rx(struct rte_eth_dev *dev);
 
+/**
+ * With the port's halted flag raised: return once no burst runs on any
+ * queue; until the flag drops, none will start.
+ */
+void virtnet_queues_quiesce(struct rte_eth_dev *dev);
+
 /** After the device was reset: take every buffer back, free the rings. */
 void virtnet_queues_stop(struct rte_eth_dev *dev);
 

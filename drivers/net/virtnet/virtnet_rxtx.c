@@ -234,7 +234,7 @@ virtnet_rx_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
 	uint32_t len;
 	int ret;
 
-	if (unlikely(*rxq->halted || virtnet_vq_broken(vq)))
+	if (unlikely(virtnet_vq_broken(vq)))
 		return 0;
 	while (nrx < nb) {
 		m = virtnet_vq_peek_used(vq, &len, mode);
@@ -368,7 +368,7 @@ virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
 	uint64_t bytes = 0;
 	uint16_t i, sent = 0;
 
-	if (unlikely(*txq->halted || virtnet_vq_broken(vq)))
+	if (unlikely(virtnet_vq_broken(vq)))
 		return 0;
 	if (vq->num_free < nb + VIRTNET_RX_REFILL_MIN)
 		virtnet_tx_reclaim_body(txq, mode);
@@ -415,6 +415,22 @@ virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
 }
 
 uint16_t
+virtnet_rx_deferred(void *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct virtnet_rxq *rxq = q;
+
+	return __atomic_load_n(&rxq->burst, __ATOMIC_ACQUIRE)(q, pkts, n);
+}
+
+uint16_t
+virtnet_tx_deferred(void *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct virtnet_txq *txq = q;
+
+	return __atomic_load_n(&txq->burst, __ATOMIC_ACQUIRE)(q, pkts, n);
+}
+
+uint16_t
 virtnet_tx_prepare(void *q, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct virtnet_txq *txq = q;
@@ -457,13 +473,27 @@ virtnet_tx_prepare(void *q, struct rte_mbuf **pkts, uint16_t n)
 static uint16_t \
 fn(void *q, struct rte_mbuf **pkts, uint16_t n) \
 { \
-	return virtnet_rx_body(q, pkts, n, mode, mrg); \
+	struct virtnet_rxq *rxq = q; \
+	uint16_t nrx; \
+	\
+	if (unlikely(!virtnet_burst_enter(&rxq->guard))) \
+		return 0; \
+	nrx = virtnet_rx_body(rxq, pkts, n, mode, mrg); \
+	virtnet_burst_leave(&rxq->guard); \
+	return nrx; \
 }
 #define VIRTNET_TX_FN(fn, mode) \
 static uint16_t \
 fn(void *q, struct rte_mbuf **pkts, uint16_t n) \
 { \
-	return virtnet_tx_body(q, pkts, n, mode); \
+	struct virtnet_txq *txq = q; \
+	uint16_t ntx; \
+	\
+	if (unlikely(!virtnet_burst_enter(&txq->guard))) \
+		return 0; \
+	ntx = virtnet_tx_body(txq, pkts, n, mode); \
+	virtnet_burst_leave(&txq->guard); \
+	return ntx; \
 }
 
 VIRTNET_RX_FN(virtnet_rx_split, 0, false)

@@ -40,13 +40,44 @@ struct virtnet_queue_stats {
 	uint64_t errors;
 };
 
+/**
+ * Where a burst and the control path meet. A burst marks its queue busy,
+ * then reads the port's halted flag; the control path raises the flag,
+ * then waits until the queue is not busy (virtnet_queues_quiesce()).
+ * Either the burst sees the flag, or the control path sees the burst:
+ * after the wait no burst touches the queue until the flag drops.
+ */
+struct virtnet_burst_guard {
+	const volatile bool *halted;	/**< the port's: bursts return 0 */
+	uint32_t busy;			/**< a burst is running */
+};
+
+/** Enter a burst; false: the port is halted, return 0. */
+static __rte_always_inline bool
+virtnet_burst_enter(struct virtnet_burst_guard *g)
+{
+	/* Store, full barrier, load: the other side does the mirror image. */
+	__atomic_exchange_n(&g->busy, 1, __ATOMIC_SEQ_CST);
+	if (likely(!*g->halted))
+		return true;
+	__atomic_store_n(&g->busy, 0, __ATOMIC_RELEASE);
+	return false;
+}
+
+static __rte_always_inline void
+virtnet_burst_leave(struct virtnet_burst_guard *g)
+{
+	__atomic_store_n(&g->busy, 0, __ATOMIC_RELEASE);
+}
+
 /** Receive queue. */
 struct virtnet_rxq {
 	struct virtnet_vq *vq;		/**< NULL while the port is stopped */
 	const struct virtnet_transport *tp;
 	struct rte_mempool *mp;
 	uint64_t *nombuf;	/**< the port's rx_mbuf_alloc_failed */
-	const volatile bool *halted;	/**< the port's: bursts return 0 */
+	struct virtnet_burst_guard guard;
+	eth_rx_burst_t burst;	/**< the path, for virtnet_rx_deferred() */
 	bool use_va;
 	bool ol_hdr;		/**< take checksum/LRO state from the header */
 	bool vlan_strip;
@@ -75,7 +106,8 @@ struct virtnet_tx_slot {
 struct virtnet_txq {
 	struct virtnet_vq *vq;		/**< NULL while the port is stopped */
 	const struct virtnet_transport *tp;
-	const volatile bool *halted;	/**< the port's: bursts return 0 */
+	struct virtnet_burst_guard guard;
+	eth_tx_burst_t burst;	/**< the path, for virtnet_tx_deferred() */
 	bool use_va;
 	bool ol_hdr;		/**< checksum/TSO requests go into the header */
 	bool tso;		/**< the device segments TCP */
@@ -120,6 +152,14 @@ const struct virtnet_path *virtnet_path_select(const struct virtnet_path *table,
  * @return 0, or -ENOMEM when the mempool ran dry (counted in nombuf).
  */
 int virtnet_rx_refill(struct virtnet_rxq *rxq);
+
+/**
+ * The bursts of a port started before its device was there: ethdev takes
+ * the burst functions at start, the path is known only once the device
+ * is; these call the queue's path (burst 0 until then).
+ */
+uint16_t virtnet_rx_deferred(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t virtnet_tx_deferred(void *txq, struct rte_mbuf **pkts, uint16_t n);
 
 /** tx_pkt_prepare: checks, VLAN insertion, checksum seeds. */
 uint16_t virtnet_tx_prepare(void *txq, struct rte_mbuf **pkts, uint16_t n);

@@ -21,9 +21,13 @@
 enum virtnet_event {
 	VIRTNET_EVENT_CONFIG,	/**< config (link status) may have changed */
 	VIRTNET_EVENT_LOST,	/**< the device went away */
+	VIRTNET_EVENT_READY,	/**< a device is (back) there, reset */
 };
 
-/** Called from the transport (possibly in the interrupt thread). */
+/**
+ * Called from the transport, possibly in the interrupt thread with the
+ * transport's lock free; it must not call back into the transport.
+ */
 typedef void (*virtnet_event_cb)(void *arg, enum virtnet_event ev);
 
 /** A queue as a transport needs to see it. */

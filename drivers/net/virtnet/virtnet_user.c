@@ -11,6 +11,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <rte_alarm.h>
 #include <rte_eal_memconfig.h>
 #include <rte_errno.h>
 #include <rte_interrupts.h>
@@ -51,7 +52,13 @@ struct vu_queue {
 struct virtnet_user {
 	struct virtnet_vhu conn;
 	char path[PATH_MAX];
-	pthread_mutex_t lock;		/* one request on the socket at a time */
+	/* The connection and the device state; one request at a time. */
+	pthread_mutex_t lock;
+	bool server;			/* we listen, the back-end connects */
+	int listen_fd;			/* server mode; -1 otherwise */
+	uint32_t retry_ms;		/* client mode: next reconnect delay */
+	volatile bool connected;	/* a back-end took the handshake */
+	volatile bool closing;
 	uint64_t backend_features;
 	uint64_t protocol_features;
 	uint64_t device_features;
@@ -59,14 +66,14 @@ struct virtnet_user {
 	uint64_t features;
 	uint8_t status;
 	bool started;
-	volatile bool lost;
 	struct virtio_net_config cfg;
 	uint16_t queue_size;
 	uint16_t nr_queues;
 	uint16_t queue_pairs;
 	uint16_t cq_qid;		/* UINT16_MAX without a control queue */
 	struct virtnet_cq_dev cq;
-	struct rte_intr_handle *intr;
+	struct rte_intr_handle *intr;		/* the connection */
+	struct rte_intr_handle *listen_intr;	/* server mode */
 	virtnet_event_cb cb;
 	void *cb_arg;
 	bool mem_cb;
@@ -158,46 +165,96 @@ vu_mem_event(enum rte_mem_event type __rte_unused, const void *addr __rte_unused
 	 * without waiting for its answer; one in another process is waited for.
 	 */
 	pthread_mutex_lock(&u->lock);
-	if (u->started && !u->lost &&
+	if (u->started && u->connected &&
 	    vu_send_mem_table(u, !virtnet_vhu_peer_is_self(&u->conn)) < 0)
 		VIRTNET_LOG(ERR, "%s: back-end did not take the new memory table",
 			u->path);
 	pthread_mutex_unlock(&u->lock);
 }
 
+/*
+ * Handlers and alarms of the transport run in EAL's interrupt thread and
+ * take u->lock; nothing holds u->lock while it waits for them (unwatch,
+ * alarm cancel), so they cannot deadlock with the control path.
+ */
 static void
-vu_intr_handler(void *arg)
-{
-	struct virtnet_user *u = arg;
-
-	if (u->lost || !virtnet_vhu_peer_gone(&u->conn))
-		return;
-	u->lost = true;
-	VIRTNET_LOG(ERR, "%s: vhost-user back-end closed the connection",
-		u->path);
-	rte_intr_callback_unregister_pending(u->intr, vu_intr_handler, u, NULL);
-	if (u->cb != NULL)
-		u->cb(u->cb_arg, VIRTNET_EVENT_LOST);
-}
-
-static int
-vu_watch_socket(struct virtnet_user *u)
-{
-	if (rte_intr_fd_set(u->intr, u->conn.fd) != 0 ||
-	    rte_intr_type_set(u->intr, RTE_INTR_HANDLE_EXT) != 0)
-		return -EINVAL;
-	return rte_intr_callback_register(u->intr, vu_intr_handler, u);
-}
-
-static void
-vu_unwatch_socket(struct virtnet_user *u)
+vu_unwatch(struct rte_intr_handle *h, rte_intr_callback_fn fn, void *arg)
 {
 	int ret;
 
-	/* The handler may be running in the interrupt thread: wait it out. */
+	if (h == NULL || rte_intr_fd_get(h) < 0)
+		return;
+	/* A running handler finishes soon; in its own thread it cannot run. */
 	do {
-		ret = rte_intr_callback_unregister(u->intr, vu_intr_handler, u);
-	} while (ret == -EAGAIN);
+		ret = rte_intr_callback_unregister(h, fn, arg);
+	} while (ret == -EAGAIN && !rte_thread_is_intr());
+	rte_intr_fd_set(h, -1);
+}
+
+static int
+vu_watch(struct rte_intr_handle *h, int fd, rte_intr_callback_fn fn,
+		void *arg)
+{
+	if (rte_intr_fd_set(h, fd) != 0 ||
+	    rte_intr_type_set(h, RTE_INTR_HANDLE_EXT) != 0)
+		return -EINVAL;
+	return rte_intr_callback_register(h, fn, arg);
+}
+
+static void vu_retry(void *arg);
+
+/*
+ * Caller holds u->lock. The socket only: the queues' eventfds stay until
+ * the reset that follows, as a burst may still be kicking them.
+ */
+static void
+vu_drop_connection(struct virtnet_user *u)
+{
+	u->connected = false;
+	u->started = false;
+	virtnet_vhu_close(&u->conn);
+}
+
+/* Outside u->lock: tell the port, and in client mode start redialling. */
+static void
+vu_report_lost(struct virtnet_user *u)
+{
+	if (u->cb != NULL)
+		u->cb(u->cb_arg, VIRTNET_EVENT_LOST);
+	if (u->server || u->closing)
+		return;
+	u->retry_ms = VIRTNET_USER_RETRY_MIN_MS;
+	VIRTNET_LOG(NOTICE, "%s: reconnecting (every %u ms at first, backing off to %u ms)",
+		u->path, VIRTNET_USER_RETRY_MIN_MS, VIRTNET_USER_RETRY_MAX_MS);
+	rte_eal_alarm_set(u->retry_ms * 1000ULL, vu_retry, u);
+}
+
+/*
+ * The connection is readable with no request outstanding (requests hold
+ * u->lock): the back-end closed it, or broke the protocol by talking
+ * unasked. Either way the connection is over; reading the bytes also
+ * keeps this level-triggered handler from spinning on them.
+ */
+static void
+vu_conn_handler(void *arg)
+{
+	struct virtnet_user *u = arg;
+	int ret;
+
+	pthread_mutex_lock(&u->lock);
+	ret = u->connected ? virtnet_vhu_drain(&u->conn) : -ENOTCONN;
+	if (ret == 0) {
+		pthread_mutex_unlock(&u->lock);
+		return;
+	}
+	VIRTNET_LOG(ERR, "%s: %s; link down", u->path,
+		ret == -ECONNRESET ? "vhost-user back-end closed the connection" :
+		"closing the vhost-user connection");
+	rte_intr_callback_unregister_pending(u->intr, vu_conn_handler, u,
+		NULL);
+	vu_drop_connection(u);
+	pthread_mutex_unlock(&u->lock);
+	vu_report_lost(u);
 }
 
 /* More than one pair needs a back-end that says it has the queues. */
@@ -223,19 +280,30 @@ vu_check_queue_num(struct virtnet_user *u)
 	return ret;
 }
 
-/* Connect and learn what the back-end offers. */
+/* What the emulated device offers over a back-end offering @p backend. */
+static uint64_t
+vu_device_features(const struct virtnet_user *u, uint64_t backend)
+{
+	uint64_t f = backend & VU_PASSTHROUGH_FEATURES & u->feature_mask;
+
+	f |= (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS);
+	if (u->cq_qid != UINT16_MAX)
+		f |= (1ULL << VIRTIO_NET_F_CTRL_VQ) | (1ULL << VIRTIO_NET_F_CTRL_RX);
+	if (u->queue_pairs > 1)
+		f |= 1ULL << VIRTIO_NET_F_MQ;
+	return f;
+}
+
+/*
+ * Learn what the back-end on u->conn offers, and watch the connection.
+ * Caller holds u->lock; on failure the connection is closed.
+ */
 static int
 vu_handshake(struct virtnet_user *u)
 {
-	uint64_t proto = 0, f;
+	uint64_t proto = 0;
 	int ret;
 
-	ret = virtnet_vhu_connect(&u->conn, u->path);
-	if (ret < 0) {
-		VIRTNET_INIT_LOG(ERR, "cannot connect to vhost-user socket %s: %s",
-			u->path, strerror(-ret));
-		return ret;
-	}
 	ret = virtnet_vhu_simple(&u->conn, VHOST_USER_SET_OWNER);
 	if (ret == 0)
 		ret = virtnet_vhu_get_u64(&u->conn, VHOST_USER_GET_FEATURES,
@@ -248,39 +316,129 @@ vu_handshake(struct virtnet_user *u)
 			ret = virtnet_vhu_set_u64(&u->conn,
 				VHOST_USER_SET_PROTOCOL_FEATURES, proto);
 	}
-	if (ret < 0) {
+	if (ret < 0)
 		VIRTNET_INIT_LOG(ERR, "vhost-user handshake on %s failed: %s",
 			u->path, strerror(-ret));
-		virtnet_vhu_close(&u->conn);
-		return ret;
+	if (ret == 0) {
+		u->protocol_features = proto;
+		u->conn.reply_ack = vu_has_proto(u,
+			VHOST_USER_PROTOCOL_F_REPLY_ACK);
+		ret = vu_check_queue_num(u);
 	}
-	u->protocol_features = proto;
-	u->conn.reply_ack = vu_has_proto(u, VHOST_USER_PROTOCOL_F_REPLY_ACK);
-	ret = vu_check_queue_num(u);
+	if (ret == 0)
+		ret = vu_watch(u->intr, u->conn.fd, vu_conn_handler, u);
 	if (ret < 0) {
 		virtnet_vhu_close(&u->conn);
 		return ret;
 	}
-	f = u->backend_features & VU_PASSTHROUGH_FEATURES & u->feature_mask;
-	f |= (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS);
-	if (u->cq_qid != UINT16_MAX)
-		f |= (1ULL << VIRTIO_NET_F_CTRL_VQ) | (1ULL << VIRTIO_NET_F_CTRL_RX);
-	if (u->queue_pairs > 1)
-		f |= 1ULL << VIRTIO_NET_F_MQ;
-	u->device_features = f;
-	u->lost = false;
-	ret = vu_watch_socket(u);
-	if (ret < 0)
-		VIRTNET_INIT_LOG(WARNING, "%s: cannot watch the socket (%d): a lost back-end is seen only at the next request",
-			u->path, ret);
+	u->device_features = vu_device_features(u, u->backend_features);
+	u->connected = true;
 	return 0;
 }
 
 static void
+vu_report_ready(struct virtnet_user *u)
+{
+	VIRTNET_LOG(NOTICE, "%s: vhost-user back-end connected (features 0x%" PRIx64 ")",
+		u->path, u->backend_features);
+	if (u->cb != NULL)
+		u->cb(u->cb_arg, VIRTNET_EVENT_READY);
+}
+
+/* Client mode: redial, backing off, until a back-end answers or close. */
+static void
+vu_retry(void *arg)
+{
+	struct virtnet_user *u = arg;
+	int ret = -ENOTCONN;
+
+	if (u->closing)
+		return;
+	pthread_mutex_lock(&u->lock);
+	if (!u->connected) {
+		ret = virtnet_vhu_connect(&u->conn, u->path);
+		if (ret == 0)
+			ret = vu_handshake(u);
+	}
+	pthread_mutex_unlock(&u->lock);
+	if (ret == 0) {
+		vu_report_ready(u);
+		return;
+	}
+	VIRTNET_LOG(DEBUG, "%s: reconnect failed (%s); next try in %u ms",
+		u->path, strerror(-ret), u->retry_ms);
+	rte_eal_alarm_set(u->retry_ms * 1000ULL, vu_retry, u);
+	u->retry_ms = RTE_MIN(u->retry_ms * 2, VIRTNET_USER_RETRY_MAX_MS);
+}
+
+/* Server mode: a back-end connects; one at a time. */
+static void
+vu_listen_handler(void *arg)
+{
+	struct virtnet_user *u = arg;
+	struct virtnet_vhu c;
+	int ret;
+
+	pthread_mutex_lock(&u->lock);
+	ret = virtnet_vhu_accept(&c, u->listen_fd);
+	if (ret == 0 && u->connected) {
+		VIRTNET_LOG(WARNING, "%s: a second back-end connected while one is served; refused",
+			u->path);
+		virtnet_vhu_close(&c);
+		ret = -EBUSY;
+	} else if (ret == 0) {
+		u->conn = c;
+		ret = vu_handshake(u);
+	} else if (ret != -EAGAIN) {
+		VIRTNET_LOG(ERR, "%s: accept failed: %s", u->path,
+			strerror(-ret));
+	}
+	pthread_mutex_unlock(&u->lock);
+	if (ret == 0)
+		vu_report_ready(u);
+}
+
+static int
+vu_listen(struct virtnet_user *u)
+{
+	int ret;
+
+	u->listen_fd = virtnet_vhu_listen(u->path);
+	if (u->listen_fd < 0) {
+		ret = u->listen_fd;
+		VIRTNET_INIT_LOG(ERR, "%s: cannot listen for a vhost-user back-end: %s",
+			u->path, strerror(-ret));
+		return ret;
+	}
+	u->listen_intr = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	if (u->listen_intr == NULL)
+		return -ENOMEM;
+	ret = vu_watch(u->listen_intr, u->listen_fd, vu_listen_handler, u);
+	if (ret < 0)
+		VIRTNET_INIT_LOG(ERR, "%s: cannot watch the listening socket: %d",
+			u->path, ret);
+	else
+		VIRTNET_INIT_LOG(NOTICE, "%s: server mode, waiting for a vhost-user back-end; the link comes up when one connects",
+			u->path);
+	return ret;
+}
+
+/* Stop listening (server) or redialling (client); close the connection. */
+static void
 vu_disconnect(struct virtnet_user *u)
 {
-	vu_unwatch_socket(u);
-	virtnet_vhu_close(&u->conn);
+	u->closing = true;
+	vu_unwatch(u->listen_intr, vu_listen_handler, u);
+	rte_eal_alarm_cancel(vu_retry, u);
+	vu_unwatch(u->intr, vu_conn_handler, u);
+	pthread_mutex_lock(&u->lock);
+	vu_drop_connection(u);
+	pthread_mutex_unlock(&u->lock);
+	if (u->listen_fd >= 0) {
+		close(u->listen_fd);
+		unlink(u->path);
+	}
+	u->listen_fd = -1;
 }
 
 static void
@@ -365,7 +523,7 @@ vu_stop_device(struct virtnet_user *u)
 	for (i = 0; i < u->nr_queues; i++) {
 		if (!vu_backend_queue(u, i))
 			continue;
-		if (u->started && !u->lost &&
+		if (u->started && u->connected &&
 		    virtnet_vhu_get_vring_base(&u->conn, i, &base) < 0)
 			VIRTNET_LOG(WARNING, "%s: GET_VRING_BASE %u failed",
 				u->path, i);
@@ -382,7 +540,7 @@ vu_reset(void *t)
 
 	pthread_mutex_lock(&u->lock);
 	vu_stop_device(u);
-	if (!u->lost && vu_has_proto(u, VHOST_USER_PROTOCOL_F_STATUS))
+	if (u->connected && vu_has_proto(u, VHOST_USER_PROTOCOL_F_STATUS))
 		virtnet_vhu_set_u64(&u->conn, VHOST_USER_SET_STATUS, 0);
 	for (i = 0; i < u->nr_queues; i++) {
 		u->q[i].configured = false;
@@ -408,13 +566,10 @@ vu_status_change(struct virtnet_user *u, uint8_t old, uint8_t status)
 	uint64_t f;
 	int ret = 0;
 
-	if (u->lost) {
-		VIRTNET_LOG(INFO, "%s: back-end lost, reconnecting", u->path);
-		vu_disconnect(u);
-		ret = vu_handshake(u);
-		if (ret < 0)
-			return -ENOTCONN;
-	}
+	/* Without a back-end the device can be learnt, not started. */
+	if (!u->connected)
+		return status & (VIRTIO_CONFIG_S_FEATURES_OK |
+			VIRTIO_CONFIG_S_DRIVER_OK) ? -ENOTCONN : 0;
 	if ((status & VIRTIO_CONFIG_S_FEATURES_OK) &&
 	    !(old & VIRTIO_CONFIG_S_FEATURES_OK)) {
 		/* The control queue is ours; MQ stays, the back-end has the rings. */
@@ -480,7 +635,7 @@ vu_read_config(void *t, size_t off, void *dst, size_t len)
 
 	if (off > sizeof(u->cfg) || len > sizeof(u->cfg) - off)
 		return -EINVAL;
-	u->cfg.status = u->lost ? 0 : VIRTIO_NET_S_LINK_UP;
+	u->cfg.status = u->connected ? VIRTIO_NET_S_LINK_UP : 0;
 	memcpy(dst, (const uint8_t *)&u->cfg + off, len);
 	return 0;
 }
@@ -524,7 +679,7 @@ static int
 vu_enable_locked(struct virtnet_user *u, uint16_t qid, bool on)
 {
 	u->q[qid].enabled = on;
-	if (qid == u->cq_qid || !u->started || u->lost ||
+	if (qid == u->cq_qid || !u->started || !u->connected ||
 	    !u->q[qid].configured)
 		return 0;
 	return virtnet_vhu_set_state(&u->conn, VHOST_USER_SET_VRING_ENABLE,
@@ -600,7 +755,7 @@ vu_alive(void *t)
 {
 	struct virtnet_user *u = t;
 
-	return !u->lost;
+	return u->connected;
 }
 
 static bool
@@ -617,6 +772,16 @@ vu_config_intr_enable(void *t __rte_unused)
 }
 
 static void
+vu_free(struct virtnet_user *u)
+{
+	vu_disconnect(u);
+	rte_intr_instance_free(u->intr);
+	rte_intr_instance_free(u->listen_intr);
+	pthread_mutex_destroy(&u->lock);
+	free(u);
+}
+
+static void
 vu_close(void *t)
 {
 	struct virtnet_user *u = t;
@@ -626,10 +791,7 @@ vu_close(void *t)
 	vu_reset(u);
 	if (u->mem_cb)
 		rte_mem_event_callback_unregister(u->mem_cb_name, u);
-	vu_disconnect(u);
-	rte_intr_instance_free(u->intr);
-	pthread_mutex_destroy(&u->lock);
-	free(u);
+	vu_free(u);
 }
 
 const struct virtnet_transport_ops virtnet_user_ops = {
@@ -661,6 +823,39 @@ vu_init_config(struct virtnet_user *u, const struct virtnet_user_params *p)
 	u->cfg.duplex = 1;
 }
 
+/* Client mode: the back-end must be there at probe, as with net_virtio. */
+static int
+vu_connect_first(struct virtnet_user *u)
+{
+	int ret;
+
+	ret = virtnet_vhu_connect(&u->conn, u->path);
+	if (ret < 0) {
+		VIRTNET_INIT_LOG(ERR, "cannot connect to vhost-user socket %s: %s",
+			u->path, strerror(-ret));
+		return ret;
+	}
+	pthread_mutex_lock(&u->lock);
+	ret = vu_handshake(u);
+	pthread_mutex_unlock(&u->lock);
+	return ret;
+}
+
+static void
+vu_watch_memory(struct virtnet_user *u)
+{
+	snprintf(u->mem_cb_name, sizeof(u->mem_cb_name), "virtnet_user_%p",
+		(void *)u);
+	if (rte_mem_event_callback_register(u->mem_cb_name, vu_mem_event, u) == 0)
+		u->mem_cb = true;
+	else if (rte_errno == ENOTSUP)	/* --no-huge, legacy memory: fixed */
+		VIRTNET_INIT_LOG(DEBUG, "%s: DPDK memory is fixed in size",
+			u->path);
+	else
+		VIRTNET_INIT_LOG(WARNING, "%s: memory growth after start will not reach the back-end (rte_errno %d)",
+			u->path, rte_errno);
+}
+
 int
 virtnet_user_create(const struct virtnet_user_params *p, virtnet_event_cb cb,
 		void *arg, void **t)
@@ -680,6 +875,8 @@ virtnet_user_create(const struct virtnet_user_params *p, virtnet_event_cb cb,
 	strcpy(u->path, p->path);
 	pthread_mutex_init(&u->lock, NULL);
 	u->conn.fd = -1;
+	u->listen_fd = -1;
+	u->server = p->server;
 	u->nr_queues = nq;
 	u->queue_pairs = p->queue_pairs;
 	u->cq_qid = p->cq ? (uint16_t)(p->queue_pairs * 2) : UINT16_MAX;
@@ -692,29 +889,16 @@ virtnet_user_create(const struct virtnet_user_params *p, virtnet_event_cb cb,
 		u->q[i].callfd = -1;
 	}
 	vu_init_config(u, p);
+	/* Until a back-end says otherwise: everything virtio-user can pass. */
+	u->device_features = vu_device_features(u, VU_PASSTHROUGH_FEATURES);
 	u->intr = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
-	if (u->intr == NULL) {
-		ret = -ENOMEM;
-		goto fail;
+	ret = u->intr == NULL ? -ENOMEM :
+		u->server ? vu_listen(u) : vu_connect_first(u);
+	if (ret < 0) {
+		vu_free(u);
+		return ret;
 	}
-	ret = vu_handshake(u);
-	if (ret < 0)
-		goto fail;
-	snprintf(u->mem_cb_name, sizeof(u->mem_cb_name), "virtnet_user_%p",
-		(void *)u);
-	if (rte_mem_event_callback_register(u->mem_cb_name, vu_mem_event, u) == 0)
-		u->mem_cb = true;
-	else if (rte_errno == ENOTSUP)	/* --no-huge, legacy memory: fixed */
-		VIRTNET_INIT_LOG(DEBUG, "%s: DPDK memory is fixed in size",
-			u->path);
-	else
-		VIRTNET_INIT_LOG(WARNING, "%s: memory growth after start will not reach the back-end (rte_errno %d)",
-			u->path, rte_errno);
+	vu_watch_memory(u);
 	*t = u;
 	return 0;
-fail:
-	rte_intr_instance_free(u->intr);
-	pthread_mutex_destroy(&u->lock);
-	free(u);
-	return ret;
 }

@@ -25,12 +25,23 @@ struct virtnet_user_params {
 	bool cq;		/**< give the device a control queue */
 	uint64_t feature_mask;	/**< device features the devargs allow */
 	uint32_t speed;		/**< reported speed (Mbps) */
+	bool server;		/**< listen on path; the back-end connects */
 };
+
+/**
+ * Client mode redials a lost back-end after this many ms, doubling the
+ * wait after each failure up to VIRTNET_USER_RETRY_MAX_MS, until it
+ * answers or the port is closed. Server mode waits for the back-end.
+ */
+#define VIRTNET_USER_RETRY_MIN_MS	50
+#define VIRTNET_USER_RETRY_MAX_MS	500
 
 extern const struct virtnet_transport_ops virtnet_user_ops;
 
 /**
- * Connect to the back-end and create the emulated device.
+ * Create the emulated device: connect to the back-end (client mode), or
+ * listen for one without waiting (server mode). The back-end's loss and
+ * (re)connection are reported through @p cb.
  *
  * @param p     parameters, copied
  * @param cb    event callback (backend lost, config change)

@@ -39,6 +39,7 @@ virtnet_user_transport(const void *bus_arg, virtnet_event_cb cb, void *arg,
 		.cq = a->cq != 0,
 		.feature_mask = virtnet_user_feature_mask(a),
 		.speed = a->speed,
+		.server = a->server != 0,
 	};
 	struct rte_ether_addr mac = a->mac;
 

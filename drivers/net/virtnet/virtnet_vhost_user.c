@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "virtnet_log.h"
@@ -63,21 +64,49 @@ vhu_check_wire_structs(void)
 	RTE_BUILD_BUG_ON(sizeof(struct vhu_mem) != 8 + 32 * 8);
 }
 
+/* Every request's send and reply are bounded by the connection's timeout. */
+static int
+vhu_attach(struct virtnet_vhu *c, int fd)
+{
+	struct timeval tv = {
+		.tv_sec = VIRTNET_VHU_TIMEOUT_MS / 1000,
+		.tv_usec = (VIRTNET_VHU_TIMEOUT_MS % 1000) * 1000,
+	};
+
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	c->fd = fd;
+	c->reply_ack = false;
+	c->timeout_ms = VIRTNET_VHU_TIMEOUT_MS;
+	return 0;
+}
+
+static int
+vhu_sockaddr(struct sockaddr_un *un, const char *path)
+{
+	memset(un, 0, sizeof(*un));
+	un->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(un->sun_path))
+		return -ENAMETOOLONG;
+	strcpy(un->sun_path, path);
+	return 0;
+}
+
 int
 virtnet_vhu_connect(struct virtnet_vhu *c, const char *path)
 {
 	struct sockaddr_un un;
-	int fd;
+	int fd, ret;
 
 	vhu_check_wire_structs();
 	c->fd = -1;
-	c->reply_ack = false;
-	c->timeout_ms = VIRTNET_VHU_TIMEOUT_MS;
-	memset(&un, 0, sizeof(un));
-	un.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(un.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(un.sun_path, path);
+	ret = vhu_sockaddr(&un, path);
+	if (ret < 0)
+		return ret;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
@@ -87,8 +116,63 @@ virtnet_vhu_connect(struct virtnet_vhu *c, const char *path)
 		close(fd);
 		return err;
 	}
-	c->fd = fd;
-	return 0;
+	return vhu_attach(c, fd);
+}
+
+/* A socket file nobody listens on is a leftover of a dead process. */
+static bool
+vhu_path_stale(const struct sockaddr_un *un)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool stale;
+
+	if (fd < 0)
+		return false;
+	stale = connect(fd, (const struct sockaddr *)un, sizeof(*un)) < 0 &&
+		errno == ECONNREFUSED;
+	close(fd);
+	return stale;
+}
+
+int
+virtnet_vhu_listen(const char *path)
+{
+	struct sockaddr_un un;
+	int fd, ret;
+
+	vhu_check_wire_structs();
+	ret = vhu_sockaddr(&un, path);
+	if (ret < 0)
+		return ret;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	ret = bind(fd, (struct sockaddr *)&un, sizeof(un));
+	if (ret < 0 && errno == EADDRINUSE && vhu_path_stale(&un)) {
+		VIRTNET_LOG(NOTICE, "vhost-user: removing stale socket %s", path);
+		unlink(path);
+		ret = bind(fd, (struct sockaddr *)&un, sizeof(un));
+	}
+	if (ret == 0)
+		ret = listen(fd, 1);
+	if (ret < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+int
+virtnet_vhu_accept(struct virtnet_vhu *c, int listen_fd)
+{
+	int fd;
+
+	c->fd = -1;
+	fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return vhu_attach(c, fd);
 }
 
 void
@@ -99,19 +183,25 @@ virtnet_vhu_close(struct virtnet_vhu *c)
 	c->fd = -1;
 }
 
-bool
-virtnet_vhu_peer_gone(const struct virtnet_vhu *c)
+int
+virtnet_vhu_drain(const struct virtnet_vhu *c)
 {
-	char b;
+	char b[64];
 	ssize_t r;
 
 	if (c->fd < 0)
-		return true;
-	r = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+		return -ENOTCONN;
+	r = recv(c->fd, b, sizeof(b), MSG_DONTWAIT);
 	if (r == 0)
-		return true;
-	return r < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
-		errno != EINTR;
+		return -ECONNRESET;
+	if (r > 0) {
+		VIRTNET_LOG(ERR, "vhost-user: %zd unsolicited bytes from the back-end (first 0x%02x)",
+			r, (unsigned int)(uint8_t)b[0]);
+		return -EPROTO;
+	}
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+		return 0;
+	return -errno;
 }
 
 static int
@@ -138,30 +228,51 @@ vhu_send(struct virtnet_vhu *c, struct vhu_msg *m, const int *fds, int nfds)
 	do {
 		r = sendmsg(c->fd, &mh, MSG_NOSIGNAL);
 	} while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return -errno;
-	return r == (ssize_t)iov.iov_len ? 0 : -EIO;
+	if (r == (ssize_t)iov.iov_len)
+		return 0;
+	/*
+	 * A back-end that stops reading fills the socket: SO_SNDTIMEO ends
+	 * the wait. Part of a message sent leaves the stream out of step.
+	 */
+	r = r < 0 ? (errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT :
+		-errno) : -EIO;
+	shutdown(c->fd, SHUT_RDWR);
+	return (int)r;
 }
 
+static uint64_t
+vhu_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Read @p len bytes by @p deadline (CLOCK_MONOTONIC ms), however trickled. */
 static int
-vhu_read_full(struct virtnet_vhu *c, void *buf, size_t len)
+vhu_read_full(struct virtnet_vhu *c, void *buf, size_t len, uint64_t deadline)
 {
 	struct pollfd p = { .fd = c->fd, .events = POLLIN };
 	size_t got = 0;
+	uint64_t now;
 	ssize_t r;
 
 	while (got < len) {
-		r = poll(&p, 1, c->timeout_ms);
+		now = vhu_now_ms();
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		r = poll(&p, 1, (int)(deadline - now));
 		if (r == 0)
 			return -ETIMEDOUT;
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
 			return -errno;
-		r = recv(c->fd, (char *)buf + got, len - got, 0);
+		r = recv(c->fd, (char *)buf + got, len - got, MSG_DONTWAIT);
 		if (r == 0)
 			return -ECONNRESET;
-		if (r < 0 && errno == EINTR)
+		if (r < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (r < 0)
 			return -errno;
@@ -187,9 +298,11 @@ vhu_broken(struct virtnet_vhu *c, uint32_t req, int err)
 static int
 vhu_recv_reply(struct virtnet_vhu *c, uint32_t req, struct vhu_msg *m)
 {
+	uint64_t deadline = vhu_now_ms() + c->timeout_ms;
 	int ret;
 
-	ret = vhu_read_full(c, m, VHU_HDR_SIZE);
+	/* One deadline for the whole reply (header and payload). */
+	ret = vhu_read_full(c, m, VHU_HDR_SIZE, deadline);
 	if (ret < 0)
 		return vhu_broken(c, req, ret);
 	if (m->request != req || !(m->flags & VHOST_USER_REPLY_MASK) ||
@@ -199,7 +312,7 @@ vhu_recv_reply(struct virtnet_vhu *c, uint32_t req, struct vhu_msg *m)
 			req, m->request, m->flags, m->size);
 		return vhu_broken(c, req, -EPROTO);
 	}
-	ret = vhu_read_full(c, &m->payload, m->size);
+	ret = vhu_read_full(c, &m->payload, m->size, deadline);
 	return ret < 0 ? vhu_broken(c, req, ret) : 0;
 }
 

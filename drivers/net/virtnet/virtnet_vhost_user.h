@@ -82,7 +82,7 @@ struct virtnet_vhu_vring_addr {
 struct virtnet_vhu {
 	int fd;			/**< connected socket, -1 when closed */
 	bool reply_ack;		/**< REPLY_ACK negotiated */
-	unsigned int timeout_ms; /**< per-reply wait */
+	unsigned int timeout_ms; /**< whole-reply deadline; send timeout */
 };
 
 /**
@@ -91,11 +91,29 @@ struct virtnet_vhu {
  */
 int virtnet_vhu_connect(struct virtnet_vhu *c, const char *path);
 
+/**
+ * Listen on @p path for a back-end (server mode); a stale socket file left
+ * by a dead process is replaced, a live one is not.
+ * @return the non-blocking listening fd, or a negative errno.
+ */
+int virtnet_vhu_listen(const char *path);
+
+/**
+ * Take a back-end's connection from @p listen_fd.
+ * @return 0, -EAGAIN when none is pending, or a negative errno.
+ */
+int virtnet_vhu_accept(struct virtnet_vhu *c, int listen_fd);
+
 /** Close the connection. */
 void virtnet_vhu_close(struct virtnet_vhu *c);
 
-/** Whether the peer has closed (non-blocking check). */
-bool virtnet_vhu_peer_gone(const struct virtnet_vhu *c);
+/**
+ * The socket became readable with no request outstanding: see why,
+ * without blocking. A back-end sends nothing unasked on this channel.
+ * @return 0 (nothing to read), -ECONNRESET (closed), -EPROTO (unsolicited
+ *   bytes, consumed and logged) or another negative errno.
+ */
+int virtnet_vhu_drain(const struct virtnet_vhu *c);
 
 /** A request without payload (SET_OWNER, RESET_OWNER). */
 int virtnet_vhu_simple(struct virtnet_vhu *c, enum virtnet_vhu_request req);
