@@ -148,6 +148,61 @@ case_backend_killed() {
 	fi
 }
 
+# A net_vhost testpmd that injects a burst and forwards (io) for N s;
+# kill=1: killed with SIGKILL at the end, as a crashing switch would be.
+vhost_peer() { # name seconds vdev-extra kill
+	local stop
+	stop=$([ "$4" = 1 ] && echo "" || echo "stop")
+	{ vn_script "set fwd io" "start tx_first 32" "sleep $2" $stop
+	  [ "$4" = 1 ] && { pkill -9 -f -- "--file-prefix $VIRTNET_PREFIX-$1"; sleep 1; }
+	  echo quit; } |
+		vn_testpmd "$1" '0@1,1@1' "net_vhost0,iface=$SOCK,queues=1$3" "" \
+			"--txd=1024 --rxd=1024"
+}
+
+# DTS virtio_user server mode / reconnect: virtnet's testpmd forwards
+# (io) throughout, never restarted; its back-end comes, is killed, comes
+# back. NAME MODE: client (back-end is the server, there first) or
+# server (virtnet server=1 first, back-end connects as client=1).
+case_reconnect() {
+	local name=$1 mode=$2 vargs="" hargs="" log=$VIRTNET_RUN/$1.log rx lsc
+	vn_cleanup
+	rm -f "$SOCK"
+	[ "$mode" = server ] && { vargs=",server=1"; hargs=",client=1"; }
+	[ "$mode" = client ] && { vhost_peer "$name-peer1" 8 "" 1 & sleep 2; }
+	vn_script "set fwd io" "start" "sleep 16" "stop" "show port stats 0" "quit" |
+		vn_testpmd "$name" '0@0,1@0' "net_virtnet_user0,path=$SOCK$vargs" "$PLUGIN_ARG" \
+			"--txd=1024 --rxd=1024" &
+	local vn=$!
+	if [ "$mode" = server ]; then
+		sleep 2
+		vhost_peer "$name-peer1" 5 "$hargs" 1
+	else
+		wait %1 2>/dev/null
+	fi
+	sleep 1
+	# A killed net_vhost server leaves its socket file (OVS removes its
+	# own stale sockets; DTS's steps do it by hand).
+	[ "$mode" = client ] && rm -f "$SOCK"
+	vhost_peer "$name-peer2" 4 "$hargs" 0
+	wait $vn
+	local rc=$? plog=$VIRTNET_RUN/$name-peer2.log
+	rx=$(fwd_count "$plog" RX)
+	lsc=$(grep -c "link state change event" "$log")
+	if [ $rc -ne 0 ] || ! grep -q "Bye" "$log"; then
+		bad "$name" "virtnet testpmd exit $rc; see $log"
+	elif [ "$(fwd_count "$VIRTNET_RUN/$name-peer1.log" RX)" != "" ] &&
+	     [ "${rx:-0}" -lt 10000 ]; then
+		bad "$name" "no traffic after the back-end came back (peer RX ${rx:-none}); see $plog $log"
+	elif ! grep -q "back-end closed the connection" "$log"; then
+		bad "$name" "loss not logged; see $log"
+	elif [ "$lsc" -lt 3 ]; then
+		bad "$name" "$lsc LSC events, want up/down/up; see $log"
+	else
+		ok "$name (peer RX $rx after the back-end came back, $lsc LSC events)"
+	fi
+}
+
 case_no_backend() {
 	vn_cleanup
 	rm -f "$SOCK"
@@ -204,6 +259,8 @@ want offload && TP_EXTRA="--enable-hw-vlan-strip --rx-offloads=0x10 --tx-offload
 want mq && case_mq
 want killed && case_backend_killed
 want nobackend && case_no_backend
+want reconnect && case_reconnect reconnect_client client
+want reconnect && case_reconnect reconnect_server server
 want pmdinfo && case_pmdinfo
 vn_cleanup
 t_summary
