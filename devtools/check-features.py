@@ -650,7 +650,7 @@ def check(ini_text, code, name=INI):
                           (name, ini_line(keys[0], 'Y'),
                            ini_line(keys[1], 'Y'),
                            ', '.join(describe(i) for i in have)))
-        for k in some if not have else []:
+        for k in [] if have else some:
             errors.append('%s:%d: remove line "%s": the driver sets none of '
                           '%s' % (name, claimed[k][0],
                                   ini_line(k, claimed[k][1]),
@@ -695,7 +695,8 @@ def position(key, claimed):
 
 
 def compare_default(path):
-    """Errors where the embedded key list differs from a default.ini."""
+    """Errors, one a line, where the embedded key list differs from a
+    DPDK default.ini's [Features]."""
     keys, section = [], None
     with open(path, encoding='utf-8') as fh:
         for raw in fh:
@@ -706,12 +707,18 @@ def compare_default(path):
                 section = line
             elif section == '[Features]':
                 keys.append(line.split('=', 1)[0].strip())
-    if keys == KEYS:
-        return []
-    diff = difflib.unified_diff(KEYS, keys, 'check-features.py', path,
-                                lineterm='', n=1)
-    return ['%s: [Features] keys differ from the embedded table:' % path] + \
-        list(diff)
+    errors = ['%s: "%s" is missing from FEATURES in check-features.py' %
+              (path, k) for k in keys if k not in SPEC]
+    errors += ['%s: FEATURES in check-features.py has "%s", this file has '
+               'not' % (path, k) for k in KEYS if k not in keys]
+    common = [k for k in keys if k in SPEC]
+    mine = [k for k in KEYS if k in keys]
+    for a, b in zip(common, mine):
+        if a != b:
+            errors.append('%s: "%s" comes where FEATURES in '
+                          'check-features.py has "%s"' % (path, a, b))
+            break
+    return errors
 
 
 # ----------------------------------------------------------- self-test
@@ -787,7 +794,14 @@ def self_test(root):
              '\t.xstats_get = a,\n\t.xstats_get_names = b,\n'
              '\t.eth_dev_priv_dump = c,\n\t.dev_frobnicate = d,\n};\n'
              'static void f(struct rte_eth_dev_data *d)\n{\n'
-             '\td->dev_flags |= RTE_ETH_DEV_INTR_RMV;\n}\n')
+             '\td->dev_flags |= RTE_ETH_DEV_INTR_RMV;\n}\n'
+             '#define T_CAPA (RTE_ETH_RX_OFFLOAD_CHECKSUM | \\\n'
+             '\tRTE_ETH_RX_OFFLOAD_TIMESTAMP)\n'
+             'static uint64_t\ng(void)\n{\n\treturn T_CAPA;\n}\n'
+             'static void h(struct rte_eth_dev_info *i)\n{\n'
+             '\ti->rx_queue_offload_capa = g();\n'
+             '\ti->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_SECURITY;\n'
+             '\ti->rx_offload_capa &= ~RTE_ETH_RX_OFFLOAD_KEEP_CRC;\n}\n')
     more = dict(sources)
     more['drivers/net/virtnet/t.c'] = extra
     errs = check(ini, Code(more, root))
@@ -796,6 +810,17 @@ def self_test(root):
     expect('xstats', errs, 'no eth_dev_ops.xstats_reset')
     expect('unknown op', errs, 'eth_dev_ops.dev_frobnicate is set')
     expect('rmv', errs, 'add line "%s"' % ini_line('Removal event', 'Y'))
+    expect('macro in function', errs, 'add line "%s"' %
+           ini_line('L3 checksum offload', 'P'))
+    expect('macro in function', errs, 'add line "%s"' %
+           ini_line('Timestamp offload', 'Y'))
+    expect('security', errs, 'add line "%s" or' %
+           ini_line('Inline crypto', 'Y'))
+    if any('KEEP_CRC' in e or 'CRC offload' in e for e in errs):
+        failures.append('a cleared capability counted: %r' % errs)
+    expect('security', check(ini + ini_line('Inline protocol', 'Y') + '\n',
+                             code), 'remove line "%s"' %
+           ini_line('Inline protocol', 'Y'))
     if any('eth_dev_priv_dump' in e for e in errs):
         failures.append('eth_dev_priv_dump asked for a line: %r' % errs)
     for f in failures:
