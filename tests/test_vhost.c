@@ -840,6 +840,8 @@ test_restart_100(void)
 	restart_100("mrg_rxbuf=0");
 }
 
+static unsigned int count_fds(void);
+
 /* Every mbuf back in its pool within @ms (the port reclaims on its own). */
 static bool
 wait_pools_full(unsigned int ms)
@@ -906,6 +908,7 @@ wait_back(const char *what, unsigned int ms)
 static void
 test_backend_gone(void)
 {
+	unsigned int fds = count_fds();
 	struct rte_eth_link l;
 
 	CHECK_GOTO(fx_up("") == 0, out, "setup");
@@ -941,6 +944,62 @@ test_backend_gone(void)
 	check_flow(vh_port, vn_port, 100, 700, 1);
 out:
 	fx_down();
+	CHECK(count_fds() == fds, "fds: %u before, %u after", fds, count_fds());
+}
+
+static volatile int closed_in_cb;
+
+/* An app that closes the port from its LSC callback when the link drops. */
+static int
+close_on_down_cb(uint16_t port, enum rte_eth_event_type ev __rte_unused,
+		void *arg __rte_unused, void *ret __rte_unused)
+{
+	struct rte_eth_link l;
+
+	if (rte_eth_link_get_nowait(port, &l) == 0 &&
+	    l.link_status == RTE_ETH_LINK_DOWN) {
+		rte_eth_dev_close(port);
+		__atomic_store_n(&closed_in_cb, 1, __ATOMIC_RELEASE);
+	}
+	return 0;
+}
+
+static unsigned int
+count_fds(void)
+{
+	glob_t g;
+	unsigned int n;
+
+	if (glob("/proc/self/fd/*", 0, NULL, &g) != 0)
+		return 0;
+	n = g.gl_pathc;
+	globfree(&g);
+	return n;
+}
+
+/*
+ * The port is closed from inside the LSC callback that reports the loss
+ * (in the interrupt thread): no hang, no leak, and no fd left over.
+ */
+static void
+test_close_in_lsc_callback(void)
+{
+	unsigned int fds = count_fds(), i;
+
+	closed_in_cb = 0;
+	CHECK_GOTO(fx_up("") == 0, out, "setup");
+	check_flow(vn_port, vh_port, 100, 500, 1);
+	CHECK_GOTO(rte_eth_dev_callback_register(vn_port, RTE_ETH_EVENT_INTR_LSC,
+		close_on_down_cb, NULL) == 0, out, "callback");
+	vh_down();
+	for (i = 0; i < 3000 && !__atomic_load_n(&closed_in_cb, __ATOMIC_ACQUIRE); i++)
+		rte_delay_ms(1);
+	CHECK(closed_in_cb, "port not closed from the callback");
+	rte_eth_dev_callback_unregister(vn_port, RTE_ETH_EVENT_INTR_LSC,
+		close_on_down_cb, NULL);
+out:
+	fx_down();
+	CHECK(count_fds() == fds, "fds: %u before, %u after", fds, count_fds());
 }
 
 /* net_vhost as a vhost-user client of virtnet's socket. */
@@ -965,6 +1024,7 @@ static void
 test_server_mode(void)
 {
 	uint64_t t0 = rte_get_timer_cycles();
+	unsigned int fds = count_fds();
 	struct rte_eth_link l;
 
 	lsc_events = 0;
@@ -997,6 +1057,7 @@ test_server_mode(void)
 out:
 	fx_down();
 	CHECK(access(sock_path, F_OK) != 0, "socket file left after close");
+	CHECK(count_fds() == fds, "fds: %u before, %u after", fds, count_fds());
 }
 
 static char *log_buf;
@@ -1383,6 +1444,7 @@ main(int argc, char **argv)
 	RUN(test_features_refused);
 	RUN(test_fewer_features_on_return);
 	RUN(test_server_mode);
+	RUN(test_close_in_lsc_callback);
 	for (layout = 0; layout < RTE_DIM(layouts); layout++) {
 		layout_args = layouts[layout].args;
 		layout_path = layouts[layout].name;
