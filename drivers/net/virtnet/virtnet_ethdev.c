@@ -477,19 +477,53 @@ virtnet_dev_close(struct rte_eth_dev *dev)
 	return 0;
 }
 
+/*
+ * Ops that read or use the rings take the port lock: recovery may free
+ * them at any time from the interrupt thread.
+ */
 static int
 virtnet_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 {
+	struct virtnet_dev *hw = virtnet_dev(dev);
+
+	pthread_mutex_lock(&hw->lock);
 	virtnet_queues_stats_get(dev, st);
+	pthread_mutex_unlock(&hw->lock);
 	return 0;
 }
 
 static int
 virtnet_stats_reset(struct rte_eth_dev *dev)
 {
+	struct virtnet_dev *hw = virtnet_dev(dev);
+
+	pthread_mutex_lock(&hw->lock);
 	virtnet_queues_stats_reset(dev);
 	dev->data->rx_mbuf_alloc_failed = 0;
+	pthread_mutex_unlock(&hw->lock);
 	return 0;
+}
+
+static void
+virtnet_rxq_info(struct rte_eth_dev *dev, uint16_t qid,
+		struct rte_eth_rxq_info *qinfo)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+
+	pthread_mutex_lock(&hw->lock);
+	virtnet_rxq_info_get(dev, qid, qinfo);
+	pthread_mutex_unlock(&hw->lock);
+}
+
+static void
+virtnet_txq_info(struct rte_eth_dev *dev, uint16_t qid,
+		struct rte_eth_txq_info *qinfo)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+
+	pthread_mutex_lock(&hw->lock);
+	virtnet_txq_info_get(dev, qid, qinfo);
+	pthread_mutex_unlock(&hw->lock);
 }
 
 static int
@@ -523,7 +557,8 @@ virtnet_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *mac)
 
 /*
  * Rx modes go through the control queue (CTRL_RX). A stopped port takes
- * the setting: ethdev replays it after dev_start.
+ * the setting: ethdev replays it after dev_start, recovery after a
+ * device's return. Caller holds hw->lock.
  */
 static int
 virtnet_rx_mode(struct rte_eth_dev *dev, uint8_t cmd, uint8_t on)
@@ -539,27 +574,39 @@ virtnet_rx_mode(struct rte_eth_dev *dev, uint8_t cmd, uint8_t on)
 }
 
 static int
+virtnet_rx_mode_op(struct rte_eth_dev *dev, uint8_t cmd, uint8_t on)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+	int ret;
+
+	pthread_mutex_lock(&hw->lock);
+	ret = virtnet_rx_mode(dev, cmd, on);
+	pthread_mutex_unlock(&hw->lock);
+	return ret;
+}
+
+static int
 virtnet_promiscuous_enable(struct rte_eth_dev *dev)
 {
-	return virtnet_rx_mode(dev, VIRTIO_NET_CTRL_RX_PROMISC, 1);
+	return virtnet_rx_mode_op(dev, VIRTIO_NET_CTRL_RX_PROMISC, 1);
 }
 
 static int
 virtnet_promiscuous_disable(struct rte_eth_dev *dev)
 {
-	return virtnet_rx_mode(dev, VIRTIO_NET_CTRL_RX_PROMISC, 0);
+	return virtnet_rx_mode_op(dev, VIRTIO_NET_CTRL_RX_PROMISC, 0);
 }
 
 static int
 virtnet_allmulticast_enable(struct rte_eth_dev *dev)
 {
-	return virtnet_rx_mode(dev, VIRTIO_NET_CTRL_RX_ALLMULTI, 1);
+	return virtnet_rx_mode_op(dev, VIRTIO_NET_CTRL_RX_ALLMULTI, 1);
 }
 
 static int
 virtnet_allmulticast_disable(struct rte_eth_dev *dev)
 {
-	return virtnet_rx_mode(dev, VIRTIO_NET_CTRL_RX_ALLMULTI, 0);
+	return virtnet_rx_mode_op(dev, VIRTIO_NET_CTRL_RX_ALLMULTI, 0);
 }
 
 static const struct eth_dev_ops virtnet_eth_dev_ops = {
@@ -577,8 +624,8 @@ static const struct eth_dev_ops virtnet_eth_dev_ops = {
 	.stats_reset = virtnet_stats_reset,
 	.mtu_set = virtnet_mtu_set,
 	.vlan_offload_set = virtnet_vlan_offload_set,
-	.rxq_info_get = virtnet_rxq_info_get,
-	.txq_info_get = virtnet_txq_info_get,
+	.rxq_info_get = virtnet_rxq_info,
+	.txq_info_get = virtnet_txq_info,
 	.rx_burst_mode_get = virtnet_rx_burst_mode_get,
 	.tx_burst_mode_get = virtnet_tx_burst_mode_get,
 	.mac_addr_set = virtnet_mac_addr_set,
