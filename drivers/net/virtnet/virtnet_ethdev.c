@@ -11,6 +11,7 @@
 
 #include "virtnet_ctrl.h"
 #include "virtnet_device.h"
+#include "virtnet_dump.h"
 #include "virtnet_ethdev.h"
 #include "virtnet_log.h"
 #include "virtnet_queue.h"
@@ -633,6 +634,7 @@ static const struct eth_dev_ops virtnet_eth_dev_ops = {
 	.promiscuous_disable = virtnet_promiscuous_disable,
 	.allmulticast_enable = virtnet_allmulticast_enable,
 	.allmulticast_disable = virtnet_allmulticast_disable,
+	.eth_dev_priv_dump = virtnet_dev_priv_dump,
 };
 
 /* LSC needs the device's link status and a transport that reports it. */

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Telemetry of a virtnet port in testpmd, forwarding against testpmd with
+# net_vhost, asked with dpdk-telemetry.py: the /ethdev/ endpoints
+# (dump_priv through the driver's eth_dev_priv_dump), /virtnet/ports and
+# /virtnet/port,<id>, answers checked against testpmd's own output; bad
+# parameters; a stopped port; queries racing port stop/start. Prints
+# "N passed, N failed".
+set -uo pipefail
+export VIRTNET_BUILD=${1:-$(cd "$(dirname "$0")/.." && pwd)/build}
+export VIRTNET_RUN=${VIRTNET_RUN:-/var/run/virtnet/test-telemetry}
+. "$(dirname "$0")/../devtools/lib.sh"
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+# Debian ships usertools/dpdk-telemetry.py as /usr/bin/dpdk-telemetry.py.
+TELEMETRY=${TELEMETRY:-$(command -v dpdk-telemetry.py)}
+[ -n "$TELEMETRY" ] || vn_die "dpdk-telemetry.py not found (Debian package dpdk)"
+CHECK=$(dirname "$0")/telemetry_check.py
+
+mkdir -p "$VIRTNET_RUN"
+vn_check_hugepages
+vn_plugin_setup
+SOCK=$VIRTNET_RUN/tel.sock
+DONE=$VIRTNET_RUN/tel.done
+
+# tel OUT COMMAND...: one dpdk-telemetry.py session sending the commands
+# to the virtnet testpmd; one JSON reply per line into OUT.
+tel() {
+	local out=$1
+	shift
+	printf '%s\n' "$@" | timeout 30 python3 "$TELEMETRY" \
+		-f "$VIRTNET_PREFIX-tel-virtnet" >"$out" 2>&1
+}
+
+# The vhost side forwards (mac) until the case says it is done.
+start_vhost() { # queues
+	local q=$1
+	rm -f "$SOCK" "$DONE"
+	{
+		vn_script "set fwd mac" "start"
+		for _ in $(seq 900); do [ -e "$DONE" ] && break; sleep 0.1; done
+		vn_script "stop" "quit"
+	} | vn_testpmd tel-vhost '0@1,1@1' "net_vhost0,iface=$SOCK,queues=$q" "" \
+		"--rxq=$q --txq=$q --txd=1024 --rxd=1024" &
+	VH=$!
+	for _ in $(seq 50); do [ -S "$SOCK" ] && break; sleep 0.1; done
+}
+
+QUERIES=("/ethdev/list" "/ethdev/info,0" "/ethdev/stats,0" "/ethdev/xstats,0"
+	"/ethdev/link_status,0" "/ethdev/dump_priv,0" "/virtnet/ports"
+	"/virtnet/port,0")
+BAD=("/virtnet/port" "/virtnet/port,abc" "/virtnet/port,0x0" "/virtnet/port,5" "/virtnet/port,99"
+	"/virtnet/port,4294967296" "/virtnet/port,0,1" "/virtnet/ports,7")
+RACE_ROUNDS=10
+
+# Ask the same commands in new sessions until the STOP file appears (at
+# most 60 sessions); the replies go into OUT. Prints the session count.
+tel_loop() { # out stop cmdsfile
+	local n=0
+	: >"$1"
+	while [ ! -e "$2" ] && [ $n -lt 60 ]; do
+		tel "$1.one" $(cat "$3")
+		cat "$1.one" >>"$1"
+		n=$((n + 1))
+	done
+	echo $n
+}
+
+# The virtnet side: forward, ask while forwarding, show what testpmd says
+# of the paths, stop the port and ask, then ask in a loop while the port
+# stops and starts.
+virtnet_session() { # dir
+	local d=$1 i racer
+	vn_script "set fwd mac" "start tx_first 8" "sleep 3"
+	tel "$d/running.json" "${QUERIES[@]}"
+	tel "$d/bad.json" "${BAD[@]}" "/virtnet/port,0"
+	# testpmd's output is block-buffered in its log: wait, do not poll it.
+	vn_script "stop" "show rxq info 0 0" "show txq info 0 0" "port stop 0" \
+		"sleep 2"
+	tel "$d/stopped.json" "/virtnet/port,0" "/ethdev/dump_priv,0" "/virtnet/ports"
+	vn_script "port start 0" "sleep 1"
+	for i in $(seq 40); do
+		echo "/virtnet/port,0"
+		echo "/ethdev/dump_priv,0"
+	done >"$d/race.cmds"
+	rm -f "$d/race.stop"
+	tel_loop "$d/race.json" "$d/race.stop" "$d/race.cmds" >"$d/race.sessions" &
+	racer=$!
+	for i in $(seq "$RACE_ROUNDS"); do
+		vn_script "port stop 0" "sleep 0.3" "port start 0" "sleep 0.3"
+	done
+	vn_script "sleep 1"
+	touch "$d/race.stop"
+	wait "$racer"
+	tel "$d/after.json" "/virtnet/port,0"
+	vn_script "quit"
+}
+
+# case_tel NAME DEVARGS [QUEUES]: one testpmd pair, every check on its
+# answers.
+case_tel() {
+	local name=$1 devargs=$2 q=${3:-1} d=$VIRTNET_RUN/$1 rc log packed=0
+	[[ $devargs == *packed_vq=1* ]] && packed=1
+	vn_cleanup
+	rm -rf "$d"
+	mkdir -p "$d"
+	start_vhost "$q"
+	virtnet_session "$d" | vn_testpmd tel-virtnet '0@0,1@0' \
+		"net_virtnet_user0,mac=00:01:02:03:04:05,path=$SOCK,$devargs" \
+		"$PLUGIN_ARG --log-level=pmd.net.virtnet.*:info" \
+		"--rxq=$q --txq=$q --txd=1024 --rxd=1024"
+	rc=$?
+	touch "$DONE"
+	wait "$VH"
+	log=$VIRTNET_RUN/tel-virtnet.log
+	cp "$log" "$d/testpmd.log"
+	if [ $rc -ne 0 ] || ! grep -q "Bye" "$log"; then
+		bad "$name" "testpmd exit $rc; see $log"
+		return
+	fi
+	while IFS=$'\t' read -r res what why; do
+		if [ "$res" = ok ]; then ok "$name: $what"; else bad "$name: $what" "$why"; fi
+	done < <(python3 "$CHECK" "$d" "$log" "$RACE_ROUNDS" "$packed" 2>&1 ||
+		printf 'bad\tchecker\tpython exited with an error\n')
+}
+
+case_tel split "in_order=1,mrg_rxbuf=1"
+case_tel packed "packed_vq=1,in_order=0,mrg_rxbuf=0,queue_size=512"
+# 8 queue pairs: every ring in the replies, /virtnet/port within 16 KiB.
+case_tel queues_8 "queues=8,in_order=0,mrg_rxbuf=1" 8
+vn_cleanup
+t_summary
