@@ -52,7 +52,7 @@ QUERIES=("/ethdev/list" "/ethdev/info,0" "/ethdev/stats,0" "/ethdev/xstats,0"
 	"/virtnet/port,0")
 BAD=("/virtnet/port" "/virtnet/port,abc" "/virtnet/port,0x0" "/virtnet/port,5" "/virtnet/port,99"
 	"/virtnet/port,4294967296" "/virtnet/port,0,1" "/virtnet/ports,7")
-RACE_ROUNDS=10
+RACE_ROUNDS=${RACE_ROUNDS:-10}
 
 # Ask the same commands in new sessions until the STOP file appears (at
 # most 60 sessions); the replies go into OUT. Prints the session count.
@@ -101,6 +101,8 @@ virtnet_session() { # dir
 # answers.
 case_tel() {
 	local name=$1 devargs=$2 q=${3:-1} d=$VIRTNET_RUN/$1 rc log packed=0
+	# CASES="<name> ...": run only these.
+	[ -z "${CASES:-}" ] || [[ " $CASES " == *" $name "* ]] || return 0
 	[[ $devargs == *packed_vq=1* ]] && packed=1
 	vn_cleanup
 	rm -rf "$d"
