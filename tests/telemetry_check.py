@@ -34,7 +34,10 @@ def replies(path):
 
 def testpmd_queue_info(log):
     """Ring sizes and burst modes from "show rxq/txq info 0 0"."""
-    text = re.sub(r"testpmd> ", "\n", open(log, errors="replace").read())
+    # testpmd's block-buffered output is cut where its prompt echoes a
+    # command (written unbuffered): take the echoes out.
+    text = re.sub(r"testpmd> [^\n]*\n", "",
+                  open(log, errors="replace").read())
     info = {}
     for d, key in (("RX", "RXDs"), ("TX", "TXDs")):
         m = re.search(r"Infos for port 0 *, %s queue 0 .*?Number of %s: (\d+)"
@@ -231,6 +234,7 @@ def main():
         except (OSError, ValueError) as e:
             check(f.__name__, False, "%s: %s" % (type(e).__name__, e))
     for good, what, why in RESULTS:
+        why = why.replace("\n", " | ").replace("\t", " ")
         print("ok\t%s" % what if good else "bad\t%s\t%s" % (what, why))
 
 

@@ -54,6 +54,36 @@ BAD=("/virtnet/port" "/virtnet/port,abc" "/virtnet/port,0x0" "/virtnet/port,5" "
 	"/virtnet/port,4294967296" "/virtnet/port,0,1" "/virtnet/ports,7")
 RACE_ROUNDS=${RACE_ROUNDS:-10}
 
+# Up to 60 s for testpmd to start and port 0 to receive (a busy machine
+# takes its time); "sleep" in a command script would only guess.
+tel_wait_traffic() { # out
+	local _
+	for _ in $(seq 120); do
+		tel "$1" "/ethdev/stats,0"
+		python3 -c 'import json, sys
+s = json.loads(open(sys.argv[1]).readline())["/ethdev/stats"]
+sys.exit(0 if s["ipackets"] > 0 else 1)' "$1" 2>/dev/null && return 0
+		sleep 0.5
+	done
+	echo "quit"
+	return 1
+}
+
+# Up to 30 s for port 0 to be started (1) or stopped (0), as
+# /virtnet/port says.
+tel_wait_started() { # out 0|1
+	local _
+	for _ in $(seq 60); do
+		tel "$1" "/virtnet/port,0"
+		python3 -c 'import json, sys
+p = json.loads(open(sys.argv[1]).readline())["/virtnet/port"]
+sys.exit(0 if p["started"] == int(sys.argv[2]) else 1)' "$1" "$2" 2>/dev/null &&
+			return 0
+		sleep 0.5
+	done
+	return 1
+}
+
 # Ask the same commands in new sessions until the STOP file appears (at
 # most 60 sessions); the replies go into OUT. Prints the session count.
 tel_loop() { # out stop cmdsfile
@@ -72,14 +102,18 @@ tel_loop() { # out stop cmdsfile
 # stops and starts.
 virtnet_session() { # dir
 	local d=$1 i racer
-	vn_script "set fwd mac" "start tx_first 8" "sleep 3"
+	vn_script "set fwd mac" "start tx_first 8"
+	tel_wait_traffic "$d/wait.json" || return
+	sleep 2
 	tel "$d/running.json" "${QUERIES[@]}"
 	tel "$d/bad.json" "${BAD[@]}" "/virtnet/port,0"
-	# testpmd's output is block-buffered in its log: wait, do not poll it.
-	vn_script "stop" "show rxq info 0 0" "show txq info 0 0" "port stop 0" \
-		"sleep 2"
+	# testpmd's output is block-buffered in its log: ask telemetry whether
+	# a command was done.
+	vn_script "stop" "show rxq info 0 0" "show txq info 0 0" "port stop 0"
+	tel_wait_started "$d/wait.json" 0
 	tel "$d/stopped.json" "/virtnet/port,0" "/ethdev/dump_priv,0" "/virtnet/ports"
-	vn_script "port start 0" "sleep 1"
+	vn_script "port start 0"
+	tel_wait_started "$d/wait.json" 1
 	for i in $(seq 40); do
 		echo "/virtnet/port,0"
 		echo "/ethdev/dump_priv,0"
@@ -88,9 +122,11 @@ virtnet_session() { # dir
 	tel_loop "$d/race.json" "$d/race.stop" "$d/race.cmds" >"$d/race.sessions" &
 	racer=$!
 	for i in $(seq "$RACE_ROUNDS"); do
-		vn_script "port stop 0" "sleep 0.3" "port start 0" "sleep 0.3"
+		vn_script "port stop 0"
+		tel_wait_started "$d/wait.json" 0 && sleep 0.2
+		vn_script "port start 0"
+		tel_wait_started "$d/wait.json" 1 && sleep 0.2
 	done
-	vn_script "sleep 1"
 	touch "$d/race.stop"
 	wait "$racer"
 	tel "$d/after.json" "/virtnet/port,0"
@@ -129,7 +165,8 @@ case_tel() {
 
 case_tel split "in_order=1,mrg_rxbuf=1"
 case_tel packed "packed_vq=1,in_order=0,mrg_rxbuf=0,queue_size=512"
-# 8 queue pairs: every ring in the replies, /virtnet/port within 16 KiB.
-case_tel queues_8 "queues=8,in_order=0,mrg_rxbuf=1" 8
+# 10 queue pairs: every ring in the dump, the first 8 in /virtnet/port
+# (a reply holds 16 KiB).
+case_tel queues_10 "queues=10,in_order=0,mrg_rxbuf=1" 10
 vn_cleanup
 t_summary
