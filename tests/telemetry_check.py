@@ -87,7 +87,8 @@ def check_running(d, tp, packed):
           p.get("name") == "net_virtnet_user0" and
           p.get("driver") == "net_virtnet_user" and
           p.get("transport") == "virtio-user/vhost-user" and
-          p.get("started") == 1 and p.get("link") == "up", repr(p)[:400])
+          p.get("started") == 1 and p.get("running") == 1 and
+          p.get("link") == "up", repr(p)[:400])
     names = p.get("feature_names", [])
     check("/virtnet/ports features: VERSION_1, layout, hex matches names",
           "VERSION_1" in names and ("RING_PACKED" in names) == packed and
@@ -175,31 +176,36 @@ def check_stopped(d):
     r = dict(replies(os.path.join(d, "stopped.json")))
     port = r.get("/virtnet/port") or {}
     check("stopped port: not started, link down, no rings",
-          port.get("started") == 0 and port.get("link") == "down" and
+          port.get("started") == 0 and port.get("running") == 0 and
+          port.get("link") == "down" and
           (port.get("rxq0") or {}).get("live") == 0 and
           (port.get("txq0") or {}).get("live") == 0, repr(port)[:400])
     dump = r.get("/ethdev/dump_priv")
     dump = dump if isinstance(dump, str) else ""
     check("stopped port: dump_priv says so",
-          "state: stopped" in dump and
-          "rxq0: no ring (port stopped)" in dump, dump[:400])
+          "state: stopped, no rings" in dump and
+          "rxq0: no ring\n" in dump, dump[:400])
     ports = r.get("/virtnet/ports") or {}
     check("stopped port: /virtnet/ports says so",
           (ports.get("0") or {}).get("started") == 0, repr(ports)[:300])
 
 
-def check_race(d):
-    r = replies(os.path.join(d, "race.json"))
-    sessions = int(open(os.path.join(d, "race.sessions")).read().strip() or 0)
-    live = stopped = 0
+def check_loop(d, prefix, what):
+    """Replies of a query loop racing a change of the port: every one
+    well-formed, rings seen both live and not."""
+    r = replies(os.path.join(d, prefix + ".json"))
+    sessions = int(open(os.path.join(d, prefix + ".sessions")).read().strip()
+                   or 0)
+    live = down = 0
     bad = []
     for cmd, v in r:
         if cmd == "/virtnet/port" and isinstance(v, dict):
             q = v.get("rxq0") or {}
-            if q.get("live") == 1 and q.get("size", 0) > 0:
+            if v.get("running") == 1 and q.get("live") == 1 and \
+                    q.get("size", 0) > 0:
                 live += 1
-            elif q.get("live") == 0:
-                stopped += 1
+            elif v.get("running") == 0 and q.get("live") == 0:
+                down += 1
             else:
                 bad.append(v)
         elif cmd == "/ethdev/dump_priv" and isinstance(v, str) and \
@@ -207,23 +213,47 @@ def check_race(d):
             continue
         else:
             bad.append((cmd, v))
-    check("queries racing %s port stop/start: %d sessions, %d replies, "
-          "%d with rings, %d without" % (sys.argv[3], sessions, len(r), live,
-                                         stopped),
+    check("queries racing %s: %d sessions, %d replies, %d with rings, "
+          "%d without" % (what, sessions, len(r), live, down),
           sessions > 0 and len(r) == 80 * sessions and not bad and
-          live > 0 and stopped > 0, repr(bad)[:400])
-    after = dict(replies(os.path.join(d, "after.json"))).get("/virtnet/port")
-    after = after or {}
-    check("after the race: started, rings live",
-          after.get("started") == 1 and
-          (after.get("rxq0") or {}).get("live") == 1, repr(after)[:300])
+          live > 0 and down > 0, repr(bad)[:400])
+
+
+def check_after(d, name, what):
+    port = dict(replies(os.path.join(d, name))).get("/virtnet/port") or {}
+    check(what + ": started, running, link up, rings live",
+          port.get("started") == 1 and port.get("running") == 1 and
+          port.get("link") == "up" and
+          (port.get("rxq0") or {}).get("live") == 1 and
+          (port.get("txq0") or {}).get("live") == 1, repr(port)[:300])
+
+
+def check_race(d):
+    check_loop(d, "race", "%s port stop/start" % sys.argv[3])
+    check_after(d, "after.json", "after the stop/start race")
+
+
+def check_lost(d):
+    r = dict(replies(os.path.join(d, "lost-down.json")))
+    port = r.get("/virtnet/port") or {}
+    dump = r.get("/ethdev/dump_priv")
+    dump = dump if isinstance(dump, str) else ""
+    check("back-end killed: started, not running, link down, no rings",
+          port.get("started") == 1 and port.get("running") == 0 and
+          port.get("link") == "down" and
+          (port.get("rxq0") or {}).get("live") == 0 and
+          "state: started, no rings" in dump and "rxq0: no ring\n" in dump,
+          repr(port)[:300] + " " + dump[:200])
+    check_loop(d, "lost", "the back-end killed and back")
+    check_after(d, "lost-after.json", "back-end back")
 
 
 def main():
     d, log = sys.argv[1], sys.argv[2]
     tp = testpmd_queue_info(log)
     packed = sys.argv[4] == "1"
-    for f in (check_running, check_bad, check_stopped, check_race):
+    for f in (check_running, check_bad, check_stopped, check_race,
+              check_lost):
         try:
             if f is check_running:
                 f(d, tp, packed)

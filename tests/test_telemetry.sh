@@ -4,8 +4,8 @@
 # net_vhost, asked with dpdk-telemetry.py: the /ethdev/ endpoints
 # (dump_priv through the driver's eth_dev_priv_dump), /virtnet/ports and
 # /virtnet/port,<id>, answers checked against testpmd's own output; bad
-# parameters; a stopped port; queries racing port stop/start. Prints
-# "N passed, N failed".
+# parameters; a stopped port; queries racing port stop/start and the
+# back-end's loss and return. Prints "N passed, N failed".
 set -uo pipefail
 export VIRTNET_BUILD=${1:-$(cd "$(dirname "$0")/.." && pwd)/build}
 export VIRTNET_RUN=${VIRTNET_RUN:-/var/run/virtnet/test-telemetry}
@@ -34,15 +34,15 @@ tel() {
 }
 
 # The vhost side forwards (mac) until the case says it is done.
-start_vhost() { # queues
-	local q=$1
+start_vhost() { # queues [name]
+	local q=$1 name=${2:-tel-vhost}
 	rm -f "$SOCK" "$DONE"
 	{
 		vn_script "set fwd mac" "start"
 		for _ in $(seq 900); do [ -e "$DONE" ] && break; sleep 0.1; done
 		vn_script "stop" "quit"
-	} | vn_testpmd tel-vhost '0@1,1@1' "net_vhost0,iface=$SOCK,queues=$q" "" \
-		"--rxq=$q --txq=$q --txd=1024 --rxd=1024" &
+	} | vn_testpmd "$name" '0@1,1@1' "net_vhost0,iface=$SOCK,queues=$q" "" \
+		"--rxq=$q --txq=$q --txd=1024 --rxd=1024" 2>/dev/null &
 	VH=$!
 	for _ in $(seq 50); do [ -S "$SOCK" ] && break; sleep 0.1; done
 }
@@ -69,16 +69,16 @@ sys.exit(0 if s["ipackets"] > 0 else 1)' "$1" 2>/dev/null && return 0
 	return 1
 }
 
-# Up to 30 s for port 0 to be started (1) or stopped (0), as
-# /virtnet/port says.
-tel_wait_started() { # out 0|1
+# Up to 30 s for /virtnet/port,0 to say KEY (started: by the app;
+# running: the device runs the rings) is VALUE.
+tel_wait() { # out key 0|1
 	local _
 	for _ in $(seq 60); do
 		tel "$1" "/virtnet/port,0"
 		python3 -c 'import json, sys
 p = json.loads(open(sys.argv[1]).readline())["/virtnet/port"]
-sys.exit(0 if p["started"] == int(sys.argv[2]) else 1)' "$1" "$2" 2>/dev/null &&
-			return 0
+sys.exit(0 if p[sys.argv[2]] == int(sys.argv[3]) else 1)' "$1" "$2" "$3" \
+			2>/dev/null && return 0
 		sleep 0.5
 	done
 	return 1
@@ -97,11 +97,30 @@ tel_loop() { # out stop cmdsfile
 	echo $n
 }
 
+# Ask PREFIX.cmds in a loop into PREFIX.json while the caller changes the
+# port; race_end stops the loop.
+race_begin() { # prefix
+	local i
+	for i in $(seq 40); do
+		echo "/virtnet/port,0"
+		echo "/ethdev/dump_priv,0"
+	done >"$1.cmds"
+	rm -f "$1.stop"
+	tel_loop "$1.json" "$1.stop" "$1.cmds" >"$1.sessions" &
+	RACER=$!
+}
+
+race_end() { # prefix
+	touch "$1.stop"
+	wait "$RACER"
+}
+
 # The virtnet side: forward, ask while forwarding, show what testpmd says
-# of the paths, stop the port and ask, then ask in a loop while the port
-# stops and starts.
-virtnet_session() { # dir
-	local d=$1 i racer
+# of the paths, stop the port and ask; ask in a loop while the port stops
+# and starts, then while its back-end is killed and comes back (recovery
+# frees and makes the rings in the interrupt thread).
+virtnet_session() { # dir queues
+	local d=$1 q=$2 i vh2
 	vn_script "set fwd mac" "start tx_first 8"
 	tel_wait_traffic "$d/wait.json" || return
 	sleep 2
@@ -110,26 +129,33 @@ virtnet_session() { # dir
 	# testpmd's output is block-buffered in its log: ask telemetry whether
 	# a command was done.
 	vn_script "stop" "show rxq info 0 0" "show txq info 0 0" "port stop 0"
-	tel_wait_started "$d/wait.json" 0
+	tel_wait "$d/wait.json" started 0
 	tel "$d/stopped.json" "/virtnet/port,0" "/ethdev/dump_priv,0" "/virtnet/ports"
 	vn_script "port start 0"
-	tel_wait_started "$d/wait.json" 1
-	for i in $(seq 40); do
-		echo "/virtnet/port,0"
-		echo "/ethdev/dump_priv,0"
-	done >"$d/race.cmds"
-	rm -f "$d/race.stop"
-	tel_loop "$d/race.json" "$d/race.stop" "$d/race.cmds" >"$d/race.sessions" &
-	racer=$!
+	tel_wait "$d/wait.json" started 1
+	race_begin "$d/race"
 	for i in $(seq "$RACE_ROUNDS"); do
 		vn_script "port stop 0"
-		tel_wait_started "$d/wait.json" 0 && sleep 0.2
+		tel_wait "$d/wait.json" started 0 && sleep 0.2
 		vn_script "port start 0"
-		tel_wait_started "$d/wait.json" 1 && sleep 0.2
+		tel_wait "$d/wait.json" started 1 && sleep 0.2
 	done
-	touch "$d/race.stop"
-	wait "$racer"
+	race_end "$d/race"
 	tel "$d/after.json" "/virtnet/port,0"
+	race_begin "$d/lost"
+	sleep 0.5
+	pkill -9 -f -- "--file-prefix $VIRTNET_PREFIX-tel-vhost "
+	tel_wait "$d/wait.json" running 0
+	tel "$d/lost-down.json" "/virtnet/port,0" "/ethdev/dump_priv,0"
+	# A killed net_vhost server leaves its socket file.
+	rm -f "$SOCK"
+	start_vhost "$q" tel-vhost2
+	vh2=$VH
+	tel_wait "$d/wait.json" running 1 && sleep 0.5
+	race_end "$d/lost"
+	tel "$d/lost-after.json" "/virtnet/port,0"
+	touch "$DONE"
+	wait "$vh2"
 	vn_script "quit"
 }
 
@@ -144,13 +170,13 @@ case_tel() {
 	rm -rf "$d"
 	mkdir -p "$d"
 	start_vhost "$q"
-	virtnet_session "$d" | vn_testpmd tel-virtnet '0@0,1@0' \
+	virtnet_session "$d" "$q" | vn_testpmd tel-virtnet '0@0,1@0' \
 		"net_virtnet_user0,mac=00:01:02:03:04:05,path=$SOCK,$devargs" \
 		"$PLUGIN_ARG --log-level=pmd.net.virtnet.*:info" \
 		"--rxq=$q --txq=$q --txd=1024 --rxd=1024"
 	rc=$?
 	touch "$DONE"
-	wait "$VH"
+	wait "$VH" 2>/dev/null
 	log=$VIRTNET_RUN/tel-virtnet.log
 	cp "$log" "$d/testpmd.log"
 	if [ $rc -ne 0 ] || ! grep -q "Bye" "$log"; then

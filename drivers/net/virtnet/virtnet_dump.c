@@ -5,29 +5,23 @@
 /*
  * Port snapshots and their text (eth_dev_priv_dump).
  *
- * Telemetry asks from its own thread, with no lock against the thread
- * that starts and stops the port, and a stop frees every ring and its
- * struct virtnet_vq (plain process memory, which free() may unmap). The
- * one lock a stop passes through is DPDK's memzone lock: each ring's DMA
- * memory is a memzone "virtnet<port>_ring<vqid>", freed under the write
- * lock before its struct virtnet_vq (virtnet_ring_destroy()). So rings
- * are read only from a rte_memzone_walk() callback, which holds the read
- * lock: a ring whose memzone is still listed there cannot be freed, nor
- * its vq, nor the queue that owns it, until the walk returns. The queue
- * pointers (rxq->vq, rxq->ring.mz) are stored by the same thread that
- * reserves and frees the memzones, so under the lock they are either the
- * live ring's or not yet set (skipped as not live).
+ * Telemetry asks from its own thread, while the application may start or
+ * stop the port and recovery may free the rings from the interrupt
+ * thread. All of them hold the port lock (hw->lock) while they make or
+ * free rings, so the snapshot is taken under it too. Queue structs are
+ * read only while the port runs its rings: then the application cannot
+ * release them either (ethdev refuses queue setup and close on a started
+ * port, and stopping needs the lock). The datapath keeps running and
+ * takes no lock: its counters and indices are copied as they stand.
  */
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_memzone.h>
-
 #include "virtnet_device.h"
 #include "virtnet_dump.h"
-#include "virtnet_ring.h"
 #include "virtnet_rxtx.h"
 
 #define VIRTNET_DUMP_DRV_PCI	"net_virtnet"
@@ -114,7 +108,7 @@ virtnet_dump_is_port(uint16_t port_id)
 		strcmp(drv, VIRTNET_DUMP_DRV_USER) == 0;
 }
 
-/* Under the memzone read lock: @p vq and its ring cannot be freed. */
+/* Under the port lock, the port started: @p vq and its ring stay. */
 static void
 virtnet_ring_snap_take(struct virtnet_ring_snap *r, const struct virtnet_vq *vq)
 {
@@ -133,37 +127,10 @@ virtnet_ring_snap_take(struct virtnet_ring_snap *r, const struct virtnet_vq *vq)
 	virtnet_vq_dump(vq, r->text, sizeof(r->text));
 }
 
-struct virtnet_dump_walk {
-	const struct rte_eth_dev *dev;
-	struct virtnet_port_snap *s;
-	char prefix[RTE_MEMZONE_NAMESIZE];	/* "virtnet<port>_ring" */
-	size_t prefix_len;
-};
-
-/* The vqid a ring memzone of this port is named after, or -1. */
-static int
-virtnet_dump_mz_vqid(const struct virtnet_dump_walk *w,
-		const struct rte_memzone *mz)
-{
-	const char *p = mz->name + w->prefix_len;
-	char *end;
-	unsigned long id;
-
-	if (strncmp(mz->name, w->prefix, w->prefix_len) != 0 ||
-	    *p < '0' || *p > '9')
-		return -1;
-	id = strtoul(p, &end, 10);
-	if (*end != '\0' || id > UINT16_MAX)
-		return -1;
-	return (int)id;
-}
-
 static void
-virtnet_dump_rxq(struct virtnet_queue_snap *q, const struct virtnet_rxq *rxq,
-		const struct rte_memzone *mz)
+virtnet_dump_rxq(struct virtnet_queue_snap *q, const struct virtnet_rxq *rxq)
 {
-	/* A ring not yet (or no longer) published in the queue is skipped. */
-	if (rxq == NULL || rxq->ring.mz != mz || rxq->vq == NULL)
+	if (rxq == NULL || rxq->vq == NULL)
 		return;
 	q->nb_desc = rxq->nb_desc;
 	q->stats = rxq->stats;
@@ -172,10 +139,9 @@ virtnet_dump_rxq(struct virtnet_queue_snap *q, const struct virtnet_rxq *rxq,
 }
 
 static void
-virtnet_dump_txq(struct virtnet_queue_snap *q, const struct virtnet_txq *txq,
-		const struct rte_memzone *mz)
+virtnet_dump_txq(struct virtnet_queue_snap *q, const struct virtnet_txq *txq)
 {
-	if (txq == NULL || txq->ring.mz != mz || txq->vq == NULL)
+	if (txq == NULL || txq->vq == NULL)
 		return;
 	q->nb_desc = txq->nb_desc;
 	q->stats = txq->stats;
@@ -183,25 +149,20 @@ virtnet_dump_txq(struct virtnet_queue_snap *q, const struct virtnet_txq *txq,
 	virtnet_ring_snap_take(&q->ring, txq->vq);
 }
 
-/* rte_memzone_walk() callback: runs under the memzone read lock. */
+/* Under the port lock. */
 static void
-virtnet_dump_mz(const struct rte_memzone *mz, void *arg)
+virtnet_dump_queues(const struct rte_eth_dev *dev, struct virtnet_port_snap *s)
 {
-	struct virtnet_dump_walk *w = arg;
-	const struct rte_eth_dev_data *data = w->dev->data;
-	int vqid = virtnet_dump_mz_vqid(w, mz);
-	uint16_t q;
+	const struct rte_eth_dev_data *data = dev->data;
+	uint16_t i;
 
-	if (vqid < 0)
+	/* Stopped (or its device lost): no ring, and queues may go. */
+	if (!virtnet_dev(dev)->started)
 		return;
-	q = (uint16_t)(vqid / 2);
-	/* Data queues are 2q (Rx) and 2q + 1 (Tx); the control queue and
-	 * anything else fail the ring.mz check or the range.
-	 */
-	if (vqid % 2 == 0 && q < w->s->nb_rxq)
-		virtnet_dump_rxq(&w->s->rxq[q], data->rx_queues[q], mz);
-	else if (vqid % 2 == 1 && q < w->s->nb_txq)
-		virtnet_dump_txq(&w->s->txq[q], data->tx_queues[q], mz);
+	for (i = 0; i < RTE_MIN(s->nb_rxq, data->nb_rx_queues); i++)
+		virtnet_dump_rxq(&s->rxq[i], data->rx_queues[i]);
+	for (i = 0; i < RTE_MIN(s->nb_txq, data->nb_tx_queues); i++)
+		virtnet_dump_txq(&s->txq[i], data->tx_queues[i]);
 }
 
 static void
@@ -221,22 +182,21 @@ virtnet_dump_port_fields(const struct rte_eth_dev *dev,
 	s->features = hw->features;
 	s->rx_path = rx != NULL ? rx->name : NULL;
 	s->tx_path = tx != NULL ? tx->name : NULL;
-	s->started = hw->started;
+	s->started = dev->data->dev_started != 0;
+	s->running = hw->started;
 	s->halted = hw->halted;
 	s->ctrl = hw->ctrl != NULL;
 	s->hdr_size = hw->hdr_size;
 	s->max_queue_pairs = hw->max_queue_pairs;
 	s->mtu = dev->data->mtu;
 	rte_eth_linkstatus_get(dev, &s->link);
-	s->nb_rxq = RTE_MIN(dev->data->nb_rx_queues, RTE_MAX_QUEUES_PER_PORT);
-	s->nb_txq = RTE_MIN(dev->data->nb_tx_queues, RTE_MAX_QUEUES_PER_PORT);
 }
 
 int
 virtnet_dump_snapshot(uint16_t port_id, struct virtnet_port_snap *s)
 {
-	struct virtnet_dump_walk w;
 	const struct rte_eth_dev *dev;
+	struct virtnet_dev *hw;
 
 	memset(s, 0, sizeof(*s));
 	/* Queue state is process memory of the primary (no secondaries). */
@@ -244,18 +204,20 @@ virtnet_dump_snapshot(uint16_t port_id, struct virtnet_port_snap *s)
 	    rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return -ENODEV;
 	dev = &rte_eth_devices[port_id];
-	virtnet_dump_port_fields(dev, s);
+	hw = virtnet_dev(dev);
+	/* Allocated before the lock: queue counts change only when stopped. */
+	s->nb_rxq = RTE_MIN(dev->data->nb_rx_queues, RTE_MAX_QUEUES_PER_PORT);
+	s->nb_txq = RTE_MIN(dev->data->nb_tx_queues, RTE_MAX_QUEUES_PER_PORT);
 	s->rxq = calloc(RTE_MAX(s->nb_rxq, 1), sizeof(*s->rxq));
 	s->txq = calloc(RTE_MAX(s->nb_txq, 1), sizeof(*s->txq));
 	if (s->rxq == NULL || s->txq == NULL) {
 		virtnet_dump_snapshot_free(s);
 		return -ENOMEM;
 	}
-	w.dev = dev;
-	w.s = s;
-	w.prefix_len = (size_t)snprintf(w.prefix, sizeof(w.prefix),
-		"virtnet%u_ring", port_id);
-	rte_memzone_walk(virtnet_dump_mz, &w);
+	pthread_mutex_lock(&hw->lock);
+	virtnet_dump_port_fields(dev, s);
+	virtnet_dump_queues(dev, s);
+	pthread_mutex_unlock(&hw->lock);
 	return 0;
 }
 
@@ -296,7 +258,7 @@ virtnet_dump_queue(FILE *f, const char *dir, uint16_t i,
 	const struct virtnet_ring_snap *r = &q->ring;
 
 	if (!r->live) {
-		fprintf(f, "%s%u: no ring (port stopped)\n", dir, i);
+		fprintf(f, "%s%u: no ring\n", dir, i);
 		return;
 	}
 	fprintf(f, "%s%u: vq %u %s, %u descriptors (%u asked), %u free, %u in flight, fault %s",
@@ -330,8 +292,8 @@ virtnet_dump_text(FILE *f, const struct virtnet_port_snap *s)
 	fprintf(f, "virtnet port %u (%s), driver %s, transport %s%s\n",
 		s->port_id, s->name, s->driver, s->transport,
 		s->legacy ? " (legacy interface)" : "");
-	fprintf(f, "state: %s%s, ", s->started ? "started" : "stopped",
-		s->halted && s->started ? " (halted: device lost)" : "");
+	fprintf(f, "state: %s, %s, ", s->started ? "started" : "stopped",
+		s->running ? "device running the rings" : "no rings");
 	virtnet_dump_link(f, &s->link);
 	fprintf(f, ", MTU %u\n", s->mtu);
 	virtnet_dump_features(f, "device features", s->dev_features);

@@ -9,10 +9,9 @@
  * @file
  * A port as people look at it: features by name, the transport, the Rx/Tx
  * paths, link, and where each ring stands. Everything is copied into a
- * snapshot first, so that another thread (telemetry) may ask while the
- * application starts or stops the port: a ring is read only while DPDK's
- * memzone lock keeps its memory, and with it its queue struct, from being
- * freed (see virtnet_dump.c). The snapshot is then printed
+ * snapshot first, under the port lock, so that another thread (telemetry)
+ * may ask while the port starts, stops or recovers (see virtnet_dump.c).
+ * The snapshot is then printed
  * (eth_dev_priv_dump, which /ethdev/dump_priv calls) or turned into
  * telemetry dicts (virtnet_telemetry.c).
  */
@@ -29,7 +28,7 @@
 /** Room for virtnet_vq_dump()'s text of one ring. */
 #define VIRTNET_DUMP_VQ_TEXT	320
 
-/** Where one ring stood; all zero when it did not exist (port stopped). */
+/** Where one ring stood; all zero when it did not run (port stopped). */
 struct virtnet_ring_snap {
 	bool live;		/**< the ring existed: the rest is valid */
 	bool packed;
@@ -65,7 +64,8 @@ struct virtnet_port_snap {
 	uint64_t features;	/**< negotiated at the last start */
 	const char *rx_path;	/**< NULL before the first start */
 	const char *tx_path;
-	bool started;
+	bool started;		/**< the application started the port */
+	bool running;		/**< the device runs the rings */
 	bool halted;		/**< bursts return 0 (stopped or device lost) */
 	bool ctrl;		/**< the control queue exists */
 	uint16_t hdr_size;

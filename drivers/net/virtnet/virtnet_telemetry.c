@@ -95,6 +95,7 @@ virtnet_tel_port_summary(struct rte_tel_data *d,
 	rte_tel_data_add_dict_string(d, "tx_path",
 		s->tx_path != NULL ? s->tx_path : "none");
 	rte_tel_data_add_dict_int(d, "started", s->started);
+	rte_tel_data_add_dict_int(d, "running", s->running);
 	rte_tel_data_add_dict_string(d, "link",
 		s->link.link_status ? "up" : "down");
 	rte_tel_data_add_dict_u64(d, "link_speed", s->link.link_speed);
