@@ -38,7 +38,7 @@ run_one() { # driver devargs -> "txd deq enq rxd"
 	esac
 	# shellcheck disable=SC2086
 	timeout 120 "$APP" --lcores 0@0 --no-huge -m 1024 --no-pci \
-		--file-prefix virtnet-cost $plug --log-level=lib.eal:error \
+		--file-prefix "$VIRTNET_PREFIX-cost" $plug --log-level=lib.eal:error \
 		--log-level=pmd.net.vhost:error --log-level=lib.vhost.config:error \
 		-- "$name" "$2" "$ITERS" 2>/dev/null |
 		awk '/^COST/ { print $6, $9, $13, $16 }'
