@@ -90,9 +90,13 @@ ovs_pid() {
 ovs_daemon() {
 	local name=$1
 	shift
-	timeout -k 5 "$OVS_MAX_TIME" "$@" --pidfile="$OVS_RUNDIR/$name.pid" \
-		--unixctl="$OVS_RUNDIR/$name.ctl" --log-file="$OVS_LOGDIR/$name.log" \
-		>>"$OVS_LOGDIR/$name.out" 2>&1 &
+	# A subshell, so that a daemon killed on purpose is no job "Killed".
+	(
+		timeout -k 5 "$OVS_MAX_TIME" "$@" --pidfile="$OVS_RUNDIR/$name.pid" \
+			--unixctl="$OVS_RUNDIR/$name.ctl" --log-file="$OVS_LOGDIR/$name.log" \
+			>>"$OVS_LOGDIR/$name.out" 2>&1
+		exit $?
+	) 2>/dev/null &
 	OVS_JOB[$name]=$!
 }
 
@@ -253,6 +257,11 @@ tp_alive() {
 	[ -n "${TP_PID[$1]:-}" ] && kill -0 "${TP_PID[$1]}" 2>/dev/null
 }
 
+# Whether testpmd has its port 0 (a failed probe leaves none).
+tp_has_port() {
+	grep -q -E '^Port 0: ([0-9A-F]{2}:){5}' "$VIRTNET_RUN/$1.log"
+}
+
 tp_cmd() { # name command...
 	local name=$1
 	shift
@@ -274,10 +283,10 @@ tp_ready() { # name seconds
 # Wait for the count of lines matching PATTERN in NAME's log to exceed N.
 tp_wait_count() { # name pattern n
 	local i
-	for i in $(seq 50); do
+	for i in $(seq 250); do
 		[ "$(grep -c -- "$2" "$VIRTNET_RUN/$1.log")" -gt "$3" ] && return 0
 		tp_alive "$1" || return 1
-		sleep 0.1
+		sleep 0.02
 	done
 	return 1
 }
@@ -285,6 +294,7 @@ tp_wait_count() { # name pattern n
 # "rx tx rx_pps tx_pps" of port 0 now (show port stats 0).
 tp_stats() {
 	local log=$VIRTNET_RUN/$1.log n
+	tp_has_port "$1" || return 1
 	n=$(grep -c 'Tx-pps:' "$log")
 	tp_cmd "$1" "show port stats 0" && tp_wait_count "$1" 'Tx-pps:' "$n" || return 1
 	awk '$1 == "RX-packets:" && $3 == "RX-missed:" { rx = $2 }
@@ -297,6 +307,7 @@ tp_stats() {
 # own counts of what the bursts returned).
 tp_stop() {
 	local log=$VIRTNET_RUN/$1.log n
+	tp_has_port "$1" || return 1
 	n=$(grep -c 'Accumulated forward statistics' "$log")
 	tp_cmd "$1" stop && tp_wait_count "$1" 'Accumulated forward statistics' "$n" || return 1
 	awk '/Forward statistics for port 0/ { f = 1 }
@@ -328,5 +339,5 @@ tp_quit_all() {
 # Lines of a log worth showing after a failure: errors, the driver's.
 tp_why() {
 	grep -i -E 'error|fail|cannot|virtnet:|not supported' "$VIRTNET_RUN/$1.log" 2>/dev/null |
-		grep -v -E 'promiscuous|Rx checksum|-FAILED: 0' | head -3 | tr '\n' ' '
+		grep -v -E 'promiscuous|Rx checksum|-FAILED: 0|[RT]X-errors' | head -3 | tr '\n' ' '
 }

@@ -46,8 +46,8 @@ vn_plugin_setup
 MIN_PKTS=${OVS_MIN_PKTS:-1000}
 SECS=${OVS_TRAFFIC_SECS:-3}
 # Seconds for traffic to come back after the restart; its signal.
-RESUME_MAX=${OVS_RESUME_MAX:-30}
-RESTART_SIGNAL=${OVS_RESTART_SIGNAL:-KILL}
+RESUME_MAX=${OVS_RESUME_MAX:-20}
+RESTART_SIGNAL=${OVS_RESTART_SIGNAL:-TERM}
 SOCK_C=$VIRTNET_RUN/vhuc1.sock
 SOCK_T=$VIRTNET_RUN/vhost-t.sock
 FLOWS=()
@@ -81,8 +81,8 @@ check_side() {
 	local p_rx0 p_tx0 p_rx1 p_tx1
 	read -r t_rx t_tx <<<"${fg[$name]}"
 	read -r r2 t2 <<<"${ro[$name]}"
-	o_in=${flows[$o]}
-	o_out=${flows[${SRC[$o]}]}
+	o_in=${flows[$o]:-}
+	o_out=${flows[${SRC[$o]}]:-}
 	if ! { num "$t_rx" && num "$t_tx" && num "$r2" && num "$t2" && num "$o_in" &&
 		num "$o_out" && num "${d0[$o]}" && num "${d1[$o]}"; }; then
 		bad "$label $name" "no counts (testpmd '${fg[$name]}' '${ro[$name]}', OVS flows '$o_in' '$o_out', drops '${d0[$o]}' '${d1[$o]}'); see $VIRTNET_RUN/$name.log, $OVS_LOGDIR"
@@ -98,10 +98,13 @@ check_side() {
 		ok "$label $name->$port: $t_tx sent, $o_in received by OVS ($((t_tx / SECS)) pps)"
 	fi
 	if [ "$t_rx" -lt "$MIN_PKTS" ] || [ "$t_rx" != "$o_out" ]; then
-		bad "$label $port->$name" "OVS sent $o_out ($drops dropped), testpmd received $t_rx (want equal, >= $MIN_PKTS) $(tp_why "$name")"
+		bad "$label $port->$name" "OVS forwarded $o_out to the port ($drops dropped), testpmd received $t_rx (want equal, >= $MIN_PKTS) [port rx tx drop: ${st0[$o]} -> ${st1[$o]}] $(tp_why "$name")"
 	else
 		ok "$label $port->$name: $o_out sent by OVS ($drops dropped), $t_rx received ($((t_rx / SECS)) pps)"
 	fi
+	# The port's counters only where both directions passed.
+	[ "$t_tx" -ge "$MIN_PKTS" ] && [ "$t_tx" = "$o_in" ] &&
+		[ "$t_rx" -ge "$MIN_PKTS" ] && [ "$t_rx" = "$o_out" ] || return
 	read -r p_rx0 p_tx0 _ <<<"${st0[$o]}"
 	read -r p_rx1 p_tx1 _ <<<"${st1[$o]}"
 	num "${p_rx0:-}" && num "${p_rx1:-}" && num "${p_tx0:-}" && num "${p_tx1:-}" || return
@@ -112,23 +115,22 @@ check_side() {
 	fi
 }
 
-# exchange LABEL NAME:PORT:OFPORT...: fresh FLOWS (SRC[p]: the in_port
-# whose flow outputs to p); flowgen on each testpmd NAME for SECS; then
-# rxonly: the senders stop, OVS forwards what is left, the testpmds
-# drain it; the flows' and testpmds' counts are then final.
+# exchange LABEL NAME:PORT:OFPORT...: flowgen on each testpmd NAME for
+# SECS through the bridge's flows (SRC[p]: the in_port whose flow outputs
+# to p), then rxonly: the senders stop, OVS forwards what is left, the
+# testpmds drain it; then the counts are final. The flows stay as they
+# are: replacing them mid-run leaves datapath flows that drop the first
+# packets after, yet count them on the new flows (OVS 3.1).
 exchange() {
 	local label=$1 s n p o
 	shift
-	local -A fg ro d0 d1 st0 st1 flows
+	local -A fg ro d0 d1 st0 st1 f0 f1 flows
 	for s; do
 		IFS=: read -r n p o <<<"$s"
 		d0[$o]=$(ovs_tx_drops "$o")
 		st0[$o]=$(ovs_port_stats "$p" 2>/dev/null)
+		f0[$o]=$(ovs_flow_packets "$o")
 	done
-	if ! ovs_flows "${FLOWS[@]}"; then
-		bad "$label" "could not set the flows"
-		return
-	fi
 	for s; do
 		tp_cmd "${s%%:*}" "set fwd flowgen" "start"
 	done
@@ -145,22 +147,42 @@ exchange() {
 	done
 	for s; do
 		IFS=: read -r n p o <<<"$s"
-		flows[$o]=$(ovs_flow_packets "$o")
+		f1[$o]=$(ovs_flow_packets "$o")
 		d1[$o]=$(ovs_tx_drops "$o")
 		st1[$o]=$(ovs_port_stats "$p" 2>/dev/null)
+		num "${f0[$o]}" && num "${f1[$o]}" && flows[$o]=$((f1[$o] - f0[$o]))
 	done
-	ovs_flows
 	for s; do
 		IFS=: read -r n p o <<<"$s"
 		check_side "$label" "$n" "$p" "$o"
 	done
 }
 
+# The bridge's flows, set once per OVS run: "cross" the two ports to
+# each other, "reflect" each port to itself. SRC[p]: the in_port whose
+# flow outputs to p.
+set_flows() { # cross|reflect ofport...
+	local kind=$1 p
+	shift
+	FLOWS=()
+	SRC=()
+	if [ "$kind" = cross ]; then
+		FLOWS=("in_port=$1,actions=output:$2" "in_port=$2,actions=output:$1")
+		SRC=([$1]=$2 [$2]=$1)
+	else
+		for p; do
+			FLOWS+=("in_port=$p,actions=in_port")
+			SRC[$p]=$p
+		done
+	fi
+	ovs_flows "${FLOWS[@]}"
+}
+
 # OVS with a vhost-user port of each kind; testpmd ovs-a (virtnet) the
 # client of dpdkvhostuser vhu0, ovs-b (virtnet or net_virtio, server=1)
 # the server dpdkvhostuserclient vhuc1 connects to. False if OVS itself
 # did not come up; a testpmd or port that did not come up is a FAIL line.
-setup_pair() { # label peer
+setup_pair() { # label peer cross|reflect
 	local label=$1 peer=$2 bdev bextra=
 	if ! ovs_start; then
 		bad "$label" "OVS did not start; see $OVS_LOGDIR"
@@ -175,8 +197,10 @@ setup_pair() { # label peer
 		bad "$label" "could not add the vhost-user ports"
 		return 1
 	fi
-	FLOWS=("in_port=1,actions=output:2" "in_port=2,actions=output:1")
-	SRC=([1]=2 [2]=1)
+	if ! set_flows "$3" 1 2; then
+		bad "$label" "could not set the flows"
+		return 1
+	fi
 	if [ "$peer" = virtnet ]; then
 		bdev="net_virtnet_user1,path=$SOCK_C,server=1,mac=02:00:00:00:00:0b"
 		bextra=$PLUGIN_ARG
@@ -198,7 +222,7 @@ setup_pair() { # label peer
 }
 
 case_pair() { # label peer
-	setup_pair "$1" "$2" && exchange "$1" ovs-a:vhu0:1 ovs-b:vhuc1:2
+	setup_pair "$1" "$2" cross && exchange "$1" ovs-a:vhu0:1 ovs-b:vhuc1:2
 	tp_quit_all
 	ovs_stop
 }
@@ -207,47 +231,75 @@ now() {
 	date +%s.%N
 }
 
-# Poll the testpmds' Rx until each has grown (or MAX seconds): prints
-# "name seconds" per testpmd, seconds since START or "none".
+# Poll the testpmds' counters until each has sent and received (or MAX
+# seconds): prints "name tx_seconds rx_seconds" per testpmd, the time
+# since START at which its Tx, its Rx grew first ("none": never).
 wait_traffic() { # start max name...
-	local start=$1 max=$2 n r end
+	local start=$1 max=$2 n rx tx end t
 	shift 2
-	local -A last when
+	local -A lrx=() ltx=() wrx=() wtx=()
 	for n; do
-		last[$n]=$(tp_stats "$n" | cut -d' ' -f1)
+		read -r lrx[$n] ltx[$n] _ < <(tp_stats "$n")
+		# No port: nothing to wait for.
+		tp_has_port "$n" || { wrx[$n]=none; wtx[$n]=none; }
 	done
 	end=$(echo "$(now) + $max" | bc)
 	while [ "$(echo "$(now) < $end" | bc)" = 1 ]; do
-		sleep 0.1
 		for n; do
-			[ -n "${when[$n]:-}" ] && continue
-			r=$(tp_stats "$n" | cut -d' ' -f1)
-			if num "$r" && num "${last[$n]}" && [ "$r" -gt "${last[$n]}" ]; then
-				when[$n]=$(printf '%.2f' "$(echo "$(now) - $start" | bc)")
-			fi
-			last[$n]=$r
+			[ -n "${wrx[$n]:-}" ] && [ -n "${wtx[$n]:-}" ] && continue
+			read -r rx tx _ < <(tp_stats "$n")
+			t=$(printf '%.2f' "$(echo "$(now) - $start" | bc)")
+			num "$rx" && num "${lrx[$n]:-}" && [ "$rx" -gt "${lrx[$n]}" ] &&
+				[ -z "${wrx[$n]:-}" ] && wrx[$n]=$t
+			num "$tx" && num "${ltx[$n]:-}" && [ "$tx" -gt "${ltx[$n]}" ] &&
+				[ -z "${wtx[$n]:-}" ] && wtx[$n]=$t
+			lrx[$n]=$rx
+			ltx[$n]=$tx
 		done
-		[ "${#when[@]}" = $# ] && break
+		[ "${#wrx[@]}" = $# ] && [ "${#wtx[@]}" = $# ] && break
+		sleep 0.05
 	done
 	for n; do
-		echo "$n ${when[$n]:-none}"
+		echo "$n ${wtx[$n]:-none} ${wrx[$n]:-none}"
 	done
 }
 
+# Stop the testpmds' forwarding with their Rx rings empty: rxonly until
+# OVS has forwarded what is left.
+quiesce() { # name...
+	local n
+	for n; do
+		tp_stop "$n" >/dev/null
+		tp_cmd "$n" "set fwd rxonly" "start"
+	done
+	sleep 1
+	for n; do
+		tp_stop "$n" >/dev/null
+	done
+}
+
+# Each testpmd's traffic comes back to it (flows in_port=p,actions=in_port)
+# so that each port's verdict is its own. ovs-vswitchd is killed
+# (OVS_RESTART_SIGNAL, TERM: a clean stop) and started again on the same
+# database; the testpmds are left alone and must send and receive again.
 case_restart() { # label peer
-	local label=$1 peer=$2 n t up res
+	local label=$1 peer=$2 n t r up res
 	local -A side=([ovs-a]="client (dpdkvhostuser)" [ovs-b]="server (dpdkvhostuserclient)")
-	if setup_pair "$label" "$peer"; then
-		ovs_flows "${FLOWS[@]}"
+	if setup_pair "$label" "$peer" reflect; then
 		tp_cmd ovs-a "set fwd flowgen" "start"
 		tp_cmd ovs-b "set fwd flowgen" "start"
 		res=$(wait_traffic "$(now)" 10 ovs-a ovs-b)
-		if echo "$res" | grep -q none; then
-			bad "$label before" "no traffic before the restart: $(echo "$res" | tr '\n' ' ')"
-		else
-			ok "$label before: both testpmds receive"
-		fi
+		while read -r n t r; do
+			if [ "$t" = none ] || [ "$r" = none ]; then
+				bad "$label before $n" "${side[$n]}: no traffic before the restart (Tx after $t s, Rx after $r s)"
+			else
+				ok "$label before $n: ${side[$n]} sends and receives"
+			fi
+		done <<<"$res"
 		ovs_switch_kill "$RESTART_SIGNAL"
+		# Killed, OVS leaves its dpdkvhostuser socket behind and then
+		# cannot bind it ("remove it and try again"), as would an operator.
+		[ "$RESTART_SIGNAL" = TERM ] || rm -f "$OVS_RUNDIR/vhu0"
 		sleep 1
 		if ! ovs_switch_start; then
 			bad "$label" "ovs-vswitchd did not start again; see $OVS_LOGDIR"
@@ -255,17 +307,17 @@ case_restart() { # label peer
 			up=$(now)
 			ovs_flows "${FLOWS[@]}"
 			res=$(wait_traffic "$up" "$RESUME_MAX" ovs-a ovs-b)
-			while read -r n t; do
-				if [ "$t" = none ]; then
-					bad "$label resume $n" "${side[$n]}: no Rx within $RESUME_MAX s of OVS back (kill -$RESTART_SIGNAL) $(tp_why "$n")"
+			while read -r n t r; do
+				if [ "$t" = none ] || [ "$r" = none ]; then
+					bad "$label resume $n" "${side[$n]}: Tx after $t s, Rx after $r s of OVS back, want both within $RESUME_MAX s (kill -$RESTART_SIGNAL) $(tp_why "$n")"
 				else
-					ok "$label resume $n: ${side[$n]} receives again $t s after OVS is back"
+					ok "$label resume $n: ${side[$n]} sends again $t s, receives $r s after OVS is back"
 				fi
 			done <<<"$res"
 			for n in ovs-a ovs-b; do
 				tp_alive "$n" || bad "$label $n" "testpmd is gone"
-				tp_stop "$n" >/dev/null
 			done
+			quiesce ovs-a ovs-b
 			exchange "$label after" ovs-a:vhu0:1 ovs-b:vhuc1:2
 		fi
 	fi
@@ -302,9 +354,11 @@ case_in_ovs() { # label driver
 			else
 				bad "$label driver" "OVS's port dpdk0 is '$name', want $want"
 			fi
-			FLOWS=("in_port=1,actions=in_port")
-			SRC=([1]=1)
-			exchange "$label" ovs-t:dpdk0:1
+			if set_flows reflect 1; then
+				exchange "$label" ovs-t:dpdk0:1
+			else
+				bad "$label" "could not set the flows"
+			fi
 		fi
 	fi
 	tp_quit_all
