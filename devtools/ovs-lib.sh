@@ -19,9 +19,11 @@ OVS_PMD_MASK=${OVS_PMD_MASK:-0x2}
 # Memory. --no-huge gives 4 kB pages in a memfd (shareable over
 # vhost-user); OVS adds --in-memory, which EAL refuses with --no-huge
 # (legacy memory) unless --legacy-mem is named. OVS_HUGE=1: 2 MB pages
-# instead, OVS's own --in-memory mode with dpdk-socket-mem.
+# instead, OVS's own --in-memory mode with dpdk-socket-mem; a virtio-user
+# port in OVS (virtnet or net_virtio) then needs --single-file-segments,
+# or its memory is more files than vhost-user's 8 regions.
 if [ "${OVS_HUGE:-0}" = 1 ]; then
-	OVS_MEM=${OVS_MEM:-}
+	OVS_MEM=${OVS_MEM:---single-file-segments}
 	OVS_SOCKET_MEM=${OVS_SOCKET_MEM:-512}
 else
 	OVS_MEM=${OVS_MEM:---no-huge -m 1024 --legacy-mem}
@@ -249,7 +251,8 @@ tp_start() {
 		--vdev "$3" --log-level=lib.eal:error -- -i --nb-cores=1 \
 		--total-num-mbufs=32768 $5 <"$fifo" >"$VIRTNET_RUN/$name.log" 2>&1 &
 	TP_PID[$name]=$!
-	exec {fd}>"$fifo"
+	# Read-write: opening never blocks, whatever became of testpmd.
+	exec {fd}<>"$fifo"
 	TP_FD[$name]=$fd
 }
 
