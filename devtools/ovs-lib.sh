@@ -66,12 +66,17 @@ ovs_appctl() {
 	ovs-appctl -T 10 -t "$OVS_RUNDIR/ovs-vswitchd.ctl" "$@"
 }
 
-# Wait up to SECONDS for a process to end (an unreaped child counts).
+# Whether a process runs (an unreaped child, a zombie, does not).
+ovs_alive() {
+	local st
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+# Wait up to SECONDS for a process to end.
 ovs_wait_gone() { # pid seconds
-	local i st
-	for i in $(seq $((${2:-10} * 10))); do
-		st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
-		[ -z "$st" ] || [ "$st" = Z ] && return 0
+	for _ in $(seq $((${2:-10} * 10))); do
+		ovs_alive "$1" || return 0
 		sleep 0.1
 	done
 	return 1
@@ -82,7 +87,7 @@ ovs_wait_gone() { # pid seconds
 ovs_pid() {
 	local pid
 	pid=$(cat "$OVS_RUNDIR/$1.pid" 2>/dev/null) || return 1
-	[ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null |
+	[ -n "$pid" ] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" |
 		grep -qF "$OVS_RUNDIR/" || return 1
 	echo "$pid"
 }
@@ -105,14 +110,14 @@ ovs_daemon() {
 # A fresh database and ovsdb-server; the switch's configuration in it.
 # EXTRA: more EAL arguments for OVS (dpdk-extra).
 ovs_db_start() {
-	local extra=${1:-} i
+	local extra=${1:-}
 	ovs_stop
 	rm -rf "$OVS_DIR"
 	mkdir -p "$OVS_RUNDIR" "$OVS_DBDIR" "$OVS_LOGDIR" "$OVS_SYSCONFDIR" || return 1
 	ovsdb-tool create "$OVS_DBDIR/conf.db" "$OVS_SCHEMA" || return 1
 	ovs_daemon ovsdb-server ovsdb-server "$OVS_DBDIR/conf.db" \
 		--remote="punix:$OVS_RUNDIR/db.sock"
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		[ -S "$OVS_RUNDIR/db.sock" ] && break
 		sleep 0.1
 	done
@@ -128,10 +133,9 @@ ovs_db_start() {
 # Start ovs-vswitchd on the existing database; true once DPDK is
 # initialized and the switch answers.
 ovs_switch_start() {
-	local i
 	ovs_daemon ovs-vswitchd "$OVS_VSWITCHD" "unix:$OVS_RUNDIR/db.sock"
-	for i in $(seq 300); do
-		if ! kill -0 "${OVS_JOB[ovs-vswitchd]}" 2>/dev/null; then
+	for _ in $(seq 300); do
+		if ! ovs_alive "${OVS_JOB[ovs-vswitchd]}"; then
 			echo "ovs-vswitchd exited: $(grep -E '\|(ERR|EMER)\|' "$OVS_LOGDIR/ovs-vswitchd.log" | tail -3)" >&2
 			return 1
 		fi
@@ -223,15 +227,14 @@ ovs_flow_packets() {
 # are not (OVS 3.1 answers EPROTO).
 ovs_tx_drops() {
 	timeout 10 ovs-ofctl -O OpenFlow14 dump-ports "$OVS_BRIDGE" "$1" |
-		tr ', ' '\n\n' | awk -F= '
+		tr -s ' ,' '\n' | awk -F= '
 		$1 ~ /^ovs_tx_(failure|mtu_exceeded|qos|invalid_hwol)_drops$/ { n += $2; f = 1 }
 		END { if (!f) exit 1; print n }'
 }
 
 # Wait (up to SECONDS) for an interface's link_state to be "up".
 ovs_link_wait() { # port seconds
-	local i
-	for i in $(seq $((${2:-10} * 10))); do
+	for _ in $(seq $((${2:-10} * 10))); do
 		[ "$(ovs_vsctl get Interface "$1" link_state 2>/dev/null)" = up ] && return 0
 		sleep 0.1
 	done
@@ -257,7 +260,7 @@ tp_start() {
 }
 
 tp_alive() {
-	[ -n "${TP_PID[$1]:-}" ] && kill -0 "${TP_PID[$1]}" 2>/dev/null
+	[ -n "${TP_PID[$1]:-}" ] && ovs_alive "${TP_PID[$1]}"
 }
 
 # Whether testpmd has its port 0 (a failed probe leaves none).
@@ -269,13 +272,12 @@ tp_cmd() { # name command...
 	local name=$1
 	shift
 	tp_alive "$name" || return 1
-	printf '%s\n' "$@" >&"${TP_FD[$name]}" 2>/dev/null
+	{ printf '%s\n' "$@" >&"${TP_FD[$name]}"; } 2>/dev/null
 }
 
 # Wait (up to SECONDS) for the first prompt: the port is started.
 tp_ready() { # name seconds
-	local i
-	for i in $(seq $((${2:-30} * 10))); do
+	for _ in $(seq $((${2:-30} * 10))); do
 		tp_alive "$1" || return 1
 		grep -q 'testpmd> ' "$VIRTNET_RUN/$1.log" && return 0
 		sleep 0.1
@@ -285,8 +287,7 @@ tp_ready() { # name seconds
 
 # Wait for the count of lines matching PATTERN in NAME's log to exceed N.
 tp_wait_count() { # name pattern n
-	local i
-	for i in $(seq 250); do
+	for _ in $(seq 250); do
 		[ "$(grep -c -- "$2" "$VIRTNET_RUN/$1.log")" -gt "$3" ] && return 0
 		tp_alive "$1" || return 1
 		sleep 0.02

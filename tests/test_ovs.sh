@@ -62,6 +62,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# OVS started (devtools/ovs-lib.sh), its complaints kept for ovs_up_why.
+ovs_up() { # [dpdk-extra]
+	ovs_start "$@" 2>"$VIRTNET_RUN/ovs-start.err"
+}
+
+ovs_up_why() {
+	printf '%s; see %s' "$(tr '\n' ' ' <"$VIRTNET_RUN/ovs-start.err" | cut -c1-400)" "$OVS_LOGDIR"
+}
+
 case_on() {
 	[ -z "${CASE_ONLY:-}" ] || [[ $1 =~ ^($CASE_ONLY)$ ]]
 }
@@ -183,9 +192,9 @@ set_flows() { # cross|reflect ofport...
 # the server dpdkvhostuserclient vhuc1 connects to. False if OVS itself
 # did not come up; a testpmd or port that did not come up is a FAIL line.
 setup_pair() { # label peer cross|reflect
-	local label=$1 peer=$2 bdev bextra=
-	if ! ovs_start; then
-		bad "$label" "OVS did not start; see $OVS_LOGDIR"
+	local label=$1 peer=$2 bdev bextra=''
+	if ! ovs_up; then
+		bad "$label" "OVS did not start: $(ovs_up_why)"
 		return 1
 	fi
 	rm -f "$SOCK_C"
@@ -239,7 +248,7 @@ wait_traffic() { # start max name...
 	shift 2
 	local -A lrx=() ltx=() wrx=() wtx=()
 	for n; do
-		read -r lrx[$n] ltx[$n] _ < <(tp_stats "$n")
+		read -r "lrx[$n]" "ltx[$n]" _ < <(tp_stats "$n")
 		# No port: nothing to wait for.
 		tp_has_port "$n" || { wrx[$n]=none; wtx[$n]=none; }
 	done
@@ -301,8 +310,8 @@ case_restart() { # label peer
 		# cannot bind it ("remove it and try again"), as would an operator.
 		[ "$RESTART_SIGNAL" = TERM ] || rm -f "$OVS_RUNDIR/vhu0"
 		sleep 1
-		if ! ovs_switch_start; then
-			bad "$label" "ovs-vswitchd did not start again; see $OVS_LOGDIR"
+		if ! ovs_switch_start 2>"$VIRTNET_RUN/ovs-start.err"; then
+			bad "$label" "ovs-vswitchd did not start again: $(ovs_up_why)"
 		else
 			up=$(now)
 			ovs_flows "${FLOWS[@]}"
@@ -327,7 +336,7 @@ case_restart() { # label peer
 
 # virtnet (or net_virtio) as a dpdk port of OVS, against net_vhost.
 case_in_ovs() { # label driver
-	local label=$1 drv=$2 extra= dev want name
+	local label=$1 drv=$2 extra='' dev want name
 	rm -f "$SOCK_T"
 	tp_start ovs-t '0@0,1@0' "net_vhost0,iface=$SOCK_T" "" "--no-flush-rx"
 	if ! tp_ready ovs-t 30; then
@@ -341,8 +350,8 @@ case_in_ovs() { # label driver
 			dev="net_virtio_user0,path=$SOCK_T"
 			want=net_virtio_user
 		fi
-		if ! ovs_start "$extra"; then
-			bad "$label" "OVS did not start; see $OVS_LOGDIR"
+		if ! ovs_up "$extra"; then
+			bad "$label" "OVS did not start: $(ovs_up_why)"
 		elif ! ovs_vsctl add-port "$OVS_BRIDGE" dpdk0 -- set Interface dpdk0 \
 				type=dpdk ofport_request=1 options:dpdk-devargs="$dev" ||
 		     ! ovs_link_wait dpdk0 10; then
