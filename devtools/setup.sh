@@ -13,9 +13,12 @@ set -euo pipefail
 
 SDK_CACHE=${VIRTNET_SDK_CACHE:-/var/cache/virtnet/sdk}
 NR_HUGE=${VIRTNET_HUGEPAGES:-1024}
+# openvswitch-switch-dpdk: tests/test_ovs.sh runs its ovs-vswitchd-dpdk
+# itself, with its own database and directories; the openvswitch-switch
+# service the package brings is not used (nor is the alternative switched).
 PKGS="dpdk dpdk-dev libdpdk-dev meson ninja-build pkg-config python3-pyelftools
 gcc clang binutils dpkg-dev xz-utils iproute2 procps bc
-qemu-system-x86 qemu-utils debootstrap e2fsprogs"
+qemu-system-x86 qemu-utils debootstrap e2fsprogs openvswitch-switch-dpdk"
 
 log() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
