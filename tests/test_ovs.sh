@@ -111,7 +111,10 @@ check_side() {
 	else
 		ok "$label $port->$name: $o_out sent by OVS ($drops dropped), $t_rx received ($((t_rx / SECS)) pps)"
 	fi
-	# The port's counters only where both directions passed.
+	# The port's counters only where both directions passed. OVS 3.1 has
+	# none for a dpdkvhostuser port (Protocol error), or zeros once it has
+	# restarted, with either driver on the other side: not checked.
+	[ "$port" = vhu0 ] && return
 	[ "$t_tx" -ge "$MIN_PKTS" ] && [ "$t_tx" = "$o_in" ] &&
 		[ "$t_rx" -ge "$MIN_PKTS" ] && [ "$t_rx" = "$o_out" ] || return
 	read -r p_rx0 p_tx0 _ <<<"${st0[$o]}"
