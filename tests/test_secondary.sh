@@ -49,14 +49,14 @@ DPAA_ARG=${DPAA:+-d $DPAA}
 wait_for() {
 	local i
 	for ((i = 0; i < ${4:-20} * 10; i++)); do
-		[ "$(grep -c -E -- "$2" "$1" 2>/dev/null)" -ge "${3:-1}" ] && return 0
+		[ "$(nlines "$1" "$2")" -ge "${3:-1}" ] && return 0
 		sleep 0.1
 	done
 	return 1
 }
 
-# Line counts of a log, for wait_for after a new command.
-nlines() { grep -c -E -- "$2" "$1" 2>/dev/null; }
+# nlines FILE REGEX: lines that match (0 while FILE does not exist).
+nlines() { cat "$1" 2>/dev/null | grep -c -E -- "$2"; }
 
 # "RX-packets RX-bytes RX-errors TX-packets TX-bytes TX-errors" of the last
 # "show port stats" in a testpmd log.
@@ -85,7 +85,9 @@ xstats() {
 # Primary (fd 3) and vhost side (fd 4) read commands from FIFOs; stdout
 # unbuffered so the script can follow them.
 start_pair() {
-	rm -f "$SOCK" "$R/sec-prim.cmd" "$R/sec-vh.cmd"
+	# Logs emptied first: a job's own redirection may come after the
+	# script's first look at them.
+	rm -f "$SOCK" "$R"/sec-*
 	mkfifo "$R/sec-prim.cmd" "$R/sec-vh.cmd"
 	timeout 200 stdbuf -o0 "$TESTPMD" --lcores '0@1,1@1' \
 		--file-prefix "$VIRTNET_PREFIX-sec-vh" --no-pci --no-huge -m 512 \
@@ -99,7 +101,7 @@ start_pair() {
 	timeout 200 stdbuf -o0 "$TESTPMD" --lcores '0@0,1@0' --file-prefix "$PRIM" \
 		--no-pci --single-file-segments -m 256 $PLUGIN_ARG \
 		--vdev "net_virtnet_user0,path=$SOCK,mac=$MAC,queues=$Q" \
-		--log-level=lib.eal:error --log-level='pmd.net.virtnet.*:info' \
+		--log-level=lib.eal:error --log-level='pmd.net.virtnet.*:info' --log-level=lib.pdump:debug \
 		-- -i --nb-cores=1 --rxq=$Q --txq=$Q --total-num-mbufs=16384 \
 		<"$R/sec-prim.cmd" >"$R/sec-prim.log" 2>&1 &
 	PR=$!
@@ -189,7 +191,7 @@ case_proc_info() {
 # (3) dpdk-dumpcap: one pcapng with both directions.
 case_dumpcap() {
 	local out=$R/sec-dumpcap.pcapng log=$R/sec-dumpcap.log dc res
-	rm -f "$out"
+	rm -f "$out" "$log"
 	LD_PRELOAD=$PRELOAD timeout 60 dpdk-dumpcap --file-prefix "$PRIM" \
 		-i net_virtnet_user0 -w "$out" >"$log" 2>&1 &
 	dc=$!
@@ -213,8 +215,8 @@ case_dumpcap() {
 # (2) dpdk-pdump: one pcap per direction, through its pcap ports.
 case_pdump() {
 	local log=$R/sec-pdump.log pd res
-	rm -f "$R"/sec-pdump-*.pcap
-	timeout 60 stdbuf -o0 dpdk-pdump --file-prefix "$PRIM" --lcores '0@1' $DPAA_ARG \
+	rm -f "$R"/sec-pdump-*.pcap "$log"
+	timeout 60 stdbuf -o0 dpdk-pdump --file-prefix "$PRIM" --lcores '4@1' $DPAA_ARG \
 		$PLUGIN_ARG --log-level=lib.eal:error -- --pdump \
 		"device_id=net_virtnet_user0,queue=*,rx-dev=$R/sec-pdump-rx.pcap,tx-dev=$R/sec-pdump-tx.pcap" \
 		>"$log" 2>&1 &
@@ -241,7 +243,7 @@ case_pdump() {
 # secondary's stats request gets an error. fd 5: the secondary's commands.
 case_secondary_bursts() {
 	local log=$R/sec-second.log before after
-	rm -f "$R/sec-second.cmd"
+	rm -f "$R/sec-second.cmd" "$log"
 	mkfifo "$R/sec-second.cmd"
 	# A loop: both sides forward what they receive.
 	vhost "set fwd io"
@@ -249,7 +251,8 @@ case_secondary_bursts() {
 	sleep 1
 	before=$(prim_stats)
 	# shellcheck disable=SC2086
-	timeout 60 stdbuf -o0 "$TESTPMD" --proc-type=secondary --lcores '0@1,1@1' \
+	# Lcore ids apart from the primary's: mempool caches are per lcore id.
+	timeout 60 stdbuf -o0 "$TESTPMD" --proc-type=secondary --lcores '2@1,3@1' \
 		--file-prefix "$PRIM" $PLUGIN_ARG --log-level=lib.eal:error \
 		-- -i --nb-cores=1 --rxq=$Q --txq=$Q --total-num-mbufs=16384 \
 		<"$R/sec-second.cmd" >"$log" 2>&1 &
@@ -277,6 +280,8 @@ case_secondary_bursts() {
 		bad secondary_bursts "secondary forwarded rx $1 tx $2 (tx dropped $3); see $log"
 	elif [ $((${after%% *} - ${before%% *})) -lt 10000 ]; then
 		bad secondary_bursts "primary forwarding stalled: rx $before -> $after"
+	elif [ "$(echo "$after" | cut -d' ' -f3,6)" != "0 0" ]; then
+		bad secondary_bursts "primary counted errors meanwhile: $after"
 	else
 		ok "secondary_bursts (0 packets, one line per direction; primary rx +$((${after%% *} - ${before%% *})) meanwhile)"
 	fi
