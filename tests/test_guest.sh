@@ -125,6 +125,13 @@ while read -r name slot opts drv; do
 			ok "$name: ACCESS_PLATFORM negotiated, DMA through the vIOMMU (IOVA as VA)" ||
 			bad "$name: ACCESS_PLATFORM not negotiated (features '$f')"
 	fi
+	# A secondary process (dpdk-proc-info) on the two PCI ports: the
+	# counters the primary testpmd shows, BARs mapped by the bus.
+	pi=$(awk -v c="$name" '/^VNT-CASE/ {on = ($2 == c)}
+		on && /^VNT-PI (result|proc-info port)/ {$1 = ""; print}' "$LOG" | tr '\n' ';')
+	[[ $pi == *"result PASS"* ]] &&
+		ok "$name: dpdk-proc-info --stats in a secondary equals testpmd's ($pi)" ||
+		bad "$name: dpdk-proc-info --stats in a secondary ($pi)"
 	grep -q "^\[$name virtnet\] VNT port 0 driver net_virtnet" "$LOG" &&
 		ok "$name: net_virtnet bound with -d" || bad "$name: net_virtnet not bound"
 	tp=$(awk -v c="$name" '/^VNT-CASE/ {on = ($2 == c)}
