@@ -128,6 +128,7 @@ prim_stats() {
 # them. Waits until the primary has counted them all, both ways.
 send_frames() {
 	local n i want
+	# shellcheck disable=SC2046
 	set -- $(prim_stats)
 	want=$(($1 + Q * 32))
 	n=$(nlines "$R/sec-vh.log" 'Forward statistics for port 0')
@@ -136,6 +137,7 @@ send_frames() {
 	vhost "stop"
 	wait_for "$R/sec-vh.log" 'Forward statistics for port 0' $((n + 1)) 10
 	for i in $(seq 20); do
+		# shellcheck disable=SC2046
 		set -- $(prim_stats)
 		[ "$1" = "$want" ] && [ "$4" = "$want" ] && return 0
 		sleep 0.2
@@ -271,6 +273,7 @@ case_secondary_bursts() {
 	# Per-stream lines: what this process's bursts did (testpmd leaves
 	# out streams that did nothing; its per-port lines are the port's
 	# counters, which the primary's traffic moves).
+	# shellcheck disable=SC2046
 	set -- $(awk '$2 == "Forward" && $3 == "Stats" { f = 1; next }
 		f && $1 == "RX-packets:" { r += $2; t += $4; d += $6; f = 0 }
 		END { print r + 0, t + 0, d + 0 }' "$log")
