@@ -24,12 +24,54 @@ bind() { # bdf driver
 	echo "VNT-BIND $1 $(basename "$(readlink "$s/driver")") $(cat "$s/vendor"):$(cat "$s/device")"
 }
 
+# "port rx-packets rx-bytes tx-packets tx-bytes" per port, from the last
+# stats block of each port in a testpmd or dpdk-proc-info log.
+port_counts() { # log
+	awk '/NIC statistics for port/ { for (i = 1; i <= NF; i++)
+			if ($i == "port") p = $(i + 1) + 0 }
+		$1 == "RX-packets:" && ($3 == "RX-missed:" || $3 == "RX-errors:") {
+			rx[p] = $2; rb[p] = $6; seen[p] = 1 }
+		$1 == "TX-packets:" && $3 == "TX-errors:" { tx[p] = $2; tb[p] = $6 }
+		END { for (q in seen) print q, rx[q], rb[q], tx[q], tb[q] }' "$1" | sort
+}
+
+# With forwarding stopped (fd 3: testpmd's commands), a secondary process
+# reads the ports' counters: dpdk-proc-info --stats must show testpmd's.
+secondary_stats() { # a b
+	i=0
+	while [ "$(grep -c "^Done\.$" /tmp/tp.log)" -lt 1 ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	timeout 120 dpdk-proc-info $PLUGIN --file-prefix tp \
+		-a "$1" -a "$2" --log-level=lib.eal:error -- --stats >/tmp/pi.log 2>&1
+	echo "VNT-PI proc-info rc $?"
+	n=$(grep -c "NIC statistics for port 1" /tmp/tp.log)
+	echo "show port stats all" >&3
+	i=0
+	while [ "$(grep -c "NIC statistics for port 1" /tmp/tp.log)" -le "$n" ] &&
+	      [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sleep 0.5
+	port_counts /tmp/tp.log | sed "s/^/VNT-PI testpmd port /"
+	port_counts /tmp/pi.log | sed "s/^/VNT-PI proc-info port /"
+	if [ -n "$(port_counts /tmp/pi.log)" ] &&
+	   [ "$(port_counts /tmp/pi.log)" = "$(port_counts /tmp/tp.log)" ]; then
+		echo "VNT-PI result PASS"
+	else
+		tail -5 /tmp/pi.log | sed "s/^/VNT-PI log /"
+		echo "VNT-PI result FAIL"
+	fi
+}
+
 testpmd_io() { # name label a b [plugin]
 	# Counts over a fixed window that starts once forwarding runs: EAL
 	# init and probe take seconds under TCG, and differ between drivers.
 	rm -f /tmp/tpin /tmp/tp.log
 	mkfifo /tmp/tpin
-	timeout 120 dpdk-testpmd $EAL $IOVA $5 --file-prefix tp -a "$3" -a "$4" \
+	timeout 120 stdbuf -o0 dpdk-testpmd $EAL $IOVA $5 --file-prefix tp -a "$3" -a "$4" \
 		-- -i --nb-cores=1 --total-num-mbufs=4096 $TPQ </tmp/tpin >/tmp/tp.log 2>&1 &
 	tp=$!
 	exec 3>/tmp/tpin
@@ -49,7 +91,9 @@ testpmd_io() { # name label a b [plugin]
 	sleep 1
 	echo "VNT-STALL testpmd $2" >/dev/console
 	sleep 2
-	printf 'show port stats all\nshow port info 0\nstop\nquit\n' >&3
+	printf 'show port stats all\nshow port info 0\nstop\n' >&3
+	[ "$2" = virtnet ] && secondary_stats "$3" "$4"
+	echo "quit" >&3
 	exec 3>&-
 	wait $tp
 	echo "VNT-TESTPMD $1 $2 rc $?"

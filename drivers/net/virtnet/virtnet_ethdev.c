@@ -465,8 +465,7 @@ virtnet_dev_close(struct rte_eth_dev *dev)
 {
 	uint16_t i;
 
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
-		return 0;
+	/* Primary only: secondaries have their own ops (virtnet_secondary.c). */
 	virtnet_dev(dev)->closing = true;
 	rte_eal_alarm_cancel(virtnet_dev_service, dev);
 	virtnet_dev_stop(dev);
@@ -726,8 +725,6 @@ virtnet_ethdev_remove(const char *name)
 
 	if (dev == NULL)
 		return 0;
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
-		return rte_eth_dev_release_port(dev);
 	/* ethdev refuses to close a started port; removal must not fail. */
 	if (dev->data->dev_started)
 		rte_eth_dev_stop(dev->data->port_id);

@@ -15,7 +15,9 @@
 #include "virtnet_devargs.h"
 #include "virtnet_ethdev.h"
 #include "virtnet_log.h"
+#include "virtnet_mp.h"
 #include "virtnet_pci.h"
+#include "virtnet_secondary.h"
 #include "virtnet_spec.h"
 
 struct virtnet_pci_bus_arg {
@@ -60,6 +62,9 @@ virtnet_pci_probe(struct rte_pci_driver *drv __rte_unused,
 	struct rte_eth_dev *dev;
 	int ret;
 
+	/* Before virtnet=0: secondaries then learn quickly it is not ours. */
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+		virtnet_mp_primary_init();
 	ret = virtnet_devargs_parse(&virtnet_pci_devargs, name,
 		da != NULL ? da->args : NULL, &a);
 	if (ret < 0)
@@ -69,11 +74,8 @@ virtnet_pci_probe(struct rte_pci_driver *drv __rte_unused,
 			name);
 		return 1;
 	}
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		VIRTNET_INIT_LOG(ERR, "%s: secondary processes are not supported yet",
-			name);
-		return -ENOTSUP;
-	}
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return virtnet_secondary_probe(name, &pci->device);
 	b.force_legacy = a.force_legacy != 0;
 	p.speed = a.speed;
 	p.vectorized = a.vectorized != 0;
@@ -83,12 +85,17 @@ virtnet_pci_probe(struct rte_pci_driver *drv __rte_unused,
 	dev = rte_eth_dev_pci_allocate(pci, 0);
 	if (dev == NULL)
 		return -ENOMEM;
-	return virtnet_ethdev_probe(dev, &p);
+	ret = virtnet_ethdev_probe(dev, &p);
+	if (ret == 0)
+		virtnet_mp_port_add(dev);
+	return ret;
 }
 
 static int
 virtnet_pci_remove(struct rte_pci_device *pci)
 {
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return virtnet_secondary_remove(pci->device.name);
 	return virtnet_ethdev_remove(pci->device.name);
 }
 

@@ -7,6 +7,7 @@
 #include <rte_cycles.h>
 #include <rte_mbuf.h>
 #include <rte_pause.h>
+#include <rte_spinlock.h>
 
 #include "virtnet_ctrl.h"
 #include "virtnet_device.h"
@@ -17,6 +18,21 @@
 
 #define VIRTNET_RXQ_IDX(q)	((uint16_t)((q) * 2))
 #define VIRTNET_TXQ_IDX(q)	((uint16_t)((q) * 2 + 1))
+
+/* Queue structs and rings are unlinked under it (virtnet_queue.h). */
+static rte_spinlock_t virtnet_queues_sl = RTE_SPINLOCK_INITIALIZER;
+
+void
+virtnet_queues_lock(void)
+{
+	rte_spinlock_lock(&virtnet_queues_sl);
+}
+
+void
+virtnet_queues_unlock(void)
+{
+	rte_spinlock_unlock(&virtnet_queues_sl);
+}
 
 int
 virtnet_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
@@ -131,9 +147,11 @@ virtnet_vq_drop(struct virtnet_vq **vqp, struct virtnet_dma *ring,
 		return;
 	while ((m = virtnet_vq_detach_unused(vq)) != NULL)
 		rte_pktmbuf_free(m);
+	virtnet_queues_lock();
 	*errors += virtnet_vq_errors(vq);
-	virtnet_ring_destroy(vq, ring);
 	*vqp = NULL;
+	virtnet_queues_unlock();
+	virtnet_ring_destroy(vq, ring);
 }
 
 static void
@@ -158,8 +176,10 @@ virtnet_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	if (rxq == NULL)
 		return;
 	virtnet_rxq_stop(rxq);
-	virtnet_private_free(rxq);
+	virtnet_queues_lock();
 	dev->data->rx_queues[qid] = NULL;
+	virtnet_queues_unlock();
+	virtnet_private_free(rxq);
 }
 
 void
@@ -170,8 +190,10 @@ virtnet_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	if (txq == NULL)
 		return;
 	virtnet_txq_stop(txq);
-	virtnet_private_free(txq);
+	virtnet_queues_lock();
 	dev->data->tx_queues[qid] = NULL;
+	virtnet_queues_unlock();
+	virtnet_private_free(txq);
 }
 
 /* What a ring of queue @p vqid is made for, at the negotiated mode. */

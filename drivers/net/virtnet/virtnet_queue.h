@@ -60,6 +60,17 @@ void virtnet_queues_stats_get(struct rte_eth_dev *dev,
 
 void virtnet_queues_stats_reset(struct rte_eth_dev *dev);
 
+/**
+ * Another thread may read queues while holding this lock (the
+ * multi-process handler, in EAL's mp thread): a queue struct is unlinked
+ * from dev->data, and a ring from its queue, under it before being freed.
+ * The port struct outlives its queues (close releases them first).
+ */
+void virtnet_queues_lock(void);
+
+/** Release virtnet_queues_lock(). */
+void virtnet_queues_unlock(void);
+
 /** VLAN strip is done in software: it can change while running. */
 void virtnet_queues_vlan_strip(struct rte_eth_dev *dev, bool on);
 

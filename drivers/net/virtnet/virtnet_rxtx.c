@@ -272,8 +272,11 @@ virtnet_rx_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
 		bytes += m->pkt_len;
 		pkts[nrx++] = m;
 	}
-	rxq->stats.packets += nrx;
-	rxq->stats.bytes += bytes;
+	/* An empty poll stores nothing: a reset from another thread sticks. */
+	if (nrx > 0) {
+		rxq->stats.packets += nrx;
+		rxq->stats.bytes += bytes;
+	}
 	if (vq->num_free >= VIRTNET_RX_REFILL_MIN && !virtnet_vq_broken(vq)) {
 		virtnet_rx_fill(rxq, mode);
 		virtnet_kick(vq, rxq->tp, mode);

@@ -10,6 +10,8 @@
 #include "virtnet_devargs.h"
 #include "virtnet_ethdev.h"
 #include "virtnet_log.h"
+#include "virtnet_mp.h"
+#include "virtnet_secondary.h"
 #include "virtnet_spec.h"
 #include "virtnet_user.h"
 
@@ -63,10 +65,13 @@ virtnet_user_probe(struct rte_vdev_device *vdev)
 	int ret;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		VIRTNET_INIT_LOG(ERR, "%s: secondary processes are not supported yet",
-			name);
-		return -ENOTSUP;
+		ret = virtnet_secondary_probe(name, &vdev->device);
+		if (ret > 0)
+			VIRTNET_INIT_LOG(ERR, "%s: the primary process has no virtnet port of that name",
+				name);
+		return ret > 0 ? -ENODEV : ret;
 	}
+	virtnet_mp_primary_init();
 	ret = virtnet_devargs_parse(&virtnet_user_devargs, name,
 		rte_vdev_device_args(vdev), &a);
 	if (ret < 0)
@@ -78,12 +83,17 @@ virtnet_user_probe(struct rte_vdev_device *vdev)
 	dev = rte_eth_vdev_allocate(vdev, 0);
 	if (dev == NULL)
 		return -ENOMEM;
-	return virtnet_ethdev_probe(dev, &p);
+	ret = virtnet_ethdev_probe(dev, &p);
+	if (ret == 0)
+		virtnet_mp_port_add(dev);
+	return ret;
 }
 
 static int
 virtnet_user_remove(struct rte_vdev_device *vdev)
 {
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return virtnet_secondary_remove(rte_vdev_device_name(vdev));
 	return virtnet_ethdev_remove(rte_vdev_device_name(vdev));
 }
 
