@@ -65,12 +65,27 @@ vn_testpmd() {
 		--total-num-mbufs=32768 $args >"$VIRTNET_RUN/$name.log" 2>&1
 }
 
-# Commands for testpmd: "cmd" lines, and "sleep N" lines run by the shell.
+# Commands for testpmd: "cmd" lines, and lines the shell runs itself:
+# "sleep N"; "ready NAME" waits (up to 60 s) until testpmd NAME reads its
+# commands, so that later sleeps time what they should on a slow machine;
+# "until FILE N" waits until FILE exists, at most N seconds.
 vn_script() {
-	local line
+	local line f i n
 	for line in "$@"; do
 		case "$line" in
 		sleep\ *) $line ;;
+		ready\ *)
+			f=$VIRTNET_RUN/${line#ready }.log
+			for i in $(seq 600); do
+				grep -q "testpmd> " "$f" 2>/dev/null && break
+				sleep 0.1
+			done ;;
+		until\ *)
+			read -r _ f n <<<"$line"
+			for i in $(seq $((n * 10))); do
+				[ -e "$f" ] && break
+				sleep 0.1
+			done ;;
 		*) echo "$line" ;;
 		esac
 	done

@@ -20,10 +20,12 @@ fwd_count() {
 	awk -v k="$2-packets:" '/Forward statistics for port 0/ { f = 1 } f && $1 == k { print $2; exit }' "$1"
 }
 
+# The back-end forwards until $VIRTNET_RUN/vhost.done exists (the other
+# side's script makes it when done) or SECONDS pass.
 start_vhost() { # fwd seconds [queues]
 	local q=${3:-1}
-	rm -f "$SOCK"
-	vn_script "set fwd $1" "start" "sleep $2" "stop" "quit" |
+	rm -f "$SOCK" "$VIRTNET_RUN/vhost.done" "$VIRTNET_RUN/tp-vhost.log"
+	vn_script "set fwd $1" "start" "until $VIRTNET_RUN/vhost.done $2" "stop" "quit" |
 		vn_testpmd tp-vhost '0@1,1@1' "net_vhost0,iface=$SOCK,queues=$q" "" \
 			"--rxq=$q --txq=$q --txd=1024 --rxd=1024" &
 	VH=$!
@@ -39,6 +41,10 @@ phase() { # txpkts
 	echo "start tx_first 16"
 	sleep 2
 	echo "stop"
+	# The back-end keeps forwarding: give it time to hand back every
+	# frame of this size, which the next start flushes (testpmd drains
+	# the Rx rings at start); on a loaded machine they would mix phases.
+	sleep 1
 	echo "show port stats 0"
 }
 
@@ -68,13 +74,15 @@ case_fwd() {
 	# CASE_ONLY=<regex>: run only the forwarding cases whose name matches.
 	[ -z "${CASE_ONLY:-}" ] || [[ $name =~ $CASE_ONLY ]] || return 0
 	vn_cleanup
-	start_vhost mac 12
+	start_vhost mac 60
+	rm -f "$VIRTNET_RUN/tp-virtnet.log"
 	{
-		vn_script "set fwd mac" "$@"
+		vn_script "ready tp-virtnet" "set fwd mac" "$@"
 		phase 64
 		phase 1518
 		phase 2000,2000,2000,2000
 		vn_script "show port info 0" "show rxq info 0 0" "show txq info 0 0" "quit"
+		touch "$VIRTNET_RUN/vhost.done"
 	} | vn_testpmd tp-virtnet '0@0,1@0' \
 			"net_virtnet_user0,mac=00:01:02:03:04:05,path=$SOCK,$devargs" \
 			"$PLUGIN_ARG" "--txd=1024 --rxd=1024 --max-pkt-len=9600 ${TP_EXTRA:-}"
@@ -106,9 +114,10 @@ case_fwd() {
 case_mq() {
 	local log=$VIRTNET_RUN/tp-mq.log rc nrx ntx
 	vn_cleanup
-	start_vhost mac 10 8
-	vn_script "set fwd mac" "start tx_first 8" "sleep 3" "stop" \
-		"show port xstats 0" "quit" |
+	start_vhost mac 60 8
+	rm -f "$log"
+	{ vn_script "ready tp-mq" "set fwd mac" "start tx_first 8" "sleep 3" "stop" \
+		"show port xstats 0" "quit"; touch "$VIRTNET_RUN/vhost.done"; } |
 		vn_testpmd tp-mq '0@0,1@0' \
 			"net_virtnet_user0,mac=00:01:02:03:04:05,path=$SOCK,queues=8,in_order=0,mrg_rxbuf=1" \
 			"$PLUGIN_ARG" "--rxq=8 --txq=8 --txd=1024 --rxd=1024"
