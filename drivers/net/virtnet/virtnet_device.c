@@ -124,12 +124,26 @@ virtnet_learn_speed(struct virtnet_dev *hw, const struct virtio_net_config *cfg)
 			RTE_ETH_SPEED_NUM_UNKNOWN;
 }
 
+/*
+ * With VIRTIO_NET_F_MTU the device's mtu is the port's maximum (5.1.4.1);
+ * one below 68 is not taken, nor is the feature negotiated (5.1.4.2).
+ */
 static void
 virtnet_learn_limits(struct virtnet_dev *hw, const struct virtio_net_config *cfg)
 {
 	hw->max_mtu = VIRTNET_MAX_RX_PKTLEN - VIRTNET_ETH_OVERHEAD;
-	if (virtnet_usable(hw, VIRTIO_NET_F_MTU) && cfg->mtu >= RTE_ETHER_MIN_MTU)
+	if (virtnet_usable(hw, VIRTIO_NET_F_MTU) && cfg->mtu < RTE_ETHER_MIN_MTU) {
+		VIRTNET_LOG(WARNING, "port %u: device offers MTU with %u, below %u; not negotiated",
+			hw->port_id, cfg->mtu, RTE_ETHER_MIN_MTU);
+		hw->features_off |= 1ULL << VIRTIO_NET_F_MTU;
+		hw->usable &= ~(1ULL << VIRTIO_NET_F_MTU);
+	}
+	if (virtnet_usable(hw, VIRTIO_NET_F_MTU)) {
+		if (cfg->mtu > hw->max_mtu)
+			VIRTNET_LOG(NOTICE, "port %u: device MTU %u; virtnet receives at most %u",
+				hw->port_id, cfg->mtu, hw->max_mtu);
 		hw->max_mtu = RTE_MIN(cfg->mtu, hw->max_mtu);
+	}
 	/* Only a default for nb_desc 0: start checks every queue's size. */
 	hw->ring_max = hw->tp.ops->queue_max_size(hw->tp.priv, 0);
 	if (virtnet_vq_check_size(hw->ring_max, true) != 0)

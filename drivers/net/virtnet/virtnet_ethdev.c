@@ -94,6 +94,21 @@ virtnet_dev_event(void *arg, enum virtnet_event ev)
 		rte_eal_alarm_set(1, virtnet_dev_service, dev);
 }
 
+/* The device's MTU (VIRTIO_NET_F_MTU), or virtnet's, bounds the port's. */
+static int
+virtnet_mtu_check(const struct rte_eth_dev *dev, uint16_t mtu)
+{
+	const struct virtnet_dev *hw = virtnet_dev(dev);
+
+	if (mtu >= RTE_ETHER_MIN_MTU && mtu <= hw->max_mtu)
+		return 0;
+	VIRTNET_LOG(ERR, "port %u: MTU %u outside %u..%u%s",
+		dev->data->port_id, mtu, RTE_ETHER_MIN_MTU, hw->max_mtu,
+		virtnet_usable(hw, VIRTIO_NET_F_MTU) ?
+			" (the device's MTU, VIRTIO_NET_F_MTU)" : "");
+	return -EINVAL;
+}
+
 static int
 virtnet_dev_configure(struct rte_eth_dev *dev)
 {
@@ -107,6 +122,8 @@ virtnet_dev_configure(struct rte_eth_dev *dev)
 			dev->data->nb_tx_queues, hw->max_queue_pairs);
 		return -EINVAL;
 	}
+	if (virtnet_mtu_check(dev, conf->rxmode.mtu) < 0)
+		return -EINVAL;
 	if (conf->rxmode.mq_mode != RTE_ETH_MQ_RX_NONE)
 		VIRTNET_LOG(NOTICE, "port %u: Rx mq_mode %d not supported yet, ignored",
 			dev->data->port_id, conf->rxmode.mq_mode);
@@ -527,17 +544,28 @@ virtnet_txq_info(struct rte_eth_dev *dev, uint16_t qid,
 	pthread_mutex_unlock(&hw->lock);
 }
 
+/*
+ * A running port without mergeable buffers takes frames up to its Rx
+ * buffers' size: a larger MTU needs a restart.
+ */
 static int
 virtnet_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 {
-	const struct virtnet_dev *hw = virtnet_dev(dev);
+	struct virtnet_dev *hw = virtnet_dev(dev);
+	int ret;
 
-	if (mtu < RTE_ETHER_MIN_MTU || mtu > hw->max_mtu) {
-		VIRTNET_LOG(ERR, "port %u: MTU %u outside %u..%u",
-			dev->data->port_id, mtu, RTE_ETHER_MIN_MTU, hw->max_mtu);
-		return -EINVAL;
+	ret = virtnet_mtu_check(dev, mtu);
+	if (ret < 0)
+		return ret;
+	pthread_mutex_lock(&hw->lock);
+	if (hw->started &&
+	    !virtnet_queues_rx_fit(dev, mtu + VIRTNET_ETH_OVERHEAD)) {
+		VIRTNET_LOG(ERR, "port %u: MTU %u does not fit the Rx buffers of the running port (no mergeable buffers); stop the port first",
+			dev->data->port_id, mtu);
+		ret = -EINVAL;
 	}
-	return 0;
+	pthread_mutex_unlock(&hw->lock);
+	return ret;
 }
 
 static int

@@ -188,19 +188,30 @@ virtnet_queue_ring_conf(const struct rte_eth_dev *dev, uint16_t vqid,
 	};
 }
 
+/* Data bytes of one Rx mbuf. */
+static uint32_t
+virtnet_rx_room(const struct virtnet_rxq *rxq)
+{
+	return rte_pktmbuf_data_room_size(rxq->mp) - RTE_PKTMBUF_HEADROOM;
+}
+
 /*
  * Mbufs per Rx buffer. Mergeable buffers spread a frame over as many as
- * it needs; without them one buffer must hold the largest frame.
+ * it needs; without them one buffer must hold the largest frame: the
+ * MTU's, and the device's MTU when VIRTIO_NET_F_MTU is negotiated (5.1.4.2:
+ * the driver must take a frame of that size).
  */
 static int
 virtnet_rx_big_bufs(struct rte_eth_dev *dev, struct virtnet_rxq *rxq)
 {
 	const struct rte_eth_rxmode *rxmode = &dev->data->dev_conf.rxmode;
-	uint32_t room = rte_pktmbuf_data_room_size(rxq->mp) -
-		RTE_PKTMBUF_HEADROOM;
+	const struct virtnet_dev *hw = virtnet_dev(dev);
+	uint32_t room = virtnet_rx_room(rxq);
 	uint32_t need = dev->data->mtu + VIRTNET_ETH_OVERHEAD;
 	uint32_t k;
 
+	if (virtnet_has(hw, VIRTIO_NET_F_MTU))
+		need = RTE_MAX(need, (uint32_t)hw->max_mtu + VIRTNET_ETH_OVERHEAD);
 	if (rxmode->offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO)
 		need = RTE_MAX(need, rxmode->max_lro_pkt_size);
 	rxq->big_bufs = 1;
@@ -464,6 +475,24 @@ virtnet_queues_stats_reset(struct rte_eth_dev *dev)
 		if (q != NULL)
 			virtnet_stats_zero(&q->stats, &q->ring_errors, q->vq);
 	}
+}
+
+bool
+virtnet_queues_rx_fit(struct rte_eth_dev *dev, uint32_t frame)
+{
+	const struct virtnet_dev *hw = virtnet_dev(dev);
+	uint16_t i;
+
+	if (virtnet_has(hw, VIRTIO_NET_F_MRG_RXBUF))
+		return true;
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		const struct virtnet_rxq *rxq = dev->data->rx_queues[i];
+
+		if (rxq != NULL && rxq->vq != NULL &&
+		    (uint64_t)rxq->big_bufs * virtnet_rx_room(rxq) < frame)
+			return false;
+	}
+	return true;
 }
 
 void

@@ -60,6 +60,12 @@ void virtnet_queues_stats_get(struct rte_eth_dev *dev,
 
 void virtnet_queues_stats_reset(struct rte_eth_dev *dev);
 
+/**
+ * Whether the running Rx rings take a frame of @p frame bytes: always with
+ * mergeable buffers; without, each buffer must be that large.
+ */
+bool virtnet_queues_rx_fit(struct rte_eth_dev *dev, uint32_t frame);
+
 /** VLAN strip is done in software: it can change while running. */
 void virtnet_queues_vlan_strip(struct rte_eth_dev *dev, bool on);
 
