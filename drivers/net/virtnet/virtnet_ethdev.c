@@ -9,6 +9,7 @@
 #include <rte_alarm.h>
 #include <rte_malloc.h>
 
+#include "virtnet_announce.h"
 #include "virtnet_ctrl.h"
 #include "virtnet_device.h"
 #include "virtnet_dump.h"
@@ -378,7 +379,8 @@ virtnet_dev_bring_up(struct rte_eth_dev *dev)
  * Runs in the interrupt thread after a transport event (and never inside
  * the transport's handler): rings of a lost device are reclaimed, a port
  * the app started is brought up on a device that is (back) there, the
- * link follows, and the app hears of each change.
+ * link follows, an announce the device asks for is served, and the app
+ * hears of each change.
  */
 static void
 virtnet_dev_service(void *arg)
@@ -403,6 +405,7 @@ virtnet_dev_service(void *arg)
 			dev->data->port_id);
 	virtnet_link_update(dev, 0);
 	up = dev->data->dev_link.link_status == RTE_ETH_LINK_UP;
+	virtnet_announce_serve(dev);
 	pthread_mutex_unlock(&hw->lock);
 	if (!dev->data->dev_conf.intr_conf.lsc ||
 	    dev->state != RTE_ETH_DEV_ATTACHED)
@@ -413,6 +416,28 @@ virtnet_dev_service(void *arg)
 	/* The app may have closed the port from its callback. */
 	if (dev->process_private == hw && up != (was_up && !went_down))
 		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
+}
+
+/*
+ * The config interrupt while the app runs the port: for LSC events if it
+ * asked for them (intr_conf.lsc), and for the announce status; without
+ * it, link_update reads the link from the config each time.
+ */
+static void
+virtnet_config_intr(struct rte_eth_dev *dev, bool on)
+{
+	const struct virtnet_dev *hw = virtnet_dev(dev);
+	const struct virtnet_transport *t = &hw->tp;
+	bool lsc = dev->data->dev_conf.intr_conf.lsc &&
+		(dev->data->dev_flags & RTE_ETH_DEV_INTR_LSC);
+
+	if (!on || (!lsc && !virtnet_usable(hw, VIRTIO_NET_F_GUEST_ANNOUNCE))) {
+		t->ops->config_intr_disable(t->priv);
+		return;
+	}
+	if (t->ops->config_intr_enable(t->priv) < 0)
+		VIRTNET_LOG(WARNING, "port %u: no config interrupt: link polled%s",
+			dev->data->port_id, lsc ? ", no LSC events" : "");
 }
 
 /*
@@ -439,6 +464,7 @@ virtnet_dev_start(struct rte_eth_dev *dev)
 		dev->tx_pkt_burst = virtnet_tx_deferred;
 	}
 	hw->want_up = ret == 0;
+	virtnet_config_intr(dev, ret == 0);
 	virtnet_queue_states_set(dev, ret == 0 ? RTE_ETH_QUEUE_STATE_STARTED :
 		RTE_ETH_QUEUE_STATE_STOPPED);
 	virtnet_link_update(dev, 0);
@@ -453,6 +479,7 @@ virtnet_dev_stop(struct rte_eth_dev *dev)
 
 	pthread_mutex_lock(&hw->lock);
 	hw->want_up = false;
+	virtnet_config_intr(dev, false);
 	if (hw->started || dev->data->dev_started)
 		virtnet_dev_halt(dev);
 	virtnet_queue_states_set(dev, RTE_ETH_QUEUE_STATE_STOPPED);
@@ -665,14 +692,17 @@ static const struct eth_dev_ops virtnet_eth_dev_ops = {
 	.eth_dev_priv_dump = virtnet_dev_priv_dump,
 };
 
-/* LSC needs the device's link status and a transport that reports it. */
+/*
+ * LSC needs the device's link status and a transport that can report its
+ * changes; the interrupt itself is taken at start (virtnet_config_intr).
+ */
 static void
 virtnet_lsc_setup(struct rte_eth_dev *dev)
 {
 	const struct virtnet_transport *t = &virtnet_dev(dev)->tp;
 
 	if (virtnet_usable(virtnet_dev(dev), VIRTIO_NET_F_STATUS) &&
-	    t->ops->config_intr_enable(t->priv) == 0)
+	    t->ops->has_config_intr(t->priv))
 		return;
 	dev->data->dev_flags &= ~RTE_ETH_DEV_INTR_LSC;
 	VIRTNET_INIT_LOG(INFO, "port %u: no config interrupt; link state is polled",

@@ -111,6 +111,31 @@ virtnet_queues_quiesce(struct rte_eth_dev *dev)
 	}
 }
 
+/*
+ * Hold the queue as the guard holds it for a stop, but for this queue
+ * only: the app's bursts on it return 0 until the packets are sent (its
+ * lcore sees a full ring for microseconds). The port lock keeps stop and
+ * recovery out; a rejected burst may clear busy while ours runs, which
+ * only they read.
+ */
+uint16_t
+virtnet_txq_inject(struct rte_eth_dev *dev, uint16_t qid,
+		struct rte_mbuf **pkts, uint16_t n)
+{
+	struct virtnet_txq *txq = dev->data->tx_queues[qid];
+	uint16_t sent;
+
+	if (txq == NULL || txq->vq == NULL)
+		return 0;
+	__atomic_store_n(&txq->inject, pkts, __ATOMIC_RELAXED);
+	/* The store before the read of busy (virtnet_burst_enter). */
+	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	virtnet_guard_wait(&txq->guard, dev->data->port_id, "txq", qid);
+	sent = txq->burst(txq, pkts, n);
+	__atomic_store_n(&txq->inject, NULL, __ATOMIC_RELEASE);
+	return sent;
+}
+
 static uint64_t
 virtnet_vq_errors(const struct virtnet_vq *vq)
 {

@@ -48,6 +48,15 @@ void virtnet_queues_kick_rx(struct rte_eth_dev *dev);
  */
 void virtnet_queues_quiesce(struct rte_eth_dev *dev);
 
+/**
+ * From the control path, port lock held, port running: send @p pkts on
+ * Tx queue @p qid while the app's bursts on it are held off (they return
+ * 0 meanwhile). The unsent ones stay the caller's.
+ * @return the packets sent.
+ */
+uint16_t virtnet_txq_inject(struct rte_eth_dev *dev, uint16_t qid,
+		struct rte_mbuf **pkts, uint16_t n);
+
 /** After the device was reset: take every buffer back, free the rings. */
 void virtnet_queues_stop(struct rte_eth_dev *dev);
 
