@@ -176,6 +176,12 @@ virtnet_device_probe(struct virtnet_dev *hw, struct rte_ether_addr *mac)
 	return ret;
 }
 
+uint64_t
+virtnet_device_features_for(const struct virtnet_dev *hw, uint64_t want)
+{
+	return virtnet_drop_orphans(hw->usable & want);
+}
+
 int
 virtnet_device_negotiate(struct virtnet_dev *hw, uint64_t want)
 {
@@ -186,7 +192,7 @@ virtnet_device_negotiate(struct virtnet_dev *hw, uint64_t want)
 	ret = virtnet_device_start_init(hw);
 	if (ret < 0)
 		return ret;
-	hw->features = virtnet_drop_orphans(hw->usable & want);
+	hw->features = virtnet_device_features_for(hw, want);
 	ret = ops->set_features(hw->tp.priv, hw->features);
 	if (ret == 0)
 		ret = ops->set_status(hw->tp.priv, st);

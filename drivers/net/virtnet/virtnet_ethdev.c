@@ -16,28 +16,26 @@
 #include "virtnet_ethdev.h"
 #include "virtnet_log.h"
 #include "virtnet_queue.h"
+#include "virtnet_restart.h"
 #include "virtnet_rxtx.h"
 
 /*
  * Offload features are negotiated only for offloads the app enabled: a
  * device told GUEST_TSO may send 64 KiB frames, one told CSUM may expect
- * partial sums.
+ * partial sums. With CTRL_GUEST_OFFLOADS every Rx one is, and the device
+ * is told the app's by command (virtnet_restart.h).
  */
 static uint64_t
-virtnet_offload_features(const struct rte_eth_conf *conf)
+virtnet_offload_features(const struct virtnet_dev *hw,
+		const struct rte_eth_conf *conf)
 {
-	uint64_t rx = conf->rxmode.offloads, tx = conf->txmode.offloads;
+	uint64_t tx = conf->txmode.offloads;
 	uint64_t f = ~(VIRTNET_RX_OFFLOAD_FEATURES | VIRTNET_TX_OFFLOAD_FEATURES);
 
-	if (rx & (RTE_ETH_RX_OFFLOAD_TCP_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM |
-			RTE_ETH_RX_OFFLOAD_TCP_LRO))
-		f |= 1ULL << VIRTIO_NET_F_GUEST_CSUM;
-	if (rx & RTE_ETH_RX_OFFLOAD_TCP_LRO)
-		f |= (1ULL << VIRTIO_NET_F_GUEST_TSO4) |
-			(1ULL << VIRTIO_NET_F_GUEST_TSO6) |
-			(1ULL << VIRTIO_NET_F_GUEST_ECN) |
-			(1ULL << VIRTIO_NET_F_GUEST_USO4) |
-			(1ULL << VIRTIO_NET_F_GUEST_USO6);
+	if (virtnet_usable(hw, VIRTIO_NET_F_CTRL_GUEST_OFFLOADS))
+		f |= VIRTNET_RX_OFFLOAD_FEATURES;
+	else
+		f |= virtnet_guest_offloads_for(conf->rxmode.offloads);
 	if (tx & (RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM |
 			RTE_ETH_TX_OFFLOAD_TCP_TSO | RTE_ETH_TX_OFFLOAD_UDP_TSO))
 		f |= 1ULL << VIRTIO_NET_F_CSUM;
@@ -70,7 +68,9 @@ virtnet_link_update(struct rte_eth_dev *dev, int wait __rte_unused)
 {
 	struct virtnet_dev *hw = virtnet_dev(dev);
 
-	virtnet_link_set(dev, hw->started && virtnet_device_link(hw));
+	/* A parked port's device keeps its link (virtnet_restart.h). */
+	virtnet_link_set(dev, (hw->started || hw->parked) &&
+		virtnet_device_link(hw));
 	return 0;
 }
 
@@ -282,6 +282,7 @@ virtnet_dev_halt(struct rte_eth_dev *dev)
 	virtnet_device_reset(hw);
 	virtnet_queues_stop(dev);
 	hw->started = false;
+	hw->parked = false;
 	virtnet_link_set(dev, false);
 }
 
@@ -336,6 +337,49 @@ virtnet_check_agreed(struct virtnet_dev *hw)
 	return -ENOTSUP;
 }
 
+/* The device runs the rings: bursts in, Rx buffers announced. */
+static void
+virtnet_dev_running(struct rte_eth_dev *dev)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+
+	hw->agreed = hw->features;
+	hw->halted = false;
+	virtnet_queues_kick_rx(dev);
+}
+
+static int virtnet_dev_bring_up(struct rte_eth_dev *dev);
+
+/*
+ * A parked port on its device as it is (virtnet_restart.h): data rings,
+ * pairs and Rx offloads; on failure, the device is reset and the port
+ * started from scratch.
+ */
+static int
+virtnet_dev_resume(struct rte_eth_dev *dev)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+	int ret;
+
+	hw->parked = false;
+	ret = virtnet_select_bursts(dev);
+	if (ret == 0)
+		ret = virtnet_queues_resume(dev);
+	hw->started = ret == 0;
+	if (ret == 0)
+		ret = virtnet_set_queue_pairs(dev);
+	if (ret == 0)
+		ret = virtnet_guest_offloads_apply(dev);
+	if (ret < 0) {
+		virtnet_dev_halt(dev);
+		return virtnet_dev_bring_up(dev);
+	}
+	virtnet_dev_running(dev);
+	VIRTNET_LOG(INFO, "port %u: started again without a device reset",
+		dev->data->port_id);
+	return 0;
+}
+
 /*
  * One negotiation, then rings at the negotiated layout, then DRIVER_OK:
  * the start of the app, and again after a device came back (with the
@@ -345,10 +389,14 @@ static int
 virtnet_dev_bring_up(struct rte_eth_dev *dev)
 {
 	struct virtnet_dev *hw = virtnet_dev(dev);
-	uint64_t want = virtnet_offload_features(&dev->data->dev_conf);
+	uint64_t want = virtnet_offload_features(hw, &dev->data->dev_conf);
 	bool again = hw->agreed != 0;
 	int ret;
 
+	if (virtnet_resumable(dev, want))
+		return virtnet_dev_resume(dev);
+	if (hw->parked)
+		virtnet_dev_halt(dev);
 	ret = virtnet_device_negotiate(hw, again ? want & hw->agreed : want);
 	if (ret == 0)
 		ret = virtnet_check_agreed(hw);
@@ -359,19 +407,25 @@ virtnet_dev_bring_up(struct rte_eth_dev *dev)
 	if (ret == 0)
 		ret = virtnet_device_driver_ok(hw);
 	hw->started = ret == 0;
+	/* Negotiation switched every Rx offload on (5.1.6.5.6.1). */
+	hw->guest_offloads = hw->features & VIRTNET_RX_OFFLOAD_FEATURES;
 	if (ret == 0)
 		ret = virtnet_set_queue_pairs(dev);
+	if (ret == 0)
+		ret = virtnet_guest_offloads_apply(dev);
 	if (ret == 0 && again)
 		ret = virtnet_rx_modes_restore(dev);
+	if (ret == -EAGAIN) {
+		virtnet_dev_halt(dev);
+		return virtnet_dev_bring_up(dev);
+	}
 	if (ret < 0) {
 		VIRTNET_LOG(ERR, "port %u: start failed: %s", dev->data->port_id,
 			rte_strerror(-ret));
 		virtnet_dev_halt(dev);
 		return ret;
 	}
-	hw->agreed = hw->features;
-	hw->halted = false;
-	virtnet_queues_kick_rx(dev);
+	virtnet_dev_running(dev);
 	return 0;
 }
 
@@ -395,7 +449,7 @@ virtnet_dev_service(void *arg)
 	was_up = dev->data->dev_link.link_status == RTE_ETH_LINK_UP;
 	if (hw->lost) {
 		hw->lost = false;
-		if (hw->started)
+		if (hw->started || hw->parked)
 			virtnet_dev_halt(dev);
 		went_down = was_up;
 	}
@@ -480,7 +534,9 @@ virtnet_dev_stop(struct rte_eth_dev *dev)
 	pthread_mutex_lock(&hw->lock);
 	hw->want_up = false;
 	virtnet_config_intr(dev, false);
-	if (hw->started || dev->data->dev_started)
+	/* Stopped again (by close): the device is reset then. */
+	if (!virtnet_park(dev) &&
+	    (hw->started || hw->parked || dev->data->dev_started))
 		virtnet_dev_halt(dev);
 	virtnet_queue_states_set(dev, RTE_ETH_QUEUE_STATE_STOPPED);
 	pthread_mutex_unlock(&hw->lock);

@@ -322,8 +322,8 @@ virtnet_ctrl_start(struct rte_eth_dev *dev)
 	return hw->ctrl == NULL ? -ENOMEM : 0;
 }
 
-int
-virtnet_queues_start(struct rte_eth_dev *dev)
+static int
+virtnet_queues_start_data(struct rte_eth_dev *dev)
 {
 	uint16_t i;
 	int ret = 0;
@@ -338,10 +338,31 @@ virtnet_queues_start(struct rte_eth_dev *dev)
 		ret = virtnet_rxq_start(dev, dev->data->rx_queues[i]);
 	for (i = 0; ret == 0 && i < dev->data->nb_tx_queues; i++)
 		ret = virtnet_txq_start(dev, dev->data->tx_queues[i]);
+	return ret;
+}
+
+int
+virtnet_queues_start(struct rte_eth_dev *dev)
+{
+	int ret;
+
+	ret = virtnet_queues_start_data(dev);
 	if (ret == 0)
 		ret = virtnet_ctrl_start(dev);
 	if (ret < 0)
 		VIRTNET_LOG(ERR, "port %u: queue start failed: %s",
+			dev->data->port_id, rte_strerror(-ret));
+	return ret;
+}
+
+int
+virtnet_queues_resume(struct rte_eth_dev *dev)
+{
+	int ret;
+
+	ret = virtnet_queues_start_data(dev);
+	if (ret < 0)
+		VIRTNET_LOG(ERR, "port %u: queue restart failed: %s",
 			dev->data->port_id, rte_strerror(-ret));
 	return ret;
 }
@@ -359,10 +380,9 @@ virtnet_queues_kick_rx(struct rte_eth_dev *dev)
 	}
 }
 
-void
-virtnet_queues_stop(struct rte_eth_dev *dev)
+static void
+virtnet_queues_stop_data(struct rte_eth_dev *dev)
 {
-	struct virtnet_dev *hw = virtnet_dev(dev);
 	uint16_t i;
 
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
@@ -371,8 +391,44 @@ virtnet_queues_stop(struct rte_eth_dev *dev)
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
 		if (dev->data->tx_queues[i] != NULL)
 			virtnet_txq_stop(dev->data->tx_queues[i]);
+}
+
+void
+virtnet_queues_stop(struct rte_eth_dev *dev)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+
+	virtnet_queues_stop_data(dev);
 	virtnet_ctrl_destroy(hw->ctrl);
 	hw->ctrl = NULL;
+}
+
+static int
+virtnet_queue_reset(const struct virtnet_transport *t,
+		const struct virtnet_vq *vq)
+{
+	return vq == NULL ? 0 : t->ops->reset_queue(t->priv, vq->qid);
+}
+
+int
+virtnet_queues_park(struct rte_eth_dev *dev)
+{
+	const struct virtnet_transport *t = &virtnet_dev(dev)->tp;
+	uint16_t i;
+	int ret = 0;
+
+	for (i = 0; ret == 0 && i < dev->data->nb_rx_queues; i++)
+		if (dev->data->rx_queues[i] != NULL)
+			ret = virtnet_queue_reset(t,
+				((struct virtnet_rxq *)dev->data->rx_queues[i])->vq);
+	for (i = 0; ret == 0 && i < dev->data->nb_tx_queues; i++)
+		if (dev->data->tx_queues[i] != NULL)
+			ret = virtnet_queue_reset(t,
+				((struct virtnet_txq *)dev->data->tx_queues[i])->vq);
+	if (ret < 0)
+		return ret;
+	virtnet_queues_stop_data(dev);
+	return 0;
 }
 
 /* nb_desc is what the ring holds once started, else what start will ask. */

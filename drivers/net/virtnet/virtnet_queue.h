@@ -39,6 +39,21 @@ void virtnet_txq_info_get(struct rte_eth_dev *dev, uint16_t qid,
  */
 int virtnet_queues_start(struct rte_eth_dev *dev);
 
+/**
+ * On a device that kept running (virtnet_queues_park()): make the data
+ * rings again and enable them; the control queue stayed.
+ * @return 0, or a negative errno (logged).
+ */
+int virtnet_queues_resume(struct rte_eth_dev *dev);
+
+/**
+ * With bursts quiesced: reset each data queue alone (VIRTIO_F_RING_RESET)
+ * and, once every one is, take every buffer back and free their rings.
+ * The device and its control queue keep running.
+ * @return 0, or a negative errno: then only a device reset stops it all.
+ */
+int virtnet_queues_park(struct rte_eth_dev *dev);
+
 /** After DRIVER_OK: tell the device of the Rx buffers. */
 void virtnet_queues_kick_rx(struct rte_eth_dev *dev);
 
