@@ -101,6 +101,8 @@ ctrl_case() { # a b
 	app ctrl mtu-net_virtio "$1" "$2" mtu 4000 20
 	echo "VNT-ANNOUNCE-NIC nic$slot"
 	app ctrl announce-net_virtio "$1" "$2" announce 64 8
+	echo "VNT-ANNOUNCE-NIC nic$slot"
+	app ctrl announce-lsc-net_virtio "$1" "$2" announce 64 8 1
 	app ctrl goff-net_virtio "$1" "$2" goff 4000 1000 20
 	testpmd_ctrl virtnet "$1" "$2" "$PLUGIN"
 	testpmd_ctrl net_virtio "$1" "$2" ""

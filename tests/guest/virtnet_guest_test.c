@@ -14,7 +14,7 @@
  *   virtnet_guest_test <EAL args> -- tso PAYLOAD MSS COUNT
  *   virtnet_guest_test <EAL args> -- lro PAYLOAD MSS COUNT
  *   virtnet_guest_test <EAL args> -- mtu MAXMTU COUNT
- *   virtnet_guest_test <EAL args> -- announce 64 SECONDS
+ *   virtnet_guest_test <EAL args> -- announce 64 SECONDS [LSC]
  *   virtnet_guest_test <EAL args> -- goff PAYLOAD MSS COUNT
  *
  * lsc: with LSC interrupts on, print VNT-LSC-READY and count the link
@@ -38,7 +38,8 @@
  * announce: print VNT-ANNOUNCE-READY (the host then sends QMP announce-self
  * for port 0's NIC) and count, on port 1 for SECONDS, the RARPs from port
  * 0's MAC: the driver's (64 B, rte_net_make_rarp_packet) and QEMU's own
- * (60 B); port 0's Tx counter must show the driver's.
+ * (60 B); port 0's Tx counter must show the driver's. LSC 1: ask for LSC
+ * interrupts (net_virtio serves the announce only with them).
  *
  * goff (ports on taps): the tso test into port 1 without Rx offloads
  * (frames arrive segmented), then port 1 restarted with LRO and Rx
@@ -139,8 +140,10 @@ port_up(uint16_t port, uint32_t len)
 	}
 	conf.intr_conf.lsc = want_lsc;
 	ret = rte_eth_dev_configure(port, nb_queues, nb_queues, &conf);
+	/* Jumbo frames: the MTU asked, else the largest up to 9000. */
 	if (ret == 0 && len > RTE_ETHER_MAX_LEN)
-		ret = rte_eth_dev_set_mtu(port, mtu_max ? mtu_max : JUMBO_MTU);
+		ret = rte_eth_dev_set_mtu(port, mtu_max ? mtu_max :
+			RTE_MIN(JUMBO_MTU, info.max_mtu));
 	for (q = 0; ret == 0 && q < nb_queues; q++) {
 		ret = rte_eth_rx_queue_setup(port, q, NB_DESC, 0, NULL, mp);
 		if (ret == 0)
@@ -644,6 +647,8 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "lro") == 0)
 		rx_offloads = RTE_ETH_RX_OFFLOAD_TCP_LRO |
 			RTE_ETH_RX_OFFLOAD_TCP_CKSUM;
+	if (strcmp(argv[1], "announce") == 0 && argc > 4)
+		want_lsc = atoi(argv[4]) != 0;
 	if (strcmp(argv[1], "lsc") == 0 || strcmp(argv[1], "goff") == 0) {
 		want_lsc = true;
 		rte_eth_dev_callback_register(RTE_ETH_ALL, RTE_ETH_EVENT_INTR_LSC,
