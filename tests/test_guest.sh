@@ -222,9 +222,9 @@ fi
 echo "test_guest: testpmd io tx_first, RX-packets of port 0 and 1 in 2 s after 1 s of warm-up (virtnet, then net_virtio)"
 awk '/^VNT-CASE/ {c = $2} /^VNT-TP [a-z_]+ +RX-packets: [0-9]+ +RX-missed/ {print "  " c, $2, $4}' "$LOG"
 echo "test_guest: testpmd start to prompt (EAL init and probe of both ports)"
-grep "^VNT-TPINIT" "$LOG" | sed 's/^VNT-TPINIT/ /' 
+grep "^VNT-TPINIT" "$LOG" | sed 's/^VNT-TPINIT/ /' || true
 echo "test_guest: 64 B one-way rate in the TCG guest (Mpps, Tx on port 0, Rx on port 1)"
-grep -E "^\[[a-z]+ (virtnet|net_virtio)\] VNT rate" "$LOG" | sed 's/^/  /'
+grep -E "^\[[a-z]+ (virtnet|net_virtio)\] VNT rate" "$LOG" | sed 's/^/  /' || true
 grep -E "^\[[a-z]+ (tso|lro)(-net_virtio)?\] VNT (tso|lro|udp)" "$LOG" | sed 's/^/  /' || true
 grep -E "^QEMU" "$BUILD/qmp-watch.log" | sed 's/^/  /' || true
 t_summary
