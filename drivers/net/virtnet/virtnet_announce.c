@@ -11,7 +11,11 @@
  * burst may still be running.
  */
 
+#include <stdlib.h>
+#include <string.h>
+
 #include <rte_arp.h>
+#include <rte_cycles.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 

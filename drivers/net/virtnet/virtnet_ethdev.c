@@ -534,7 +534,7 @@ virtnet_dev_stop(struct rte_eth_dev *dev)
 	pthread_mutex_lock(&hw->lock);
 	hw->want_up = false;
 	virtnet_config_intr(dev, false);
-	/* Stopped again (by close): the device is reset then. */
+	/* A parked port stopped again (by dev_close) is reset. */
 	if (!virtnet_park(dev) &&
 	    (hw->started || hw->parked || dev->data->dev_started))
 		virtnet_dev_halt(dev);

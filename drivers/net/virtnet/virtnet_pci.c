@@ -468,6 +468,7 @@ vpm_reset_queue(void *t, uint16_t qid)
 	return 0;
 }
 
+/* The legacy interface has no queue reset (nor RING_RESET). */
 static int
 vpl_reset_queue(void *t __rte_unused, uint16_t qid __rte_unused)
 {

@@ -610,7 +610,7 @@ static int
 vu_set_status(void *t, uint8_t status)
 {
 	struct virtnet_user *u = t;
-	bool announce;
+	bool announced, announce;
 	int ret;
 
 	if (status == 0)
@@ -618,7 +618,7 @@ vu_set_status(void *t, uint8_t status)
 	/* Lock order: memory hotplug lock, then ours (see vu_mem_event). */
 	rte_mcfg_mem_read_lock();
 	pthread_mutex_lock(&u->lock);
-	announce = u->announce;
+	announced = u->announce;
 	ret = vu_status_change(u, u->status, status);
 	if (ret < 0) {
 		vu_stop_device(u);
@@ -626,7 +626,7 @@ vu_set_status(void *t, uint8_t status)
 		status &= ~(VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
 	}
 	u->status = status;
-	announce = !announce && u->announce;
+	announce = !announced && u->announce;
 	pthread_mutex_unlock(&u->lock);
 	rte_mcfg_mem_read_unlock();
 	/* The config changed: as a config interrupt would say. */
