@@ -47,7 +47,8 @@ hub=0
 while read -r name slot opts drv; do
 	[ -n "$name" ] || continue
 	for s in "$slot" "$(printf '%x' $((0x$slot + 1)))"; do
-		if [[ $opts == *mq=on* ]]; then
+		# mq=on and the control-plane case (offloads) need taps.
+		if [[ $opts == *mq=on* || $name == ctrl ]]; then
 			NICS+=(-netdev "tap,id=n$s,ifname=vnt$s,script=no,downscript=no,queues=2,vhost=off")
 			TAPS+=("vnt$s")
 		else
@@ -77,14 +78,18 @@ if [ ${#TAPS[@]} -gt 0 ]; then
 	  done ) &
 fi
 
-# QMP: link changes for the LSC test, queue state on stalls (VNT_DEBUG).
+# QMP: link changes for the LSC test, announce-self, tracing of device
+# status writes (QEMU's log trace backend, into TRACE), queue state on
+# stalls (VNT_DEBUG).
 sock=$BUILD/qemu-qmp.sock
-rm -f "$sock" "$LOG"
-QMP=(-qmp "unix:$sock,server=on,wait=off")
+TRACE=$BUILD/qemu-trace.log
+rm -f "$sock" "$LOG" "$TRACE"
+QMP=(-qmp "unix:$sock,server=on,wait=off" -D "$TRACE"
+	-d trace:virtio_net_handle_announce)
 nics=$(printf '%s\n' "${NICS[@]}" | sed -n 's/.*id=\(nic[0-9a-f]*\),.*/\1/p')
 dbg=()
 [ "${VNT_DEBUG:-0}" = 1 ] && dbg=(--debug)
-python3 "$HERE/guest/qmp-watch.py" "${dbg[@]}" "$sock" "$LOG" $nics \
+python3 "$HERE/guest/qmp-watch.py" "${dbg[@]}" "$sock" "$LOG" "$TRACE" $nics \
 	>"$BUILD/qmp-watch.log" 2>&1 &
 echo "test_guest: booting the guest ($(nproc) host cpus, TCG)"
 start=$(date +%s)
@@ -98,8 +103,42 @@ start=$(date +%s)
 echo "test_guest: guest ran $(( $(date +%s) - start )) s; console in $LOG"
 
 grep -q "^VNT-DONE" "$LOG" && ok "guest ran every case" || bad "guest did not finish"
+
+# The ctrl case: its own runs (guest-run.sh ctrl_case). QEMU's view is in
+# qmp-watch.log: ANNOUNCE_ACKs handled, status writes per goff window (1:
+# app on virtnet, 2: app on net_virtio, 3 and 4: testpmd, same order).
+ctrl_checks() { # opts drv
+	local q=$BUILD/qmp-watch.log l
+	l=$(grep "^\[ctrl mtu\] VNT mtu" "$LOG" | head -1)
+	grep -q "^\[ctrl mtu\] VNT result PASS" "$LOG" &&
+		ok "ctrl: host_mtu=4000 is the maximum MTU, 4001 refused, 4014 B frames pass ($2)" ||
+		bad "ctrl: host_mtu ($l)"
+	l=$(grep "^\[ctrl announce\] VNT announce:" "$LOG" | head -1)
+	grep -q "^\[ctrl announce\] VNT result PASS" "$LOG" &&
+		grep -q "^QEMU announce 1: .*: 1 ANNOUNCE_ACK handled" "$q" &&
+		ok "ctrl: announce-self: the driver's RARP on the other NIC, ANNOUNCE_ACK to QEMU ($l)" ||
+		bad "ctrl: announce-self ($l; $(grep "^QEMU announce" "$q" | tr '\n' ' '))"
+	l=$(grep "^\[ctrl goff\] VNT goff: port 1 link" "$LOG" | head -1)
+	grep -q "^\[ctrl goff\] VNT result PASS" "$LOG" &&
+		grep -q "link read down 0 times in the restarts; LSC events 0 down" <<<"$l" &&
+		grep -q "^QEMU goff 1: 0 device status writes" "$q" &&
+		grep -q "^QEMU goff 2: [1-9][0-9]* device status writes" "$q" &&
+		[ "$(grep -c "^\[ctrl goff\] .*started again without a device reset" "$LOG")" = 2 ] &&
+		ok "ctrl: Rx offloads changed by restart without a device reset (GUEST_OFFLOADS_SET; link up; net_virtio resets)" ||
+		bad "ctrl: Rx offload change without reset ($l; $(grep "^QEMU goff [12]" "$q" | tr '\n' ' '))"
+	grep -q "^VNT-TPC virtnet MTU (4001) > device max MTU (4000)" "$LOG" &&
+		grep -q "^VNT-TPC virtnet MTU: 4000" "$LOG" &&
+		grep -q "^QEMU goff 3: 0 device status writes" "$q" &&
+		! grep -q "^VNT-TPC virtnet Link status: down" "$LOG" &&
+		ok "ctrl: testpmd: port config mtu 4001 refused, 4000 taken; rx_offload tcp_lro on/off by port stop/start without a device reset, link up" ||
+		bad "ctrl: testpmd ($(grep -E "^VNT-TPC virtnet" "$LOG" | tr '\n' ' '); $(grep "^QEMU goff 3" "$q"))"
+}
 while read -r name slot opts drv; do
 	[ -n "$name" ] || continue
+	if [ "$name" = ctrl ]; then
+		ctrl_checks "$opts" "$drv"
+		continue
+	fi
 	n=$(grep -c "^\[$name virtnet\] VNT result PASS" "$LOG" || true)
 	[ "$n" = 5 ] && ok "$name ($opts, $drv): virtnet 5 of 5 runs pass" ||
 		bad "$name ($opts, $drv): virtnet $n of 5 runs pass"
@@ -107,6 +146,13 @@ while read -r name slot opts drv; do
 		grep -q "^\[$name lsc\] VNT lsc: [1-9][0-9]* down, [1-9][0-9]* up" "$LOG" &&
 			ok "$name: link down/up (QMP set_link) seen as LSC events ($drv)" ||
 			bad "$name: link down/up not seen as LSC events ($drv)"
+	fi
+	if [ "$name" = packed ]; then
+		# VFIO MSI-X vector 0 is the config interrupt: only with LSC.
+		grep -q "^\[$name virtnet\] VNT port 0 lsc 0 irq 0" "$LOG" &&
+			grep -q "^\[$name lsc\] VNT port 0 lsc 1 irq 1" "$LOG" &&
+			ok "$name: config interrupt taken only with intr_conf.lsc (no GUEST_ANNOUNCE); $(grep -m1 "^\[$name net_virtio\] VNT port 0 lsc 0 irq" "$LOG" | sed 's/.*irq/net_virtio without LSC: irq/')" ||
+			bad "$name: config interrupt without LSC ($(grep -E "^\[$name (virtnet|lsc)\] VNT port 0 lsc" "$LOG" | sort -u | tr '\n' ' '))"
 	fi
 	if [[ $opts == *mq=on* ]]; then
 		grep -q "^\[$name virtnet\] VNT port 1 driver net_virtnet queues 2: up" "$LOG" &&
@@ -176,15 +222,19 @@ if grep -q "^split " <<<"$VNT_CASES"; then
 		bad "virtnet=2 not refused cleanly"
 fi
 
+if grep -q "^ctrl " <<<"$VNT_CASES"; then
+	echo "test_guest: control plane (ctrl case), virtnet and net_virtio"
+	grep -E "^\[ctrl [a-z_-]+\] (VNT (mtu|announce|goff|result)|.*(announce:|GUEST_OFFLOADS|device reset|queues reset))|^VNT-TPC|^QEMU (announce|goff)" "$LOG" "$BUILD/qmp-watch.log" | sed 's/^[^:]*:/  /' || true
+fi
 echo "test_guest: testpmd io tx_first, RX-packets of port 0 and 1 in 2 s after 1 s of warm-up (virtnet, then net_virtio)"
 # The window's two ports; virtnet's log then has the totals the secondary
 # process check compared.
 awk '/^VNT-CASE/ {c = $2} /^VNT-TP [a-z_]+ +RX-packets: [0-9]+ +RX-missed/ &&
 	++n[c " " $2] <= 2 {print "  " c, $2, $4}' "$LOG"
 echo "test_guest: testpmd start to prompt (EAL init and probe of both ports)"
-grep "^VNT-TPINIT" "$LOG" | sed 's/^VNT-TPINIT/ /' 
+grep "^VNT-TPINIT" "$LOG" | sed 's/^VNT-TPINIT/ /' || true
 echo "test_guest: 64 B one-way rate in the TCG guest (Mpps, Tx on port 0, Rx on port 1)"
-grep -E "^\[[a-z]+ (virtnet|net_virtio)\] VNT rate" "$LOG" | sed 's/^/  /'
+grep -E "^\[[a-z]+ (virtnet|net_virtio)\] VNT rate" "$LOG" | sed 's/^/  /' || true
 grep -E "^\[[a-z]+ (tso|lro)(-net_virtio)?\] VNT (tso|lro|udp)" "$LOG" | sed 's/^/  /' || true
 grep -E "^QEMU" "$BUILD/qmp-watch.log" | sed 's/^/  /' || true
 t_summary

@@ -5,8 +5,9 @@
 # through DPDK's PCI bus as a uio_pci_generic device. Each fault must be
 # refused with its reason logged, no port, no crash, and ten more probes
 # must give back every byte of DPDK heap they take. Bad queue values must
-# fail queue setup or start cleanly. The control variant must probe,
-# start, stop and close.
+# fail queue setup or start cleanly; so must a control queue that never
+# answers (ethdev's start replays the Rx modes through it: the wait ends
+# after a second). The control variant must probe, start, stop and close.
 #
 #   tests/test_pci_faults.sh BUILD_DIR
 #
@@ -58,6 +59,7 @@ legacy-no-iobar|I/O BAR 0 cannot be mapped
 notify-off-range|queue 0 notify offset 16384 is beyond the 4096 B notify region|start
 ring-size-zero|device offers ring size 0 for queue 0|start
 ring-size-odd|device offers ring size 300 for queue 0, which the split layout cannot use|start
+cq-silent|control command 0/0 got no answer in 1000 ms; control queue stopped|start
 good|modern interface
 notify-data|modern interface
 '

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_arp.h>
 #include <rte_bus_vdev.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -1079,6 +1080,141 @@ out:
 	CHECK(fds_back_to(fds), "fds: %u before, %u after", fds, count_fds());
 }
 
+/* virtio-user's test hook: its emulated control queue misbehaves. */
+#define CQ_FAULT	"VIRTNET_TEST_CQ_FAULT"
+
+static uint64_t
+ms_since(uint64_t t0)
+{
+	return (rte_get_timer_cycles() - t0) * 1000 / rte_get_timer_hz();
+}
+
+/*
+ * A control queue that answers VIRTIO_NET_ERR, then one that never
+ * answers: the op fails (-EIO; -ETIMEDOUT after the one second wait, and
+ * then -EIO at once: the queue is given up), traffic, link, stats and MTU
+ * go on, and a restart makes the control queue again.
+ */
+static void
+test_ctrl_faults(void)
+{
+	struct rte_eth_stats st;
+	uint64_t t0, ms;
+	int ret;
+
+	CHECK_GOTO(fx_up("cq=1") == 0, out, "setup");
+	CHECK(rte_eth_promiscuous_enable(vn_port) == 0, "promiscuous on");
+	setenv(CQ_FAULT, "nack", 1);
+	ret = rte_eth_allmulticast_enable(vn_port);
+	unsetenv(CQ_FAULT);
+	CHECK(ret == -EIO && rte_eth_allmulticast_get(vn_port) == 0,
+		"allmulticast NACKed: %d", ret);
+	CHECK(rte_eth_allmulticast_enable(vn_port) == 0,
+		"allmulticast after a NACK");
+	setenv(CQ_FAULT, "silent", 1);
+	t0 = rte_get_timer_cycles();
+	ret = rte_eth_promiscuous_disable(vn_port);
+	ms = ms_since(t0);
+	unsetenv(CQ_FAULT);
+	CHECK(ret == -ETIMEDOUT && ms >= 900 && ms < 3000,
+		"unanswered: %d after %" PRIu64 " ms", ret, ms);
+	t0 = rte_get_timer_cycles();
+	ret = rte_eth_promiscuous_disable(vn_port);
+	ms = ms_since(t0);
+	CHECK(ret == -EIO && ms < 100, "given-up queue: %d after %" PRIu64 " ms",
+		ret, ms);
+	CHECK(rte_eth_promiscuous_get(vn_port) == 1, "promiscuous state kept");
+	/* What needs no control queue works. */
+	CHECK(wait_link(vn_port, true, 100), "link");
+	check_flow(vn_port, vh_port, 100, 500, 1);
+	check_flow(vh_port, vn_port, 100, 500, 1);
+	CHECK(rte_eth_dev_set_mtu(vn_port, 1400) == 0, "MTU");
+	CHECK(rte_eth_stats_get(vn_port, &st) == 0 && st.opackets == 100 &&
+		st.ipackets == 100, "stats: %" PRIu64 " out, %" PRIu64 " in",
+		st.opackets, st.ipackets);
+	/* ethdev replays both Rx modes at start: through the new queue. */
+	CHECK(rte_eth_dev_stop(vn_port) == 0 && pools_full(), "stop");
+	CHECK(rte_eth_dev_start(vn_port) == 0, "start");
+	CHECK(rte_eth_promiscuous_disable(vn_port) == 0,
+		"control queue back after a restart");
+	CHECK(wait_link(vh_port, true, 3000), "vhost link");
+	check_flow(vn_port, vh_port, 100, 600, 1);
+out:
+	fx_down();
+}
+
+/* RARPs from @mac that arrive on @port within @ms; other frames: *other. */
+static unsigned int
+count_rarps(uint16_t port, const struct rte_ether_addr *mac, unsigned int ms,
+		unsigned int *other)
+{
+	uint64_t end = rte_get_timer_cycles() + ms_to_cycles(ms);
+	const struct rte_ether_hdr *eh;
+	const struct rte_arp_hdr *ah;
+	struct rte_mbuf *in[BURST];
+	unsigned int n = 0;
+	uint16_t i, got;
+
+	while (rte_get_timer_cycles() < end) {
+		got = rte_eth_rx_burst(port, 0, in, BURST);
+		for (i = 0; i < got; i++) {
+			eh = rte_pktmbuf_mtod(in[i], const struct rte_ether_hdr *);
+			ah = (const struct rte_arp_hdr *)(eh + 1);
+			if (in[i]->pkt_len == 64 &&
+			    eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_RARP) &&
+			    rte_is_broadcast_ether_addr(&eh->dst_addr) &&
+			    rte_is_same_ether_addr(&eh->src_addr, mac) &&
+			    ah->arp_opcode == RTE_BE16(RTE_ARP_OP_REVREQUEST) &&
+			    rte_is_same_ether_addr(&ah->arp_data.arp_sha, mac))
+				n++;
+			else
+				(*other)++;
+			rte_pktmbuf_free(in[i]);
+		}
+		rte_delay_ms(1);
+	}
+	return n;
+}
+
+/*
+ * GUEST_ANNOUNCE on virtio-user (cq=1): a back-end that connects anew is
+ * a new switch port; once the port runs on it, one RARP from the port's
+ * MAC goes out (Tx queue 0), and nothing else. None on the first
+ * back-end, none on a restart with the same back-end.
+ */
+static void
+test_announce_on_reconnect(void)
+{
+	struct rte_ether_addr mac;
+	struct rte_eth_stats st;
+	unsigned int other = 0, n;
+
+	CHECK_GOTO(fx_up("cq=1,mac=02:11:22:33:44:66") == 0, out, "setup");
+	CHECK(rte_eth_macaddr_get(vn_port, &mac) == 0, "MAC");
+	n = count_rarps(vh_port, &mac, 300, &other);
+	CHECK(n == 0 && other == 0, "first back-end: %u RARPs, %u others",
+		n, other);
+	vh_down();
+	CHECK(wait_link(vn_port, false, 3000), "link still up");
+	CHECK_GOTO(vh_up() == 0, out, "vhost back");
+	CHECK(wait_back("reconnect", 3000), "no reconnect");
+	CHECK(wait_link(vh_port, true, 3000), "vhost link");
+	n = count_rarps(vh_port, &mac, 500, &other);
+	CHECK(n == 1 && other == 0, "after a reconnect: %u RARPs, %u others",
+		n, other);
+	CHECK(rte_eth_stats_get(vn_port, &st) == 0 && st.opackets == 1,
+		"the RARP in the port's Tx stats: %" PRIu64, st.opackets);
+	check_flow(vn_port, vh_port, 100, 500, 1);
+	check_flow(vh_port, vn_port, 100, 500, 1);
+	CHECK(rte_eth_dev_stop(vn_port) == 0 && rte_eth_dev_start(vn_port) == 0,
+		"restart");
+	CHECK(wait_link(vh_port, true, 3000), "vhost link after restart");
+	n = count_rarps(vh_port, &mac, 300, &other);
+	CHECK(n == 0 && other == 0, "restart: %u RARPs, %u others", n, other);
+out:
+	fx_down();
+}
+
 static char *log_buf;
 static size_t log_len;
 
@@ -1464,6 +1600,8 @@ main(int argc, char **argv)
 	RUN(test_fewer_features_on_return);
 	RUN(test_server_mode);
 	RUN(test_close_in_lsc_callback);
+	RUN(test_ctrl_faults);
+	RUN(test_announce_on_reconnect);
 	for (layout = 0; layout < RTE_DIM(layouts); layout++) {
 		layout_args = layouts[layout].args;
 		layout_path = layouts[layout].name;

@@ -100,12 +100,64 @@ testpmd_io() { # name label a b [plugin]
 	grep -E "RX-packets|TX-packets|Rx path|Tx path|virtnet.*interface|port [0-9]+ [rt]xq|LSC|[Ll]ink|[Ee]rror|[Ff]ail" /tmp/tp.log | sed "s/^/VNT-TP $2 /"
 }
 
+# The control-plane commands in testpmd on the ctrl pair: the MTU against
+# host_mtu, and an Rx offload change by port stop / config / start, in a
+# window where the host counts the device's status writes (resets).
+testpmd_ctrl() { # label a b [plugin]
+	rm -f /tmp/tpin /tmp/tp.log
+	mkfifo /tmp/tpin
+	timeout 120 dpdk-testpmd $EAL $IOVA $4 --file-prefix tp -a "$2" -a "$3" \
+		-- -i --nb-cores=1 --total-num-mbufs=4096 </tmp/tpin >/tmp/tp.log 2>&1 &
+	tp=$!
+	exec 3>/tmp/tpin
+	i=0
+	while ! grep -q "testpmd> " /tmp/tp.log && kill -0 $tp 2>/dev/null &&
+	      [ $i -lt 900 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	printf 'show port info 0\nport config mtu 0 4001\nport config mtu 0 4000\nshow port info 0\n' >&3
+	sleep 2
+	echo "VNT-GOFF-TRACE-ON testpmd $1" >/dev/console
+	sleep 3
+	printf 'port stop 1\nshow port info 1\nport config 1 rx_offload tcp_lro on\nport start 1\n' >&3
+	sleep 3
+	printf 'show port 1 rx_offload configuration\nport stop 1\nport config 1 rx_offload tcp_lro off\nport start 1\nshow port info 1\n' >&3
+	sleep 4
+	echo "VNT-GOFF-TRACE-OFF testpmd $1" >/dev/console
+	sleep 2
+	printf 'quit\n' >&3
+	exec 3>&-
+	wait $tp
+	echo "VNT-TPC $1 rc $?"
+	grep -E "^MTU:|Maximum configurable|MTU \(|Set MTU|[Ll]ink status|link state change|Port 1: |tcp_lro|LRO|device reset|queues reset|GUEST_OFFLOADS|[Ee]rror|[Ff]ail" /tmp/tp.log | sed "s/^/VNT-TPC $1 /"
+}
+
+# The control-plane case: host_mtu, announce, Rx offload change without a
+# device reset; virtnet, then net_virtio on the same NICs.
+ctrl_case() { # a b
+	X="$PLUGIN"
+	app ctrl mtu "$1" "$2" mtu 4000 20
+	echo "VNT-ANNOUNCE-NIC nic$slot"
+	app ctrl announce "$1" "$2" announce 64 8
+	app ctrl goff "$1" "$2" goff 4000 1000 20
+	X=""
+	app ctrl mtu-net_virtio "$1" "$2" mtu 4000 20
+	echo "VNT-ANNOUNCE-NIC nic$slot"
+	app ctrl announce-net_virtio "$1" "$2" announce 64 8
+	echo "VNT-ANNOUNCE-NIC nic$slot"
+	app ctrl announce-lsc-net_virtio "$1" "$2" announce 64 8 1
+	app ctrl goff-net_virtio "$1" "$2" goff 4000 1000 20
+	testpmd_ctrl virtnet "$1" "$2" "$PLUGIN"
+	testpmd_ctrl net_virtio "$1" "$2" ""
+}
+
 app() { # name driver-label a-args b-args args...
 	local n=$1 lbl=$2 pa=$3 pb=$4
 	shift 4
 	echo "VNT-RUN $n $lbl $*"
 	{ timeout 120 $D/virtnet_guest_test $EAL $IOVA $X --file-prefix app -a "$pa" -a "$pb" \
-		-- "$@" 2>&1; echo "VNT exit rc=$?"; } | grep --line-buffered -E "^VNT|interface|path|port [0-9]+ [rt]xq|invalid|rejected|rc=|Segmentation|Abort" | sed -u "s/^/[$n $lbl] /"
+		-- "$@" 2>&1; echo "VNT exit rc=$?"; } | grep --line-buffered -E "^VNT|interface|path|port [0-9]+ [rt]xq|invalid|rejected|rc=|Segmentation|Abort|announce|GUEST_OFFLOADS|device reset|queues reset|MTU" | sed -u "s/^/[$n $lbl] /"
 }
 
 echo "$VNT_CASES" | while read -r name slot opts drv; do
@@ -123,6 +175,10 @@ echo "$VNT_CASES" | while read -r name slot opts drv; do
 	esac
 	bind "$a" "$drv"
 	bind "$b" "$drv"
+	if [ "$name" = ctrl ]; then
+		ctrl_case "$a" "$b"
+		continue
+	fi
 	Q=1
 	case "$opts" in *mq=on*) Q=2 ;; esac
 	TPQ="--rxq=$Q --txq=$Q"

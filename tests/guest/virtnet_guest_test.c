@@ -13,6 +13,9 @@
  *   virtnet_guest_test <EAL args> -- lsc 64 SECONDS
  *   virtnet_guest_test <EAL args> -- tso PAYLOAD MSS COUNT
  *   virtnet_guest_test <EAL args> -- lro PAYLOAD MSS COUNT
+ *   virtnet_guest_test <EAL args> -- mtu MAXMTU COUNT
+ *   virtnet_guest_test <EAL args> -- announce 64 SECONDS [LSC]
+ *   virtnet_guest_test <EAL args> -- goff PAYLOAD MSS COUNT
  *
  * lsc: with LSC interrupts on, print VNT-LSC-READY and count the link
  * changes the host makes (QMP set_link) on port 0 within SECONDS.
@@ -27,6 +30,24 @@
  * lro: the same TCP frames, but port 1 asks for LRO and Rx checksum: each
  * must arrive whole (GSO through the taps), flagged LRO with the MSS, its
  * partial sum reported, its bytes right.
+ *
+ * mtu (a device with host_mtu=MAXMTU): both ports report MAXMTU as their
+ * maximum; MTU MAXMTU+1 is refused by set_mtu and by configure; at
+ * MAXMTU, COUNT frames of MAXMTU+14 bytes pass both ways.
+ *
+ * announce: print VNT-ANNOUNCE-READY (the host then sends QMP announce-self
+ * for port 0's NIC) and count, on port 1 for SECONDS, the RARPs from port
+ * 0's MAC: the driver's (64 B, rte_net_make_rarp_packet) and QEMU's own
+ * (60 B); port 0's Tx counter must show the driver's. LSC 1: ask for LSC
+ * interrupts (net_virtio serves the announce only with them).
+ *
+ * goff (ports on taps): the tso test into port 1 without Rx offloads
+ * (frames arrive segmented), then port 1 restarted with LRO and Rx
+ * checksum (stop, configure, start: frames arrive whole), then restarted
+ * without them (segmented again). Between VNT-GOFF-TRACE-ON and -OFF the
+ * host counts the device status writes QEMU sees (a device reset writes
+ * 0); port 1's link is read after each step of each restart and its LSC
+ * events counted.
  */
 
 #include <inttypes.h>
@@ -55,6 +76,7 @@ static bool want_lsc;
 static uint64_t tx_offloads;	/* asked on port 0 */
 static uint64_t rx_offloads;	/* asked on port 1 */
 static volatile unsigned int lsc_down, lsc_up;
+static uint16_t mtu_max;	/* mtu: the MTU to set on both ports */
 
 static bool
 offers(uint16_t port, const char *dir, uint64_t capa, uint64_t want)
@@ -64,6 +86,30 @@ offers(uint16_t port, const char *dir, uint64_t capa, uint64_t want)
 	printf("VNT port %u offers %s offloads 0x%" PRIx64 ", 0x%" PRIx64 " wanted\n",
 		port, dir, capa, want);
 	return false;
+}
+
+/*
+ * Lines of /proc/interrupts naming the port's PCI device: with VFIO, the
+ * MSI-X vectors DPDK set up for it ("vfio-msix[0](<bdf>)"): the config
+ * interrupt, taken only for LSC or announce.
+ */
+static int
+irq_lines(uint16_t port)
+{
+	char name[RTE_ETH_NAME_MAX_LEN], line[512];
+	FILE *f;
+	int n = 0;
+
+	if (rte_eth_dev_get_name_by_port(port, name) != 0)
+		return -1;
+	f = fopen("/proc/interrupts", "r");
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, name) != NULL)
+			n++;
+	fclose(f);
+	return n;
 }
 
 static int
@@ -94,8 +140,10 @@ port_up(uint16_t port, uint32_t len)
 	}
 	conf.intr_conf.lsc = want_lsc;
 	ret = rte_eth_dev_configure(port, nb_queues, nb_queues, &conf);
+	/* Jumbo frames: the MTU asked, else the largest up to 9000. */
 	if (ret == 0 && len > RTE_ETHER_MAX_LEN)
-		ret = rte_eth_dev_set_mtu(port, JUMBO_MTU);
+		ret = rte_eth_dev_set_mtu(port, mtu_max ? mtu_max :
+			RTE_MIN(JUMBO_MTU, info.max_mtu));
 	for (q = 0; ret == 0 && q < nb_queues; q++) {
 		ret = rte_eth_rx_queue_setup(port, q, NB_DESC, 0, NULL, mp);
 		if (ret == 0)
@@ -107,6 +155,7 @@ port_up(uint16_t port, uint32_t len)
 		ret = rte_eth_dev_start(port);
 	printf("VNT port %u driver %s queues %u: %s\n", port, info.driver_name,
 		nb_queues, ret == 0 ? "up" : rte_strerror(-ret));
+	printf("VNT port %u lsc %d irq %d\n", port, want_lsc, irq_lines(port));
 	return ret;
 }
 
@@ -385,13 +434,185 @@ run_tso(uint32_t payload, uint16_t mss, uint32_t count)
 	return ret;
 }
 
+/*
+ * Frames other cases flooded through the taps' bridge wait in the taps'
+ * queues until a port takes them: a second of them goes.
+ */
+static void
+drain_stale(void)
+{
+	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz();
+	struct rte_mbuf *pkts[BURST];
+	uint16_t p, got;
+
+	while (rte_get_timer_cycles() < end)
+		for (p = 0; p < 2; p++) {
+			got = rte_eth_rx_burst(p, 0, pkts, BURST);
+			rte_pktmbuf_free_bulk(pkts, got);
+		}
+}
+
+/* mtu: the device's MTU is the maximum, and enforced. */
+static int
+run_mtu(uint32_t count)
+{
+	struct rte_eth_dev_info info;
+	struct rte_eth_conf conf = { 0 };
+	uint16_t p, mtu, max[2] = { 0, 0 };
+	int set_over = 0, conf_over = 0, ret;
+
+	for (p = 0; p < 2; p++) {
+		if (rte_eth_dev_info_get(p, &info) == 0)
+			max[p] = info.max_mtu;
+		set_over |= rte_eth_dev_set_mtu(p, mtu_max + 1) == 0;
+		if (rte_eth_dev_get_mtu(p, &mtu) != 0 || mtu != mtu_max)
+			set_over |= 2;
+	}
+	/* configure on a stopped port asks the same through rxmode.mtu */
+	rte_eth_dev_stop(1);
+	conf.rxmode.mtu = mtu_max + 1;
+	conf_over = rte_eth_dev_configure(1, nb_queues, nb_queues, &conf) == 0;
+	conf.rxmode.mtu = mtu_max;
+	ret = rte_eth_dev_configure(1, nb_queues, nb_queues, &conf);
+	if (ret == 0)
+		ret = rte_eth_dev_start(1);
+	printf("VNT mtu: max %u/%u, %u refused by set_mtu %s, by configure %s, restart %s\n",
+		max[0], max[1], mtu_max + 1, set_over ? "NO" : "yes",
+		conf_over ? "NO" : "yes", ret == 0 ? "ok" : rte_strerror(-ret));
+	if (max[0] != mtu_max || max[1] != mtu_max || set_over || conf_over ||
+	    ret != 0)
+		return -1;
+	drain_stale();
+	return run_check(mtu_max + RTE_ETHER_HDR_LEN, 1, count);
+}
+
+static bool
+is_rarp_from(const struct rte_mbuf *m, const struct rte_ether_addr *mac)
+{
+	const struct rte_ether_hdr *eh =
+		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+
+	return m->data_len >= 42 &&
+		eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_RARP) &&
+		rte_is_same_ether_addr(&eh->src_addr, mac);
+}
+
+/* announce: RARPs from port 0's MAC on port 1, the driver's and QEMU's. */
+static int
+run_announce(uint32_t secs)
+{
+	uint64_t end = rte_get_timer_cycles() + secs * rte_get_timer_hz();
+	struct rte_mbuf *pkts[BURST];
+	struct rte_ether_addr mac;
+	struct rte_eth_stats st;
+	unsigned int drv = 0, qemu = 0, odd = 0;
+	uint16_t i, got;
+
+	rte_eth_macaddr_get(0, &mac);
+	rte_eth_stats_reset(0);
+	printf("VNT-ANNOUNCE-READY\n");
+	fflush(stdout);
+	while (rte_get_timer_cycles() < end) {
+		got = rte_eth_rx_burst(1, 0, pkts, BURST);
+		for (i = 0; i < got; i++) {
+			if (is_rarp_from(pkts[i], &mac)) {
+				if (pkts[i]->pkt_len == 64)
+					drv++;
+				else if (pkts[i]->pkt_len == 60)
+					qemu++;
+				else
+					odd++;
+			}
+			rte_pktmbuf_free(pkts[i]);
+		}
+		rte_delay_us_sleep(1000);
+	}
+	rte_eth_stats_get(0, &st);
+	printf("VNT announce: %u RARPs of the driver (64 B), %u of QEMU (60 B), %u other, port 0 Tx %" PRIu64 "\n",
+		drv, qemu, odd, st.opackets);
+	return drv >= 1 && st.opackets == drv ? 0 : -1;
+}
+
+static unsigned int goff_down;	/* port 1 link read down in a restart */
+
+static void
+goff_link(void)
+{
+	struct rte_eth_link l;
+
+	if (rte_eth_link_get_nowait(1, &l) != 0 || !l.link_status)
+		goff_down++;
+}
+
+/* Port 1 again with Rx offloads @rx: stop, configure, queues, start. */
+static int
+goff_restart(uint64_t rx)
+{
+	struct rte_eth_conf conf = { 0 };
+	struct rte_eth_dev_info info;
+	int ret;
+
+	rte_eth_dev_info_get(1, &info);
+	conf.rxmode.offloads = rx;
+	conf.rxmode.max_lro_pkt_size = info.max_lro_pkt_size;
+	conf.intr_conf.lsc = 1;
+	ret = rte_eth_dev_stop(1);
+	goff_link();
+	if (ret == 0)
+		ret = rte_eth_dev_configure(1, nb_queues, nb_queues, &conf);
+	goff_link();
+	if (ret == 0)
+		ret = rte_eth_rx_queue_setup(1, 0, NB_DESC, 0, NULL, mp);
+	if (ret == 0)
+		ret = rte_eth_tx_queue_setup(1, 0, NB_DESC, 0, NULL);
+	if (ret == 0)
+		ret = rte_eth_promiscuous_enable(1);
+	if (ret == 0)
+		ret = rte_eth_dev_start(1);
+	goff_link();
+	rx_offloads = rx;
+	printf("VNT goff: port 1 restarted with Rx offloads 0x%" PRIx64 ": %s\n",
+		rx, ret == 0 ? "ok" : rte_strerror(-ret));
+	return ret;
+}
+
+/*
+ * goff: segmented, then (restart) whole, then (restart) segmented again;
+ * the restarts between the trace markers.
+ */
+static int
+run_goff(uint32_t payload, uint16_t mss, uint32_t count)
+{
+	const uint64_t lro = RTE_ETH_RX_OFFLOAD_TCP_LRO |
+		RTE_ETH_RX_OFFLOAD_TCP_CKSUM;
+	int ret;
+
+	ret = tso_dir(true, payload, mss, count);
+	printf("VNT-GOFF-TRACE-ON\n");
+	fflush(stdout);
+	rte_delay_ms(3000);
+	lsc_down = lsc_up = 0;
+	ret |= goff_restart(lro);
+	ret |= tso_dir(true, payload, mss, count);
+	ret |= goff_restart(0);
+	rte_delay_ms(500);
+	printf("VNT-GOFF-TRACE-OFF\n");
+	fflush(stdout);
+	ret |= tso_dir(true, payload, mss, count);
+	printf("VNT goff: port 1 link read down %u times in the restarts; LSC events %u down, %u up\n",
+		goff_down, lsc_down, lsc_up);
+	rte_delay_ms(2000);
+	return ret;
+}
+
 static int
 lsc_event(uint16_t port, enum rte_eth_event_type type __rte_unused,
 		void *arg __rte_unused, void *ret __rte_unused)
 {
 	struct rte_eth_link link;
 
-	if (port == 0 && rte_eth_link_get_nowait(port, &link) == 0) {
+	if (port == (tx_offloads && want_lsc ? 1 : 0) &&
+	    rte_eth_link_get_nowait(port, &link) == 0) {
 		if (link.link_status)
 			lsc_up++;
 		else
@@ -427,20 +648,27 @@ main(int argc, char **argv)
 	argc -= n;
 	argv += n;
 	if (argc < 4 || rte_eth_dev_count_avail() != 2) {
-		printf("VNT usage: check LEN SEGS COUNT [QUEUES] | rate LEN SECONDS | lsc 64 SECONDS | tso|lro PAYLOAD MSS COUNT (2 ports, %u found)\n",
+		printf("VNT usage: check LEN SEGS COUNT [QUEUES] | rate LEN SECONDS | lsc 64 SECONDS | tso|lro|goff PAYLOAD MSS COUNT | mtu MAXMTU COUNT | announce 64 SECONDS (2 ports, %u found)\n",
 			rte_eth_dev_count_avail());
 		return 2;
 	}
 	len = (uint32_t)atoi(argv[2]);
 	if (strcmp(argv[1], "check") == 0 && argc > 5)
 		nb_queues = (uint16_t)atoi(argv[5]);
-	if (strcmp(argv[1], "tso") == 0 || strcmp(argv[1], "lro") == 0)
+	if (strcmp(argv[1], "mtu") == 0) {
+		mtu_max = (uint16_t)len;
+		len = mtu_max + RTE_ETHER_HDR_LEN;
+	}
+	if (strcmp(argv[1], "tso") == 0 || strcmp(argv[1], "lro") == 0 ||
+	    strcmp(argv[1], "goff") == 0)
 		tx_offloads = RTE_ETH_TX_OFFLOAD_TCP_TSO |
 			RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
 	if (strcmp(argv[1], "lro") == 0)
 		rx_offloads = RTE_ETH_RX_OFFLOAD_TCP_LRO |
 			RTE_ETH_RX_OFFLOAD_TCP_CKSUM;
-	if (strcmp(argv[1], "lsc") == 0) {
+	if (strcmp(argv[1], "announce") == 0 && argc > 4)
+		want_lsc = atoi(argv[4]) != 0;
+	if (strcmp(argv[1], "lsc") == 0 || strcmp(argv[1], "goff") == 0) {
 		want_lsc = true;
 		rte_eth_dev_callback_register(RTE_ETH_ALL, RTE_ETH_EVENT_INTR_LSC,
 			lsc_event, NULL);
@@ -456,6 +684,13 @@ main(int argc, char **argv)
 		ret = run_lsc((uint32_t)atoi(argv[3]));
 	else if (strcmp(argv[1], "tso") == 0 || strcmp(argv[1], "lro") == 0)
 		ret = run_tso(len, (uint16_t)atoi(argv[3]),
+			(uint32_t)atoi(argv[4]));
+	else if (strcmp(argv[1], "mtu") == 0)
+		ret = run_mtu((uint32_t)atoi(argv[3]));
+	else if (strcmp(argv[1], "announce") == 0)
+		ret = run_announce((uint32_t)atoi(argv[3]));
+	else if (strcmp(argv[1], "goff") == 0)
+		ret = run_goff(len, (uint16_t)atoi(argv[3]),
 			(uint32_t)atoi(argv[4]));
 	else
 		ret = run_rate(len, (uint32_t)atoi(argv[3]));

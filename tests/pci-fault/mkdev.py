@@ -4,7 +4,8 @@
 reads (SYSFS_PCI_DEVICES), a config space and a memory BAR backed by
 files. Faults that QEMU's device never shows are put in on purpose, one
 per variant; "good" is the control, which virtnet must probe;
-"notify-data" offers VIRTIO_F_NOTIFICATION_DATA, which QEMU 7.2 does not.
+"notify-data" offers VIRTIO_F_NOTIFICATION_DATA, which QEMU 7.2 does not;
+"cq-silent" a control queue that never answers.
 
   mkdev.py VARIANT SYSFS_DIR CONFIG_FILE UIO_NUM
 """
@@ -74,8 +75,12 @@ def build(v):
     # (a file has no select register): bit 0 (CSUM) and bit 32 (VERSION_1)
     # notify-data: bit 6 as well, i.e. bit 38 (NOTIFICATION_DATA); bit 6
     # itself is no feature of virtio-net.
+    # cq-silent: bits 17 and 18 (CTRL_VQ, CTRL_RX) too; nobody ever serves
+    # the control queue of a file (bits 49 and 50 mean nothing).
     struct.pack_into("<I", bar, 4, {"no-version-1": 0,
-                                    "notify-data": 1 | 1 << 6}.get(v, 1))
+                                    "notify-data": 1 | 1 << 6,
+                                    "cq-silent": 1 | 1 << 17 | 1 << 18
+                                    }.get(v, 1))
     struct.pack_into("<H", bar, 0x12, 0 if v == "no-queues" else 3)
     struct.pack_into("<H", bar, 0x18, {"ring-size-zero": 0,
                                         "ring-size-odd": 300}.get(v, 256))

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include <rte_byteorder.h>
 #include <rte_cycles.h>
 #include <rte_spinlock.h>
 
@@ -96,7 +97,8 @@ virtnet_ctrl_post(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
 
 	m->hdr.class = cls;
 	m->hdr.cmd = cmd;
-	memcpy(m->data, data, len);
+	if (len > 0)
+		memcpy(m->data, data, len);
 	m->ack = VIRTIO_NET_ERR;
 	b[0].addr = c->mem.addr;
 	b[0].len = sizeof(m->hdr) + len;
@@ -139,4 +141,22 @@ virtnet_ctrl_send(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
 		ret = -EIO;
 	rte_spinlock_unlock(&c->lock);
 	return ret;
+}
+
+/* ---- typed commands ---- */
+
+int
+virtnet_ctrl_announce_ack(struct virtnet_ctrl *c)
+{
+	return virtnet_ctrl_send(c, VIRTIO_NET_CTRL_ANNOUNCE,
+		VIRTIO_NET_CTRL_ANNOUNCE_ACK, NULL, 0);
+}
+
+int
+virtnet_ctrl_guest_offloads_set(struct virtnet_ctrl *c, uint64_t offloads)
+{
+	uint64_t le = rte_cpu_to_le_64(offloads);
+
+	return virtnet_ctrl_send(c, VIRTIO_NET_CTRL_GUEST_OFFLOADS,
+		VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET, &le, sizeof(le));
 }

@@ -44,4 +44,20 @@ void virtnet_ctrl_destroy(struct virtnet_ctrl *c);
 int virtnet_ctrl_send(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
 		const void *data, uint16_t len);
 
+/*
+ * Typed commands: each one wire format over virtnet_ctrl_send(), with
+ * its return values.
+ */
+
+/** VIRTIO_NET_CTRL_ANNOUNCE_ACK: the announce status was served. */
+int virtnet_ctrl_announce_ack(struct virtnet_ctrl *c);
+
+/**
+ * VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET: the Rx offloads the device may use
+ * from now on, a mask of VIRTIO_NET_F_GUEST_* bit numbers, all of them
+ * negotiated.
+ */
+int virtnet_ctrl_guest_offloads_set(struct virtnet_ctrl *c,
+		uint64_t offloads);
+
 #endif /* VIRTNET_CTRL_H */

@@ -17,6 +17,9 @@ static const struct {
 } virtnet_feature_deps[] = {
 	{ VIRTIO_NET_F_MQ, VIRTIO_NET_F_CTRL_VQ },
 	{ VIRTIO_NET_F_CTRL_RX, VIRTIO_NET_F_CTRL_VQ },
+	{ VIRTIO_NET_F_GUEST_ANNOUNCE, VIRTIO_NET_F_CTRL_VQ },
+	{ VIRTIO_NET_F_GUEST_ANNOUNCE, VIRTIO_NET_F_STATUS },
+	{ VIRTIO_NET_F_CTRL_GUEST_OFFLOADS, VIRTIO_NET_F_CTRL_VQ },
 	{ VIRTIO_NET_F_GUEST_TSO4, VIRTIO_NET_F_GUEST_CSUM },
 	{ VIRTIO_NET_F_GUEST_TSO6, VIRTIO_NET_F_GUEST_CSUM },
 	{ VIRTIO_NET_F_GUEST_ECN, VIRTIO_NET_F_GUEST_CSUM },
@@ -124,12 +127,26 @@ virtnet_learn_speed(struct virtnet_dev *hw, const struct virtio_net_config *cfg)
 			RTE_ETH_SPEED_NUM_UNKNOWN;
 }
 
+/*
+ * With VIRTIO_NET_F_MTU the device's mtu is the port's maximum (5.1.4.1);
+ * one below 68 is not taken, nor is the feature negotiated (5.1.4.2).
+ */
 static void
 virtnet_learn_limits(struct virtnet_dev *hw, const struct virtio_net_config *cfg)
 {
 	hw->max_mtu = VIRTNET_MAX_RX_PKTLEN - VIRTNET_ETH_OVERHEAD;
-	if (virtnet_usable(hw, VIRTIO_NET_F_MTU) && cfg->mtu >= RTE_ETHER_MIN_MTU)
+	if (virtnet_usable(hw, VIRTIO_NET_F_MTU) && cfg->mtu < RTE_ETHER_MIN_MTU) {
+		VIRTNET_LOG(WARNING, "port %u: device offers MTU with %u, below %u; not negotiated",
+			hw->port_id, cfg->mtu, RTE_ETHER_MIN_MTU);
+		hw->features_off |= 1ULL << VIRTIO_NET_F_MTU;
+		hw->usable &= ~(1ULL << VIRTIO_NET_F_MTU);
+	}
+	if (virtnet_usable(hw, VIRTIO_NET_F_MTU)) {
+		if (cfg->mtu > hw->max_mtu)
+			VIRTNET_LOG(NOTICE, "port %u: device MTU %u; virtnet receives at most %u",
+				hw->port_id, cfg->mtu, hw->max_mtu);
 		hw->max_mtu = RTE_MIN(cfg->mtu, hw->max_mtu);
+	}
 	/* Only a default for nb_desc 0: start checks every queue's size. */
 	hw->ring_max = hw->tp.ops->queue_max_size(hw->tp.priv, 0);
 	if (virtnet_vq_check_size(hw->ring_max, true) != 0)
@@ -159,6 +176,12 @@ virtnet_device_probe(struct virtnet_dev *hw, struct rte_ether_addr *mac)
 	return ret;
 }
 
+uint64_t
+virtnet_device_features_for(const struct virtnet_dev *hw, uint64_t want)
+{
+	return virtnet_drop_orphans(hw->usable & want);
+}
+
 int
 virtnet_device_negotiate(struct virtnet_dev *hw, uint64_t want)
 {
@@ -169,7 +192,7 @@ virtnet_device_negotiate(struct virtnet_dev *hw, uint64_t want)
 	ret = virtnet_device_start_init(hw);
 	if (ret < 0)
 		return ret;
-	hw->features = virtnet_drop_orphans(hw->usable & want);
+	hw->features = virtnet_device_features_for(hw, want);
 	ret = ops->set_features(hw->tp.priv, hw->features);
 	if (ret == 0)
 		ret = ops->set_status(hw->tp.priv, st);

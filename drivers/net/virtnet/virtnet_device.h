@@ -52,6 +52,8 @@
 	 (1ULL << VIRTIO_F_IN_ORDER) | (1ULL << VIRTIO_RING_F_EVENT_IDX) | \
 	 (1ULL << VIRTIO_NET_F_MQ) | (1ULL << VIRTIO_NET_F_CTRL_VQ) | \
 	 (1ULL << VIRTIO_NET_F_CTRL_RX) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | \
+	 (1ULL << VIRTIO_NET_F_GUEST_ANNOUNCE) | \
+	 (1ULL << VIRTIO_NET_F_CTRL_GUEST_OFFLOADS) | \
 	 VIRTNET_RX_OFFLOAD_FEATURES | VIRTNET_TX_OFFLOAD_FEATURES)
 
 struct virtnet_ctrl;
@@ -82,6 +84,15 @@ struct virtnet_dev {
 	volatile bool closing;	/**< no more recovery */
 	bool want_up;		/**< the app started the port */
 	bool started;		/**< the device runs the rings */
+	/**
+	 * Stopped with the device kept running (virtnet_restart.h): data
+	 * queues reset alone and freed, control queue and device state kept.
+	 */
+	bool parked;
+	uint16_t parked_rxqs;	/**< Rx queues the parked device had */
+	uint16_t parked_txqs;	/**< Tx queues the parked device had */
+	/** VIRTIO_NET_F_GUEST_* the device applies now (while started). */
+	uint64_t guest_offloads;
 	/** Features of the last start on a device; 0 before the first. */
 	uint64_t agreed;
 	bool vectorized;	/**< vectorized=1: no vector path exists yet */
@@ -133,6 +144,10 @@ virtnet_vq_mode(const struct virtnet_dev *hw)
  * @return 0, or a negative errno (logged).
  */
 int virtnet_device_probe(struct virtnet_dev *hw, struct rte_ether_addr *mac);
+
+/** The features virtnet_device_negotiate() would agree for @p want. */
+uint64_t virtnet_device_features_for(const struct virtnet_dev *hw,
+		uint64_t want);
 
 /**
  * Reset, then agree the usable features within @p want, up to

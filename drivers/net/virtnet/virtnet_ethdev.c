@@ -9,34 +9,33 @@
 #include <rte_alarm.h>
 #include <rte_malloc.h>
 
+#include "virtnet_announce.h"
 #include "virtnet_ctrl.h"
 #include "virtnet_device.h"
 #include "virtnet_dump.h"
 #include "virtnet_ethdev.h"
 #include "virtnet_log.h"
 #include "virtnet_queue.h"
+#include "virtnet_restart.h"
 #include "virtnet_rxtx.h"
 
 /*
  * Offload features are negotiated only for offloads the app enabled: a
  * device told GUEST_TSO may send 64 KiB frames, one told CSUM may expect
- * partial sums.
+ * partial sums. With CTRL_GUEST_OFFLOADS every Rx one is, and the device
+ * is told the app's by command (virtnet_restart.h).
  */
 static uint64_t
-virtnet_offload_features(const struct rte_eth_conf *conf)
+virtnet_offload_features(const struct virtnet_dev *hw,
+		const struct rte_eth_conf *conf)
 {
-	uint64_t rx = conf->rxmode.offloads, tx = conf->txmode.offloads;
+	uint64_t tx = conf->txmode.offloads;
 	uint64_t f = ~(VIRTNET_RX_OFFLOAD_FEATURES | VIRTNET_TX_OFFLOAD_FEATURES);
 
-	if (rx & (RTE_ETH_RX_OFFLOAD_TCP_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM |
-			RTE_ETH_RX_OFFLOAD_TCP_LRO))
-		f |= 1ULL << VIRTIO_NET_F_GUEST_CSUM;
-	if (rx & RTE_ETH_RX_OFFLOAD_TCP_LRO)
-		f |= (1ULL << VIRTIO_NET_F_GUEST_TSO4) |
-			(1ULL << VIRTIO_NET_F_GUEST_TSO6) |
-			(1ULL << VIRTIO_NET_F_GUEST_ECN) |
-			(1ULL << VIRTIO_NET_F_GUEST_USO4) |
-			(1ULL << VIRTIO_NET_F_GUEST_USO6);
+	if (virtnet_usable(hw, VIRTIO_NET_F_CTRL_GUEST_OFFLOADS))
+		f |= VIRTNET_RX_OFFLOAD_FEATURES;
+	else
+		f |= virtnet_guest_offloads_for(conf->rxmode.offloads);
 	if (tx & (RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM |
 			RTE_ETH_TX_OFFLOAD_TCP_TSO | RTE_ETH_TX_OFFLOAD_UDP_TSO))
 		f |= 1ULL << VIRTIO_NET_F_CSUM;
@@ -69,7 +68,9 @@ virtnet_link_update(struct rte_eth_dev *dev, int wait __rte_unused)
 {
 	struct virtnet_dev *hw = virtnet_dev(dev);
 
-	virtnet_link_set(dev, hw->started && virtnet_device_link(hw));
+	/* A parked port's device keeps its link (virtnet_restart.h). */
+	virtnet_link_set(dev, (hw->started || hw->parked) &&
+		virtnet_device_link(hw));
 	return 0;
 }
 
@@ -94,6 +95,21 @@ virtnet_dev_event(void *arg, enum virtnet_event ev)
 		rte_eal_alarm_set(1, virtnet_dev_service, dev);
 }
 
+/* The device's MTU (VIRTIO_NET_F_MTU), or virtnet's, bounds the port's. */
+static int
+virtnet_mtu_check(const struct rte_eth_dev *dev, uint16_t mtu)
+{
+	const struct virtnet_dev *hw = virtnet_dev(dev);
+
+	if (mtu >= RTE_ETHER_MIN_MTU && mtu <= hw->max_mtu)
+		return 0;
+	VIRTNET_LOG(ERR, "port %u: MTU %u outside %u..%u%s",
+		dev->data->port_id, mtu, RTE_ETHER_MIN_MTU, hw->max_mtu,
+		virtnet_usable(hw, VIRTIO_NET_F_MTU) ?
+			" (the device's MTU, VIRTIO_NET_F_MTU)" : "");
+	return -EINVAL;
+}
+
 static int
 virtnet_dev_configure(struct rte_eth_dev *dev)
 {
@@ -107,6 +123,8 @@ virtnet_dev_configure(struct rte_eth_dev *dev)
 			dev->data->nb_tx_queues, hw->max_queue_pairs);
 		return -EINVAL;
 	}
+	if (virtnet_mtu_check(dev, conf->rxmode.mtu) < 0)
+		return -EINVAL;
 	if (conf->rxmode.mq_mode != RTE_ETH_MQ_RX_NONE)
 		VIRTNET_LOG(NOTICE, "port %u: Rx mq_mode %d not supported yet, ignored",
 			dev->data->port_id, conf->rxmode.mq_mode);
@@ -264,6 +282,7 @@ virtnet_dev_halt(struct rte_eth_dev *dev)
 	virtnet_device_reset(hw);
 	virtnet_queues_stop(dev);
 	hw->started = false;
+	hw->parked = false;
 	virtnet_link_set(dev, false);
 }
 
@@ -318,6 +337,49 @@ virtnet_check_agreed(struct virtnet_dev *hw)
 	return -ENOTSUP;
 }
 
+/* The device runs the rings: bursts in, Rx buffers announced. */
+static void
+virtnet_dev_running(struct rte_eth_dev *dev)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+
+	hw->agreed = hw->features;
+	hw->halted = false;
+	virtnet_queues_kick_rx(dev);
+}
+
+static int virtnet_dev_bring_up(struct rte_eth_dev *dev);
+
+/*
+ * A parked port on its device as it is (virtnet_restart.h): data rings,
+ * pairs and Rx offloads; on failure, the device is reset and the port
+ * started from scratch.
+ */
+static int
+virtnet_dev_resume(struct rte_eth_dev *dev)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+	int ret;
+
+	hw->parked = false;
+	ret = virtnet_select_bursts(dev);
+	if (ret == 0)
+		ret = virtnet_queues_resume(dev);
+	hw->started = ret == 0;
+	if (ret == 0)
+		ret = virtnet_set_queue_pairs(dev);
+	if (ret == 0)
+		ret = virtnet_guest_offloads_apply(dev);
+	if (ret < 0) {
+		virtnet_dev_halt(dev);
+		return virtnet_dev_bring_up(dev);
+	}
+	virtnet_dev_running(dev);
+	VIRTNET_LOG(INFO, "port %u: started again without a device reset",
+		dev->data->port_id);
+	return 0;
+}
+
 /*
  * One negotiation, then rings at the negotiated layout, then DRIVER_OK:
  * the start of the app, and again after a device came back (with the
@@ -327,10 +389,14 @@ static int
 virtnet_dev_bring_up(struct rte_eth_dev *dev)
 {
 	struct virtnet_dev *hw = virtnet_dev(dev);
-	uint64_t want = virtnet_offload_features(&dev->data->dev_conf);
+	uint64_t want = virtnet_offload_features(hw, &dev->data->dev_conf);
 	bool again = hw->agreed != 0;
 	int ret;
 
+	if (virtnet_resumable(dev, want))
+		return virtnet_dev_resume(dev);
+	if (hw->parked)
+		virtnet_dev_halt(dev);
 	ret = virtnet_device_negotiate(hw, again ? want & hw->agreed : want);
 	if (ret == 0)
 		ret = virtnet_check_agreed(hw);
@@ -341,19 +407,25 @@ virtnet_dev_bring_up(struct rte_eth_dev *dev)
 	if (ret == 0)
 		ret = virtnet_device_driver_ok(hw);
 	hw->started = ret == 0;
+	/* Negotiation switched every Rx offload on (5.1.6.5.6.1). */
+	hw->guest_offloads = hw->features & VIRTNET_RX_OFFLOAD_FEATURES;
 	if (ret == 0)
 		ret = virtnet_set_queue_pairs(dev);
+	if (ret == 0)
+		ret = virtnet_guest_offloads_apply(dev);
 	if (ret == 0 && again)
 		ret = virtnet_rx_modes_restore(dev);
+	if (ret == -EAGAIN) {
+		virtnet_dev_halt(dev);
+		return virtnet_dev_bring_up(dev);
+	}
 	if (ret < 0) {
 		VIRTNET_LOG(ERR, "port %u: start failed: %s", dev->data->port_id,
 			rte_strerror(-ret));
 		virtnet_dev_halt(dev);
 		return ret;
 	}
-	hw->agreed = hw->features;
-	hw->halted = false;
-	virtnet_queues_kick_rx(dev);
+	virtnet_dev_running(dev);
 	return 0;
 }
 
@@ -361,7 +433,8 @@ virtnet_dev_bring_up(struct rte_eth_dev *dev)
  * Runs in the interrupt thread after a transport event (and never inside
  * the transport's handler): rings of a lost device are reclaimed, a port
  * the app started is brought up on a device that is (back) there, the
- * link follows, and the app hears of each change.
+ * link follows, an announce the device asks for is served, and the app
+ * hears of each change.
  */
 static void
 virtnet_dev_service(void *arg)
@@ -376,7 +449,7 @@ virtnet_dev_service(void *arg)
 	was_up = dev->data->dev_link.link_status == RTE_ETH_LINK_UP;
 	if (hw->lost) {
 		hw->lost = false;
-		if (hw->started)
+		if (hw->started || hw->parked)
 			virtnet_dev_halt(dev);
 		went_down = was_up;
 	}
@@ -386,6 +459,7 @@ virtnet_dev_service(void *arg)
 			dev->data->port_id);
 	virtnet_link_update(dev, 0);
 	up = dev->data->dev_link.link_status == RTE_ETH_LINK_UP;
+	virtnet_announce_serve(dev);
 	pthread_mutex_unlock(&hw->lock);
 	if (!dev->data->dev_conf.intr_conf.lsc ||
 	    dev->state != RTE_ETH_DEV_ATTACHED)
@@ -396,6 +470,28 @@ virtnet_dev_service(void *arg)
 	/* The app may have closed the port from its callback. */
 	if (dev->process_private == hw && up != (was_up && !went_down))
 		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
+}
+
+/*
+ * The config interrupt while the app runs the port: for LSC events if it
+ * asked for them (intr_conf.lsc), and for the announce status; without
+ * it, link_update reads the link from the config each time.
+ */
+static void
+virtnet_config_intr(struct rte_eth_dev *dev, bool on)
+{
+	const struct virtnet_dev *hw = virtnet_dev(dev);
+	const struct virtnet_transport *t = &hw->tp;
+	bool lsc = dev->data->dev_conf.intr_conf.lsc &&
+		(dev->data->dev_flags & RTE_ETH_DEV_INTR_LSC);
+
+	if (!on || (!lsc && !virtnet_usable(hw, VIRTIO_NET_F_GUEST_ANNOUNCE))) {
+		t->ops->config_intr_disable(t->priv);
+		return;
+	}
+	if (t->ops->config_intr_enable(t->priv) < 0)
+		VIRTNET_LOG(WARNING, "port %u: no config interrupt: link polled%s",
+			dev->data->port_id, lsc ? ", no LSC events" : "");
 }
 
 /*
@@ -422,6 +518,7 @@ virtnet_dev_start(struct rte_eth_dev *dev)
 		dev->tx_pkt_burst = virtnet_tx_deferred;
 	}
 	hw->want_up = ret == 0;
+	virtnet_config_intr(dev, ret == 0);
 	virtnet_queue_states_set(dev, ret == 0 ? RTE_ETH_QUEUE_STATE_STARTED :
 		RTE_ETH_QUEUE_STATE_STOPPED);
 	virtnet_link_update(dev, 0);
@@ -436,7 +533,10 @@ virtnet_dev_stop(struct rte_eth_dev *dev)
 
 	pthread_mutex_lock(&hw->lock);
 	hw->want_up = false;
-	if (hw->started || dev->data->dev_started)
+	virtnet_config_intr(dev, false);
+	/* A parked port stopped again (by dev_close) is reset. */
+	if (!virtnet_park(dev) &&
+	    (hw->started || hw->parked || dev->data->dev_started))
 		virtnet_dev_halt(dev);
 	virtnet_queue_states_set(dev, RTE_ETH_QUEUE_STATE_STOPPED);
 	pthread_mutex_unlock(&hw->lock);
@@ -526,17 +626,28 @@ virtnet_txq_info(struct rte_eth_dev *dev, uint16_t qid,
 	pthread_mutex_unlock(&hw->lock);
 }
 
+/*
+ * A running port without mergeable buffers takes frames up to its Rx
+ * buffers' size: a larger MTU needs a restart.
+ */
 static int
 virtnet_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 {
-	const struct virtnet_dev *hw = virtnet_dev(dev);
+	struct virtnet_dev *hw = virtnet_dev(dev);
+	int ret;
 
-	if (mtu < RTE_ETHER_MIN_MTU || mtu > hw->max_mtu) {
-		VIRTNET_LOG(ERR, "port %u: MTU %u outside %u..%u",
-			dev->data->port_id, mtu, RTE_ETHER_MIN_MTU, hw->max_mtu);
-		return -EINVAL;
+	ret = virtnet_mtu_check(dev, mtu);
+	if (ret < 0)
+		return ret;
+	pthread_mutex_lock(&hw->lock);
+	if (hw->started &&
+	    !virtnet_queues_rx_fit(dev, mtu + VIRTNET_ETH_OVERHEAD)) {
+		VIRTNET_LOG(ERR, "port %u: MTU %u does not fit the Rx buffers of the running port (no mergeable buffers); stop the port first",
+			dev->data->port_id, mtu);
+		ret = -EINVAL;
 	}
-	return 0;
+	pthread_mutex_unlock(&hw->lock);
+	return ret;
 }
 
 static int
@@ -636,14 +747,17 @@ static const struct eth_dev_ops virtnet_eth_dev_ops = {
 	.eth_dev_priv_dump = virtnet_dev_priv_dump,
 };
 
-/* LSC needs the device's link status and a transport that reports it. */
+/*
+ * LSC needs the device's link status and a transport that can report its
+ * changes; the interrupt itself is taken at start (virtnet_config_intr).
+ */
 static void
 virtnet_lsc_setup(struct rte_eth_dev *dev)
 {
 	const struct virtnet_transport *t = &virtnet_dev(dev)->tp;
 
 	if (virtnet_usable(virtnet_dev(dev), VIRTIO_NET_F_STATUS) &&
-	    t->ops->config_intr_enable(t->priv) == 0)
+	    t->ops->has_config_intr(t->priv))
 		return;
 	dev->data->dev_flags &= ~RTE_ETH_DEV_INTR_LSC;
 	VIRTNET_INIT_LOG(INFO, "port %u: no config interrupt; link state is polled",

@@ -36,6 +36,9 @@
 #define VIRTNET_PCI_RESET_MS	1000
 /* Queues the transport can address: 128 pairs and a control queue. */
 #define VIRTNET_PCI_MAX_QUEUES	257
+/* Common config bytes up to and with queue_reset (VIRTIO_F_RING_RESET). */
+#define VP_COMMON_RESET_END \
+	(offsetof(struct virtio_pci_common_cfg, queue_reset) + sizeof(uint16_t))
 /* Retries of a device config read whose generation kept changing. */
 #define VIRTNET_PCI_GEN_TRIES	16
 
@@ -48,6 +51,7 @@ struct virtnet_pci {
 	uint8_t msix_pos;		/* its place in config space */
 	/* modern */
 	struct virtio_pci_common_cfg *common;
+	uint32_t common_len;
 	uint8_t *isr;
 	uint8_t *dev_cfg;
 	uint32_t dev_cfg_len;
@@ -123,6 +127,7 @@ vp_take_cap(struct virtnet_pci *vp, uint8_t pos, const struct virtio_pci_cap *ca
 			return -EINVAL;
 		}
 		vp->common = va;
+		vp->common_len = cap->length;
 		break;
 	case VIRTIO_PCI_CAP_NOTIFY_CFG:
 		if (cap->cap_len < sizeof(struct virtio_pci_notify_cap) ||
@@ -293,6 +298,9 @@ vpm_get_features(void *t)
 	lo = rte_read32(&vp->common->device_feature);
 	rte_write32(1, &vp->common->device_feature_select);
 	hi = rte_read32(&vp->common->device_feature);
+	/* A common config without queue_reset cannot reset a queue. */
+	if (vp->common_len < VP_COMMON_RESET_END)
+		hi &= ~(1ULL << (VIRTIO_F_RING_RESET - 32));
 	return lo | hi << 32;
 }
 
@@ -412,7 +420,10 @@ vpm_setup_queue(void *t, const struct virtnet_queue_desc *q)
 	return 0;
 }
 
-/* Queues are enabled before DRIVER_OK; only a reset disables them. */
+/*
+ * Queues are enabled before DRIVER_OK; a reset disables them, and with
+ * RING_RESET a queue reset (then they are enabled again).
+ */
 static int
 vpm_enable_queue(void *t, uint16_t qid, bool on)
 {
@@ -425,6 +436,43 @@ vpm_enable_queue(void *t, uint16_t qid, bool on)
 		rte_write16(1, &vp->common->queue_enable);
 	}
 	return 0;
+}
+
+/*
+ * 4.1.4.3.2: write 1 to queue_reset; the reset is complete when it reads
+ * back 0, and queue_enable reads 0 too.
+ */
+static int
+vpm_reset_queue(void *t, uint16_t qid)
+{
+	struct virtnet_pci *vp = t;
+	struct virtio_pci_common_cfg *c = vp->common;
+	uint64_t end = rte_get_timer_cycles() +
+		rte_get_timer_hz() * VIRTNET_PCI_RESET_MS / 1000;
+
+	if (vp->common_len < VP_COMMON_RESET_END)
+		return -ENOTSUP;
+	if (qid >= vpm_num_queues(vp))
+		return -EINVAL;
+	rte_write16(qid, &c->queue_select);
+	rte_write16(1, &c->queue_reset);
+	while (rte_read16(&c->queue_reset) != 0 ||
+	       rte_read16(&c->queue_enable) != 0) {
+		if (rte_get_timer_cycles() > end) {
+			VIRTNET_LOG(ERR, "%s: queue %u did not finish its reset",
+				vp_name(vp), qid);
+			return -ETIMEDOUT;
+		}
+		rte_delay_us_sleep(100);
+	}
+	return 0;
+}
+
+/* The legacy interface has no queue reset (nor RING_RESET). */
+static int
+vpl_reset_queue(void *t __rte_unused, uint16_t qid __rte_unused)
+{
+	return -ENOTSUP;
 }
 
 static void
@@ -475,6 +523,15 @@ vp_intr_handler(void *arg)
 		vp->cb(vp->cb_arg, VIRTNET_EVENT_CONFIG);
 }
 
+static bool
+vp_has_config_intr(void *t)
+{
+	const struct virtnet_pci *vp = t;
+	const struct rte_intr_handle *h = vp->pci->intr_handle;
+
+	return h != NULL && rte_intr_type_get(h) != RTE_INTR_HANDLE_UNKNOWN;
+}
+
 /*
  * Config changes raise the config vector (MSI-X vector 0 with VFIO) or
  * INTx with the ISR config bit (UIO).
@@ -485,7 +542,9 @@ vp_config_intr_enable(void *t)
 	struct virtnet_pci *vp = t;
 	struct rte_intr_handle *h = vp->pci->intr_handle;
 
-	if (h == NULL || rte_intr_type_get(h) == RTE_INTR_HANDLE_UNKNOWN ||
+	if (vp->intr_on)
+		return 0;
+	if (!vp_has_config_intr(vp) ||
 	    rte_intr_callback_register(h, vp_intr_handler, vp) != 0)
 		return -ENOTSUP;
 	if (rte_intr_enable(h) != 0) {
@@ -497,15 +556,24 @@ vp_config_intr_enable(void *t)
 }
 
 static void
+vp_config_intr_disable(void *t)
+{
+	struct virtnet_pci *vp = t;
+
+	if (!vp->intr_on)
+		return;
+	rte_intr_disable(vp->pci->intr_handle);
+	rte_intr_callback_unregister_sync(vp->pci->intr_handle,
+		vp_intr_handler, vp);
+	vp->intr_on = false;
+}
+
+static void
 vp_close(void *t)
 {
 	struct virtnet_pci *vp = t;
 
-	if (vp->intr_on) {
-		rte_intr_disable(vp->pci->intr_handle);
-		rte_intr_callback_unregister_sync(vp->pci->intr_handle,
-			vp_intr_handler, vp);
-	}
+	vp_config_intr_disable(vp);
 	if (vp->io_mapped)
 		rte_pci_ioport_unmap(&vp->io);
 	free(vp->notify_addr);
@@ -520,7 +588,8 @@ const struct virtnet_transport_ops virtnet_pci_modern_ops = {
 	 * notifications can say where the next buffer goes.
 	 */
 	.features = (1ULL << VIRTIO_F_ACCESS_PLATFORM) |
-		(1ULL << VIRTIO_F_NOTIFICATION_DATA),
+		(1ULL << VIRTIO_F_NOTIFICATION_DATA) |
+		(1ULL << VIRTIO_F_RING_RESET),
 	.reset = vpm_reset,
 	.get_status = vpm_get_status,
 	.set_status = vpm_set_status,
@@ -534,7 +603,10 @@ const struct virtnet_transport_ops virtnet_pci_modern_ops = {
 	.notify = vpm_notify,
 	.alive = vpm_alive,
 	.uses_va = vp_uses_va,
+	.has_config_intr = vp_has_config_intr,
 	.config_intr_enable = vp_config_intr_enable,
+	.config_intr_disable = vp_config_intr_disable,
+	.reset_queue = vpm_reset_queue,
 	.close = vp_close,
 };
 
@@ -711,7 +783,10 @@ const struct virtnet_transport_ops virtnet_pci_legacy_ops = {
 	.notify = vpl_notify,
 	.alive = vpl_alive,
 	.uses_va = vp_uses_va,
+	.has_config_intr = vp_has_config_intr,
 	.config_intr_enable = vp_config_intr_enable,
+	.config_intr_disable = vp_config_intr_disable,
+	.reset_queue = vpl_reset_queue,
 	.close = vp_close,
 };
 

@@ -127,6 +127,31 @@ virtnet_queues_quiesce(struct rte_eth_dev *dev)
 	}
 }
 
+/*
+ * Hold the queue as the guard holds it for a stop, but for this queue
+ * only: the app's bursts on it return 0 until the packets are sent (its
+ * lcore sees a full ring for microseconds). The port lock keeps stop and
+ * recovery out; a rejected burst may clear busy while ours runs, which
+ * only they read.
+ */
+uint16_t
+virtnet_txq_inject(struct rte_eth_dev *dev, uint16_t qid,
+		struct rte_mbuf **pkts, uint16_t n)
+{
+	struct virtnet_txq *txq = dev->data->tx_queues[qid];
+	uint16_t sent;
+
+	if (txq == NULL || txq->vq == NULL)
+		return 0;
+	__atomic_store_n(&txq->inject, pkts, __ATOMIC_RELAXED);
+	/* The store before the read of busy (virtnet_burst_enter). */
+	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	virtnet_guard_wait(&txq->guard, dev->data->port_id, "txq", qid);
+	sent = txq->burst(txq, pkts, n);
+	__atomic_store_n(&txq->inject, NULL, __ATOMIC_RELEASE);
+	return sent;
+}
+
 static uint64_t
 virtnet_vq_errors(const struct virtnet_vq *vq)
 {
@@ -210,19 +235,30 @@ virtnet_queue_ring_conf(const struct rte_eth_dev *dev, uint16_t vqid,
 	};
 }
 
+/* Data bytes of one Rx mbuf. */
+static uint32_t
+virtnet_rx_room(const struct virtnet_rxq *rxq)
+{
+	return rte_pktmbuf_data_room_size(rxq->mp) - RTE_PKTMBUF_HEADROOM;
+}
+
 /*
  * Mbufs per Rx buffer. Mergeable buffers spread a frame over as many as
- * it needs; without them one buffer must hold the largest frame.
+ * it needs; without them one buffer must hold the largest frame: the
+ * MTU's, and the device's MTU when VIRTIO_NET_F_MTU is negotiated (5.1.4.2:
+ * the driver must take a frame of that size).
  */
 static int
 virtnet_rx_big_bufs(struct rte_eth_dev *dev, struct virtnet_rxq *rxq)
 {
 	const struct rte_eth_rxmode *rxmode = &dev->data->dev_conf.rxmode;
-	uint32_t room = rte_pktmbuf_data_room_size(rxq->mp) -
-		RTE_PKTMBUF_HEADROOM;
+	const struct virtnet_dev *hw = virtnet_dev(dev);
+	uint32_t room = virtnet_rx_room(rxq);
 	uint32_t need = dev->data->mtu + VIRTNET_ETH_OVERHEAD;
 	uint32_t k;
 
+	if (virtnet_has(hw, VIRTIO_NET_F_MTU))
+		need = RTE_MAX(need, (uint32_t)hw->max_mtu + VIRTNET_ETH_OVERHEAD);
 	if (rxmode->offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO)
 		need = RTE_MAX(need, rxmode->max_lro_pkt_size);
 	rxq->big_bufs = 1;
@@ -308,8 +344,8 @@ virtnet_ctrl_start(struct rte_eth_dev *dev)
 	return hw->ctrl == NULL ? -ENOMEM : 0;
 }
 
-int
-virtnet_queues_start(struct rte_eth_dev *dev)
+static int
+virtnet_queues_start_data(struct rte_eth_dev *dev)
 {
 	uint16_t i;
 	int ret = 0;
@@ -324,10 +360,31 @@ virtnet_queues_start(struct rte_eth_dev *dev)
 		ret = virtnet_rxq_start(dev, dev->data->rx_queues[i]);
 	for (i = 0; ret == 0 && i < dev->data->nb_tx_queues; i++)
 		ret = virtnet_txq_start(dev, dev->data->tx_queues[i]);
+	return ret;
+}
+
+int
+virtnet_queues_start(struct rte_eth_dev *dev)
+{
+	int ret;
+
+	ret = virtnet_queues_start_data(dev);
 	if (ret == 0)
 		ret = virtnet_ctrl_start(dev);
 	if (ret < 0)
 		VIRTNET_LOG(ERR, "port %u: queue start failed: %s",
+			dev->data->port_id, rte_strerror(-ret));
+	return ret;
+}
+
+int
+virtnet_queues_resume(struct rte_eth_dev *dev)
+{
+	int ret;
+
+	ret = virtnet_queues_start_data(dev);
+	if (ret < 0)
+		VIRTNET_LOG(ERR, "port %u: queue restart failed: %s",
 			dev->data->port_id, rte_strerror(-ret));
 	return ret;
 }
@@ -345,10 +402,9 @@ virtnet_queues_kick_rx(struct rte_eth_dev *dev)
 	}
 }
 
-void
-virtnet_queues_stop(struct rte_eth_dev *dev)
+static void
+virtnet_queues_stop_data(struct rte_eth_dev *dev)
 {
-	struct virtnet_dev *hw = virtnet_dev(dev);
 	uint16_t i;
 
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
@@ -357,8 +413,44 @@ virtnet_queues_stop(struct rte_eth_dev *dev)
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
 		if (dev->data->tx_queues[i] != NULL)
 			virtnet_txq_stop(dev->data->tx_queues[i]);
+}
+
+void
+virtnet_queues_stop(struct rte_eth_dev *dev)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+
+	virtnet_queues_stop_data(dev);
 	virtnet_ctrl_destroy(hw->ctrl);
 	hw->ctrl = NULL;
+}
+
+static int
+virtnet_queue_reset(const struct virtnet_transport *t,
+		const struct virtnet_vq *vq)
+{
+	return vq == NULL ? 0 : t->ops->reset_queue(t->priv, vq->qid);
+}
+
+int
+virtnet_queues_park(struct rte_eth_dev *dev)
+{
+	const struct virtnet_transport *t = &virtnet_dev(dev)->tp;
+	uint16_t i;
+	int ret = 0;
+
+	for (i = 0; ret == 0 && i < dev->data->nb_rx_queues; i++)
+		if (dev->data->rx_queues[i] != NULL)
+			ret = virtnet_queue_reset(t,
+				((struct virtnet_rxq *)dev->data->rx_queues[i])->vq);
+	for (i = 0; ret == 0 && i < dev->data->nb_tx_queues; i++)
+		if (dev->data->tx_queues[i] != NULL)
+			ret = virtnet_queue_reset(t,
+				((struct virtnet_txq *)dev->data->tx_queues[i])->vq);
+	if (ret < 0)
+		return ret;
+	virtnet_queues_stop_data(dev);
+	return 0;
 }
 
 /* nb_desc is what the ring holds once started, else what start will ask. */
@@ -486,6 +578,24 @@ virtnet_queues_stats_reset(struct rte_eth_dev *dev)
 		if (q != NULL)
 			virtnet_stats_zero(&q->stats, &q->ring_errors, q->vq);
 	}
+}
+
+bool
+virtnet_queues_rx_fit(struct rte_eth_dev *dev, uint32_t frame)
+{
+	const struct virtnet_dev *hw = virtnet_dev(dev);
+	uint16_t i;
+
+	if (virtnet_has(hw, VIRTIO_NET_F_MRG_RXBUF))
+		return true;
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		const struct virtnet_rxq *rxq = dev->data->rx_queues[i];
+
+		if (rxq != NULL && rxq->vq != NULL &&
+		    (uint64_t)rxq->big_bufs * virtnet_rx_room(rxq) < frame)
+			return false;
+	}
+	return true;
 }
 
 void

@@ -39,6 +39,21 @@ void virtnet_txq_info_get(struct rte_eth_dev *dev, uint16_t qid,
  */
 int virtnet_queues_start(struct rte_eth_dev *dev);
 
+/**
+ * On a device that kept running (virtnet_queues_park()): make the data
+ * rings again and enable them; the control queue stayed.
+ * @return 0, or a negative errno (logged).
+ */
+int virtnet_queues_resume(struct rte_eth_dev *dev);
+
+/**
+ * With bursts quiesced: reset each data queue alone (VIRTIO_F_RING_RESET)
+ * and, once every one is, take every buffer back and free their rings.
+ * The device and its control queue keep running.
+ * @return 0, or a negative errno: then only a device reset stops it all.
+ */
+int virtnet_queues_park(struct rte_eth_dev *dev);
+
 /** After DRIVER_OK: tell the device of the Rx buffers. */
 void virtnet_queues_kick_rx(struct rte_eth_dev *dev);
 
@@ -47,6 +62,15 @@ void virtnet_queues_kick_rx(struct rte_eth_dev *dev);
  * queue; until the flag drops, none will start.
  */
 void virtnet_queues_quiesce(struct rte_eth_dev *dev);
+
+/**
+ * From the control path, port lock held, port running: send @p pkts on
+ * Tx queue @p qid while the app's bursts on it are held off (they return
+ * 0 meanwhile). The unsent ones stay the caller's.
+ * @return the packets sent.
+ */
+uint16_t virtnet_txq_inject(struct rte_eth_dev *dev, uint16_t qid,
+		struct rte_mbuf **pkts, uint16_t n);
 
 /** After the device was reset: take every buffer back, free the rings. */
 void virtnet_queues_stop(struct rte_eth_dev *dev);
@@ -70,6 +94,12 @@ void virtnet_queues_lock(void);
 
 /** Release virtnet_queues_lock(). */
 void virtnet_queues_unlock(void);
+
+/**
+ * Whether the running Rx rings take a frame of @p frame bytes: always with
+ * mergeable buffers; without, each buffer must be that large.
+ */
+bool virtnet_queues_rx_fit(struct rte_eth_dev *dev, uint32_t frame);
 
 /** VLAN strip is done in software: it can change while running. */
 void virtnet_queues_vlan_strip(struct rte_eth_dev *dev, bool on);

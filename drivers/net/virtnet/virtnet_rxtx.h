@@ -107,6 +107,11 @@ struct virtnet_txq {
 	struct virtnet_vq *vq;		/**< NULL while the port is stopped */
 	const struct virtnet_transport *tp;
 	struct virtnet_burst_guard guard;
+	/**
+	 * Non-NULL while the control path sends on this queue
+	 * (virtnet_txq_inject()): only a burst of exactly these packets runs.
+	 */
+	struct rte_mbuf **inject;
 	eth_tx_burst_t burst;	/**< the path, for virtnet_tx_deferred() */
 	bool use_va;
 	bool ol_hdr;		/**< checksum/TSO requests go into the header */

@@ -83,8 +83,13 @@ struct virtio_net_ctrl_hdr {
 #define VIRTIO_NET_CTRL_RX		0
 #define VIRTIO_NET_CTRL_RX_PROMISC	0
 #define VIRTIO_NET_CTRL_RX_ALLMULTI	1
+#define VIRTIO_NET_CTRL_ANNOUNCE	3
+#define VIRTIO_NET_CTRL_ANNOUNCE_ACK	0
 #define VIRTIO_NET_CTRL_MQ		4
 #define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET	0
+/* Data: a 64-bit little-endian mask of VIRTIO_NET_F_GUEST_* bit numbers. */
+#define VIRTIO_NET_CTRL_GUEST_OFFLOADS	5
+#define VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET 0
 
 /* Limits from the spec. */
 #define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN	1

@@ -89,11 +89,22 @@ struct virtnet_transport_ops {
 	bool (*alive)(void *t);
 	/** Whether descriptors carry virtual addresses rather than IOVAs. */
 	bool (*uses_va)(void *t);
+	/** Whether config changes can be reported (config_intr_enable). */
+	bool (*has_config_intr)(void *t);
 	/**
-	 * Start reporting config changes (link status) through the event
-	 * callback; -ENOTSUP when the transport cannot, and link is polled.
+	 * Start reporting config changes (link status, announce) through the
+	 * event callback; -ENOTSUP when the transport cannot, and link is
+	 * polled. Enabling twice is enabling once.
 	 */
 	int (*config_intr_enable)(void *t);
+	/** Stop reporting config changes; the config is polled. */
+	void (*config_intr_disable)(void *t);
+	/**
+	 * Reset queue @p qid alone (VIRTIO_F_RING_RESET negotiated): when it
+	 * returns 0 the device touches the queue no more, and it may be set
+	 * up and enabled again. -ENOTSUP without the feature.
+	 */
+	int (*reset_queue)(void *t, uint16_t qid);
 	/** Release the transport's state. */
 	void (*close)(void *t);
 };

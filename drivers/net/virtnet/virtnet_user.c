@@ -39,7 +39,10 @@
 /* Features the emulated device provides itself. */
 #define VU_EMULATED_FEATURES \
 	((1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) | \
-	 (1ULL << VIRTIO_NET_F_CTRL_VQ) | (1ULL << VIRTIO_NET_F_CTRL_RX))
+	 (1ULL << VIRTIO_NET_F_CTRL_VQ) | (1ULL << VIRTIO_NET_F_CTRL_RX) | \
+	 (1ULL << VIRTIO_NET_F_GUEST_ANNOUNCE))
+/* Test hook: the emulated control queue misbehaves while it is set. */
+#define VU_CQ_FAULT_ENV		"VIRTNET_TEST_CQ_FAULT"
 
 struct vu_queue {
 	struct virtnet_queue_desc d;
@@ -66,6 +69,8 @@ struct virtnet_user {
 	uint64_t features;
 	uint8_t status;
 	bool started;
+	bool announce_due;	/* a new back-end: announce at the next start */
+	bool announce;		/* VIRTIO_NET_S_ANNOUNCE, until acknowledged */
 	struct virtio_net_config cfg;
 	uint16_t queue_size;
 	uint16_t nr_queues;
@@ -288,7 +293,8 @@ vu_device_features(const struct virtnet_user *u, uint64_t backend)
 
 	f |= (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS);
 	if (u->cq_qid != UINT16_MAX)
-		f |= (1ULL << VIRTIO_NET_F_CTRL_VQ) | (1ULL << VIRTIO_NET_F_CTRL_RX);
+		f |= (1ULL << VIRTIO_NET_F_CTRL_VQ) | (1ULL << VIRTIO_NET_F_CTRL_RX) |
+			(1ULL << VIRTIO_NET_F_GUEST_ANNOUNCE);
 	if (u->queue_pairs > 1)
 		f |= 1ULL << VIRTIO_NET_F_MQ;
 	return f;
@@ -336,9 +342,18 @@ vu_handshake(struct virtnet_user *u)
 	return 0;
 }
 
+/*
+ * A back-end that connects after probe (server mode, or a reconnect) is a
+ * new switch port: once the driver runs on it, the device asks for an
+ * announce, as QEMU does after a migration, so that the switch learns
+ * where the port's addresses are.
+ */
 static void
 vu_report_ready(struct virtnet_user *u)
 {
+	pthread_mutex_lock(&u->lock);
+	u->announce_due = true;
+	pthread_mutex_unlock(&u->lock);
 	VIRTNET_LOG(NOTICE, "%s: vhost-user back-end connected (features 0x%" PRIx64 ")",
 		u->path, u->backend_features);
 	if (u->cb != NULL)
@@ -510,6 +525,10 @@ vu_start_device(struct virtnet_user *u)
 		return ret;
 	}
 	u->started = true;
+	if (u->announce_due &&
+	    (u->features >> VIRTIO_NET_F_GUEST_ANNOUNCE) & 1)
+		u->announce = true;
+	u->announce_due = false;
 	return 0;
 }
 
@@ -548,6 +567,7 @@ vu_reset(void *t)
 	}
 	u->status = 0;
 	u->features = 0;
+	u->announce = false;
 	pthread_mutex_unlock(&u->lock);
 	return 0;
 }
@@ -590,6 +610,7 @@ static int
 vu_set_status(void *t, uint8_t status)
 {
 	struct virtnet_user *u = t;
+	bool announced, announce;
 	int ret;
 
 	if (status == 0)
@@ -597,6 +618,7 @@ vu_set_status(void *t, uint8_t status)
 	/* Lock order: memory hotplug lock, then ours (see vu_mem_event). */
 	rte_mcfg_mem_read_lock();
 	pthread_mutex_lock(&u->lock);
+	announced = u->announce;
 	ret = vu_status_change(u, u->status, status);
 	if (ret < 0) {
 		vu_stop_device(u);
@@ -604,8 +626,12 @@ vu_set_status(void *t, uint8_t status)
 		status &= ~(VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
 	}
 	u->status = status;
+	announce = !announced && u->announce;
 	pthread_mutex_unlock(&u->lock);
 	rte_mcfg_mem_read_unlock();
+	/* The config changed: as a config interrupt would say. */
+	if (announce && u->cb != NULL)
+		u->cb(u->cb_arg, VIRTNET_EVENT_CONFIG);
 	return ret;
 }
 
@@ -635,7 +661,8 @@ vu_read_config(void *t, size_t off, void *dst, size_t len)
 
 	if (off > sizeof(u->cfg) || len > sizeof(u->cfg) - off)
 		return -EINVAL;
-	u->cfg.status = u->connected ? VIRTIO_NET_S_LINK_UP : 0;
+	u->cfg.status = (u->connected ? VIRTIO_NET_S_LINK_UP : 0) |
+		(u->announce ? VIRTIO_NET_S_ANNOUNCE : 0);
 	memcpy(dst, (const uint8_t *)&u->cfg + off, len);
 	return 0;
 }
@@ -703,6 +730,16 @@ vu_enable_queue(void *t, uint16_t qid, bool on)
 	return ret;
 }
 
+/* ANNOUNCE_ACK clears the announce status; unasked, it is an error. */
+static uint8_t
+vu_ctrl_announce(struct virtnet_user *u, uint8_t cmd)
+{
+	if (cmd != VIRTIO_NET_CTRL_ANNOUNCE_ACK || !u->announce)
+		return VIRTIO_NET_ERR;
+	u->announce = false;
+	return VIRTIO_NET_OK;
+}
+
 /*
  * The emulated device's answer to a control command. Queue pairs are
  * switched on and off in the back-end with SET_VRING_ENABLE, as the
@@ -716,6 +753,8 @@ vu_ctrl(void *arg, uint8_t cls, uint8_t cmd, const uint8_t *data,
 	struct virtnet_user *u = arg;
 	uint16_t pairs, i;
 
+	if (cls == VIRTIO_NET_CTRL_ANNOUNCE)
+		return vu_ctrl_announce(u, cmd);
 	if (cls == VIRTIO_NET_CTRL_RX && len == 1 &&
 	    (cmd == VIRTIO_NET_CTRL_RX_PROMISC ||
 	     cmd == VIRTIO_NET_CTRL_RX_ALLMULTI))
@@ -732,6 +771,35 @@ vu_ctrl(void *arg, uint8_t cls, uint8_t cmd, const uint8_t *data,
 	return VIRTIO_NET_OK;
 }
 
+static uint8_t
+vu_ctrl_nack(void *arg __rte_unused, uint8_t cls __rte_unused,
+		uint8_t cmd __rte_unused, const uint8_t *data __rte_unused,
+		uint32_t len __rte_unused)
+{
+	return VIRTIO_NET_ERR;
+}
+
+/*
+ * Test hook (tests/test_vhost.c): while VIRTNET_TEST_CQ_FAULT is "silent"
+ * the emulated device leaves control commands unanswered, while it is
+ * "nack" it answers each with VIRTIO_NET_ERR. Read at each command.
+ */
+static void
+vu_ctrl_process(struct virtnet_user *u)
+{
+	const char *fault = getenv(VU_CQ_FAULT_ENV);
+
+	if (fault != NULL && strcmp(fault, "silent") == 0) {
+		VIRTNET_LOG(WARNING, "%s: %s=silent: control queue not served",
+			u->path, VU_CQ_FAULT_ENV);
+		return;
+	}
+	pthread_mutex_lock(&u->lock);
+	virtnet_cq_dev_process(&u->cq, fault != NULL &&
+		strcmp(fault, "nack") == 0 ? vu_ctrl_nack : vu_ctrl, u);
+	pthread_mutex_unlock(&u->lock);
+}
+
 static void
 vu_notify(void *t, uint16_t qid, uint16_t next __rte_unused)
 {
@@ -739,9 +807,7 @@ vu_notify(void *t, uint16_t qid, uint16_t next __rte_unused)
 	uint64_t one = 1;
 
 	if (unlikely(qid == u->cq_qid)) {
-		pthread_mutex_lock(&u->lock);
-		virtnet_cq_dev_process(&u->cq, vu_ctrl, u);
-		pthread_mutex_unlock(&u->lock);
+		vu_ctrl_process(u);
 		return;
 	}
 
@@ -764,11 +830,32 @@ vu_uses_va(void *t __rte_unused)
 	return true;
 }
 
-/* Loss of the back-end is seen by the socket watch set up at connect. */
+/*
+ * Loss and return of the back-end are seen by the socket watch set up at
+ * connect, whatever the config interrupt; nothing else changes the config.
+ */
+static bool
+vu_has_config_intr(void *t __rte_unused)
+{
+	return true;
+}
+
 static int
 vu_config_intr_enable(void *t __rte_unused)
 {
 	return 0;
+}
+
+static void
+vu_config_intr_disable(void *t __rte_unused)
+{
+}
+
+/* vhost-user has no queue reset (the driver never negotiates RING_RESET). */
+static int
+vu_reset_queue(void *t __rte_unused, uint16_t qid __rte_unused)
+{
+	return -ENOTSUP;
 }
 
 static void
@@ -809,7 +896,10 @@ const struct virtnet_transport_ops virtnet_user_ops = {
 	.notify = vu_notify,
 	.alive = vu_alive,
 	.uses_va = vu_uses_va,
+	.has_config_intr = vu_has_config_intr,
 	.config_intr_enable = vu_config_intr_enable,
+	.config_intr_disable = vu_config_intr_disable,
+	.reset_queue = vu_reset_queue,
 	.close = vu_close,
 };
 
