@@ -803,6 +803,34 @@ out:
 	fx_down();
 }
 
+/*
+ * Bursts free only the sent mbufs they need room for; tx_done_cleanup
+ * frees the rest on demand, all of them or as many as asked.
+ */
+static void
+test_tx_done_cleanup(void)
+{
+	unsigned int held;
+	int n;
+
+	CHECK_GOTO(fx_up("") == 0, out, "setup");
+	check_flow(vn_port, vh_port, 100, 200, 1);
+	held = NB_MBUF - rte_mempool_avail_count(tx_mp);
+	CHECK(held > 5, "only %u sent mbufs held by the queue", held);
+	n = rte_eth_tx_done_cleanup(vn_port, 0, 5);
+	CHECK(n == 5 && NB_MBUF - rte_mempool_avail_count(tx_mp) == held - 5,
+		"cleanup of 5 freed %d (%u held before, %u after)", n, held,
+		NB_MBUF - rte_mempool_avail_count(tx_mp));
+	n = rte_eth_tx_done_cleanup(vn_port, 0, 0);
+	CHECK(n == (int)held - 5 && rte_mempool_avail_count(tx_mp) == NB_MBUF,
+		"cleanup of all freed %d of %u", n, held - 5);
+	CHECK(rte_eth_tx_done_cleanup(vn_port, 0, 0) == 0, "nothing left");
+	CHECK(rte_eth_tx_done_cleanup(vn_port, 1, 0) < 0, "queue 1 accepted");
+	check_flow(vn_port, vh_port, 100, 200, 1);
+out:
+	fx_down();
+}
+
 /* 100 stop/start cycles under traffic on one path: no frame lost, no leak. */
 static void
 restart_100(const char *extra)
@@ -1613,6 +1641,7 @@ main(int argc, char **argv)
 		RUN(test_jumbo_rx_mergeable);
 		RUN(test_non_mergeable);
 		RUN(test_mempool_after_stop_and_close);
+		RUN(test_tx_done_cleanup);
 		RUN(test_restart_100);
 		RUN(test_backend_gone);
 		RUN(test_offloads);

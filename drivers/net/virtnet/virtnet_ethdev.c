@@ -739,6 +739,7 @@ static const struct eth_dev_ops virtnet_eth_dev_ops = {
 	.txq_info_get = virtnet_txq_info,
 	.rx_burst_mode_get = virtnet_rx_burst_mode_get,
 	.tx_burst_mode_get = virtnet_tx_burst_mode_get,
+	.tx_done_cleanup = virtnet_tx_done_cleanup,
 	.mac_addr_set = virtnet_mac_addr_set,
 	.promiscuous_enable = virtnet_promiscuous_enable,
 	.promiscuous_disable = virtnet_promiscuous_disable,

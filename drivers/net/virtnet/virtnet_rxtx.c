@@ -284,14 +284,23 @@ virtnet_rx_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
 	return nrx;
 }
 
-static __rte_always_inline void
-virtnet_tx_reclaim_body(struct virtnet_txq *txq, const uint32_t mode)
+/*
+ * Take back up to @p want sent packets, oldest first. Taking only what a
+ * burst needs keeps the ring full, so the lines read are ones the device
+ * finished with long ago, and the mbufs freed per burst fit the mempool
+ * cache (net_virtio does the same).
+ */
+static __rte_always_inline unsigned int
+virtnet_tx_reclaim_body(struct virtnet_txq *txq, unsigned int want,
+		const uint32_t mode)
 {
 	struct rte_mbuf *done[VIRTNET_TX_FREE_BULK];
-	unsigned int n = 0;
+	unsigned int n = 0, total = 0;
 	uint32_t len;
 
-	while ((done[n] = virtnet_vq_get_used(txq->vq, &len, mode)) != NULL) {
+	while (total < want &&
+	       (done[n] = virtnet_vq_get_used(txq->vq, &len, mode)) != NULL) {
+		total++;
 		if (++n == RTE_DIM(done)) {
 			rte_pktmbuf_free_bulk(done, n);
 			n = 0;
@@ -299,6 +308,7 @@ virtnet_tx_reclaim_body(struct virtnet_txq *txq, const uint32_t mode)
 	}
 	if (n > 0)
 		rte_pktmbuf_free_bulk(done, n);
+	return total;
 }
 
 /* Whether the net header can go into the mbuf's own headroom. */
@@ -373,8 +383,8 @@ virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
 
 	if (unlikely(virtnet_vq_broken(vq)))
 		return 0;
-	if (vq->num_free < nb + VIRTNET_RX_REFILL_MIN)
-		virtnet_tx_reclaim_body(txq, mode);
+	if (vq->num_free < nb)
+		virtnet_tx_reclaim_body(txq, nb - vq->num_free, mode);
 	for (i = 0; i < nb; i++) {
 		struct rte_mbuf *m = pkts[i];
 
@@ -394,7 +404,7 @@ virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
 			m = pkts[i];
 		}
 		if (vq->num_free < virtnet_tx_descs(txq, m)) {
-			virtnet_tx_reclaim_body(txq, mode);
+			virtnet_tx_reclaim_body(txq, UINT_MAX, mode);
 			if (unlikely(virtnet_tx_descs(txq, m) > vq->size)) {
 				/* More descriptors than the ring has: never fits. */
 				txq->stats.errors++;
@@ -415,6 +425,25 @@ virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
 		txq->stats.bytes += bytes;
 	}
 	return i;
+}
+
+int
+virtnet_tx_done_cleanup(void *q, uint32_t free_cnt)
+{
+	struct virtnet_txq *txq = q;
+	unsigned int want = free_cnt == 0 ? UINT_MAX : free_cnt;
+	int done = 0;
+
+	/* ethdev passes whatever the app names: not checked there. */
+	if (txq == NULL)
+		return -EINVAL;
+	if (!virtnet_burst_enter(&txq->guard))
+		return 0;
+	if (txq->vq != NULL && !virtnet_vq_broken(txq->vq))
+		done = virtnet_tx_reclaim_body(txq, want,
+			txq->vq->mode & (VQ_P | VQ_O));
+	virtnet_burst_leave(&txq->guard);
+	return done;
 }
 
 uint16_t

@@ -167,6 +167,14 @@ uint16_t virtnet_rx_deferred(void *rxq, struct rte_mbuf **pkts, uint16_t n);
 uint16_t virtnet_tx_deferred(void *txq, struct rte_mbuf **pkts, uint16_t n);
 
 /** tx_pkt_prepare: checks, VLAN insertion, checksum seeds. */
+/**
+ * The tx_done_cleanup op: free up to @p free_cnt (0: all) packets the
+ * device has sent. Bursts free only what they need, oldest first, so sent
+ * mbufs otherwise stay with the queue until the ring wraps.
+ * @return packets freed.
+ */
+int virtnet_tx_done_cleanup(void *txq, uint32_t free_cnt);
+
 uint16_t virtnet_tx_prepare(void *txq, struct rte_mbuf **pkts, uint16_t n);
 
 /**
