@@ -7,7 +7,9 @@
 # Usage: devtools/bench.sh [rounds] [devarg-set ... | all]
 #   devarg sets default to "mrg_rxbuf=1,in_order=0" "mrg_rxbuf=0,in_order=0";
 #   "all" is the eight DTS paths, packed_vq x in_order x mrg_rxbuf.
-# Prints one line per run and a table of medians and bests with ratios.
+# Prints one line per run and a table of medians and bests with ratios;
+# machine-readable: $VIRTNET_RUN/bench.csv (every run) and
+# $VIRTNET_RUN/bench-summary.csv (the table).
 #
 # VIRTNET_BENCH_BASE=<librte_net_virtnet.so of another build> adds that
 # build as a third driver ("base"), alternated with the two others, for a
@@ -39,7 +41,10 @@ vn_check_hugepages
 vn_plugin_setup
 SOCK=$VIRTNET_RUN/bench.sock
 RESULTS=$VIRTNET_RUN/bench.results
+CSV=$VIRTNET_RUN/bench.csv
+SUMMARY=$VIRTNET_RUN/bench-summary.csv
 : >"$RESULTS"
+echo "devargs,dir,driver,round,pps,pkt_len" >"$CSV"
 
 # run_one DRIVER(virtnet|virtio) DIR(tx|rx) DEVARGS -> packets/s delivered
 run_one() {
@@ -93,6 +98,8 @@ for set in "${SETS[@]}"; do
 			for drv in $order; do
 				pps=$(run_one "$drv" "$dir" "$set")
 				printf '%s\t%s\t%s\t%s\n' "$set" "$dir" "$drv" "$pps" >>"$RESULTS"
+				printf '"%s",%s,%s,%s,%s,%s\n' "$set" "$dir" "$drv" "$r" \
+					"${pps:-0}" "$PKTLEN" >>"$CSV"
 				printf 'round %s %-34s %s %-8s %10.3f Mpps\n' "$r" "$set" "$dir" "$drv" \
 					"$(echo "$pps / 1000000" | bc -l)"
 			done
@@ -111,6 +118,7 @@ pick() { # set dir driver -> values
 best() { sort -n | tail -1; }
 mpps() { echo "$1 / 1000000" | bc -l; }
 ratio() { echo "if ($2 > 0) $1 / $2 else 0" | bc -l; }
+echo "devargs,dir,virtnet_median_pps,virtio_median_pps,ratio,virtnet_best_pps,virtio_best_pps,best_ratio,rounds" >"$SUMMARY"
 for set in "${SETS[@]}"; do
 	for dir in tx rx; do
 		a=$(pick "$set" "$dir" virtnet | median)
@@ -120,6 +128,9 @@ for set in "${SETS[@]}"; do
 		printf '%-34s %-4s %9.3f %9.3f %6.3f %9.3f %9.3f %6.3f' "$set" "$dir" \
 			"$(mpps "$a")" "$(mpps "$b")" "$(ratio "$a" "$b")" \
 			"$(mpps "$ba")" "$(mpps "$bb")" "$(ratio "$ba" "$bb")"
+		printf '"%s",%s,%s,%s,%.3f,%s,%s,%.3f,%s\n' "$set" "$dir" "$a" "$b" \
+			"$(ratio "$a" "$b")" "$ba" "$bb" "$(ratio "$ba" "$bb")" \
+			"$ROUNDS" >>"$SUMMARY"
 		if [ -n "${BASE_DIR:-}" ]; then
 			c=$(pick "$set" "$dir" base | median)
 			printf '   base %9.3f  virtnet/base %6.3f' "$(mpps "$c")" "$(ratio "$a" "$c")"
