@@ -142,28 +142,6 @@ virtnet_vq_addrs(const struct virtnet_vq *vq, uint64_t *desc,
 	}
 }
 
-bool
-virtnet_vq_inorder_reaches(const struct virtnet_vq *vq, uint16_t from,
-		uint16_t to)
-{
-	uint32_t pos = from;
-	uint16_t i;
-
-	/* Bounded: a ring holds at most size chains. */
-	for (i = 0; i < vq->size; i++) {
-		if (pos == to)
-			return true;
-		if (vq->extra[pos].cookie == NULL)
-			return false;
-		pos += vq->extra[pos].ndescs;
-		if (!vq->packed)
-			pos &= vq->mask;
-		else if (pos >= vq->size)
-			pos -= vq->size;
-	}
-	return false;
-}
-
 void *
 virtnet_vq_detach_unused(struct virtnet_vq *vq)
 {

@@ -154,14 +154,6 @@ int virtnet_vq_check_size(uint32_t size, bool packed);
 void virtnet_vq_init(struct virtnet_vq *vq, uint16_t qid, uint16_t size,
 		uint32_t mode, void *ring_va, uint64_t ring_addr);
 
-/**
- * In order: whether chain @p to can be reached from chain @p from by
- * walking chains in flight, i.e. a used entry naming @p to completes
- * every chain from @p from to it.
- */
-bool virtnet_vq_inorder_reaches(const struct virtnet_vq *vq, uint16_t from,
-		uint16_t to);
-
 /** Forget everything in flight and start the ring from its beginning. */
 void virtnet_vq_reset(struct virtnet_vq *vq);
 
@@ -638,6 +630,9 @@ virtnet_vq_inorder_expected(const struct virtnet_vq *vq, const uint32_t mode)
  * In order, one used entry may complete a batch: its id names the last
  * chain and every older chain in flight is done too. Those are handed
  * out one by one with length 0; the device wrote no length for them.
+ * The caller checked that @p id is the head of a chain in flight (its
+ * cookie is set): in order, the chains in flight lie head to tail from
+ * the expected one, so walking them from there lands on @p id.
  */
 static __rte_always_inline bool
 virtnet_vq_inorder_check(struct virtnet_vq *vq, uint32_t *id, uint32_t *len,
@@ -647,10 +642,6 @@ virtnet_vq_inorder_check(struct virtnet_vq *vq, uint32_t *id, uint32_t *len,
 
 	if (likely(*id == expect))
 		return true;
-	if (unlikely(!virtnet_vq_inorder_reaches(vq, expect, *id))) {
-		virtnet_vq_fail(vq, VIRTNET_VQ_BAD_ID);
-		return false;
-	}
 	vq->in_batch = true;
 	vq->batch_last = (uint16_t)*id;
 	*id = expect;
