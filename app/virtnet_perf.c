@@ -117,6 +117,7 @@ struct opts {
 	const char *csv;
 	const char *png;
 	const char *run_dir;
+	int only;		/* -1, or the one driver to run */
 };
 
 static struct opts opt = {
@@ -124,7 +125,11 @@ static struct opts opt = {
 	.bursts = 20000,
 	.ring = 1024,
 	.run_dir = "/var/run/virtnet",
+	.only = -1,
 };
+
+/* Packets through the driver's calls per direction, warm-up included. */
+static uint64_t drv_pkts[DIR_MAX];
 
 /* Cost of one rte_rdtsc_precise() pair, taken off every timed call. */
 static uint64_t tsc_overhead;
@@ -275,11 +280,37 @@ struct meas {
 	uint64_t bad;		/* delivered with the wrong length */
 };
 
+/*
+ * The driver's calls, out of line so that callgrind can count their
+ * instructions alone (devtools/perf-icount.sh); the device's are inline.
+ */
+static __rte_noinline uint16_t
+drv_tx(uint16_t port, struct rte_mbuf **m, uint16_t n)
+{
+	return rte_eth_tx_burst(port, 0, m, n);
+}
+
+static __rte_noinline uint16_t
+drv_rx(uint16_t port, struct rte_mbuf **m)
+{
+	return rte_eth_rx_burst(port, 0, m, BURST);
+}
+
+static __rte_noinline uint16_t
+drv_fwd(uint16_t port, struct rte_mbuf **m, uint16_t *sent)
+{
+	uint16_t n = rte_eth_rx_burst(port, 0, m, BURST);
+
+	*sent = rte_eth_tx_burst(port, 0, m, n);
+	return n;
+}
+
 static inline uint16_t
-timed_tx(uint16_t port, struct rte_mbuf **m, uint16_t n, struct side *s)
+timed_tx(uint16_t port, struct rte_mbuf **m, uint16_t n, struct side *s,
+		bool drv)
 {
 	uint64_t t0 = rte_rdtsc_precise();
-	uint16_t k = rte_eth_tx_burst(port, 0, m, n);
+	uint16_t k = drv ? drv_tx(port, m, n) : rte_eth_tx_burst(port, 0, m, n);
 
 	s->cycles += rte_rdtsc_precise() - t0 - tsc_overhead;
 	s->pkts += k;
@@ -289,10 +320,10 @@ timed_tx(uint16_t port, struct rte_mbuf **m, uint16_t n, struct side *s)
 }
 
 static inline uint16_t
-timed_rx(uint16_t port, struct rte_mbuf **m, struct side *s)
+timed_rx(uint16_t port, struct rte_mbuf **m, struct side *s, bool drv)
 {
 	uint64_t t0 = rte_rdtsc_precise();
-	uint16_t k = rte_eth_rx_burst(port, 0, m, BURST);
+	uint16_t k = drv ? drv_rx(port, m) : rte_eth_rx_burst(port, 0, m, BURST);
 
 	s->cycles += rte_rdtsc_precise() - t0 - tsc_overhead;
 	s->pkts += k;
@@ -319,9 +350,9 @@ step_tx(struct pair *p, const struct size_case *sz, struct meas *x)
 	struct rte_mbuf *m[BURST];
 	uint16_t n;
 
-	n = timed_tx(p->drv, m, make_burst(p->mp, sz, m), &x->drv);
+	n = timed_tx(p->drv, m, make_burst(p->mp, sz, m), &x->drv, true);
 	x->in += n;
-	take(x, sz, m, timed_rx(p->dev, m, &x->dev));
+	take(x, sz, m, timed_rx(p->dev, m, &x->dev, false));
 }
 
 /* Device sends, driver takes. */
@@ -330,8 +361,8 @@ step_rx(struct pair *p, const struct size_case *sz, struct meas *x)
 {
 	struct rte_mbuf *m[BURST];
 
-	x->in += timed_tx(p->dev, m, make_burst(p->mp, sz, m), &x->dev);
-	take(x, sz, m, timed_rx(p->drv, m, &x->drv));
+	x->in += timed_tx(p->dev, m, make_burst(p->mp, sz, m), &x->dev, false);
+	take(x, sz, m, timed_rx(p->drv, m, &x->drv, true));
 }
 
 /* Device sends, driver receives and sends back, device takes. */
@@ -342,10 +373,9 @@ step_fwd(struct pair *p, const struct size_case *sz, struct meas *x)
 	uint64_t t0;
 	uint16_t n, k;
 
-	x->in += timed_tx(p->dev, m, make_burst(p->mp, sz, m), &x->dev);
+	x->in += timed_tx(p->dev, m, make_burst(p->mp, sz, m), &x->dev, false);
 	t0 = rte_rdtsc_precise();
-	n = rte_eth_rx_burst(p->drv, 0, m, BURST);
-	k = rte_eth_tx_burst(p->drv, 0, m, n);
+	n = drv_fwd(p->drv, m, &k);
 	x->drv.cycles += rte_rdtsc_precise() - t0 - tsc_overhead;
 	x->drv.pkts += n;
 	if (k < n)
@@ -387,6 +417,7 @@ measure(struct pair *p, const struct size_case *sz, enum dir d,
 			step_fwd(p, sz, &x);
 	}
 	drain(p, sz, &x);
+	drv_pkts[d] += x.drv.pkts;
 	/* A loss or a wrong length: the figure says nothing. */
 	s.valid = x.drv.pkts > 0 && x.out == x.in && x.bad == 0;
 	/* Fewer per burst (a ring the driver refills too little): marked. */
@@ -458,8 +489,10 @@ run_case(const char *path, const struct size_case *sz, struct result *res)
 	unsigned int r, j, d, k;
 
 	memset(s, 0, sizeof(s));
-	for (k = 0; k < DRV_MAX; k++)
-		pair_up(&p[k], k, path, sz);	/* a refusal shows as '-' */
+	memset(p, 0, sizeof(p));
+	for (k = 0; k < DRV_MAX; k++)	/* a refusal shows as '-' */
+		if (opt.only < 0 || opt.only == (int)k)
+			pair_up(&p[k], k, path, sz);
 	rte_delay_ms(100);
 	for (k = 0; k < DRV_MAX; k++)		/* warm-up, not counted */
 		for (d = 0; d < DIR_MAX && p[k].up; d++)
@@ -668,7 +701,8 @@ usage(const char *prog)
 		"  -s LIST   sizes, of 64,1518,chain (default all)\n"
 		"  -c FILE   write a CSV\n"
 		"  -g FILE   write a PNG plot (gnuplot)\n"
-		"  -R DIR    where the vhost sockets go (default %s)\n",
+		"  -R DIR    where the vhost sockets go (default %s)\n"
+		"  -D DRV    run one driver only: virtnet or virtio (for callgrind)\n",
 		prog, opt.rounds, MAX_ROUNDS, BURST, opt.bursts, opt.ring,
 		opt.run_dir);
 }
@@ -734,7 +768,7 @@ parse_args(int argc, char **argv)
 
 	for (i = 0; i < NB_SIZES; i++)
 		opt.size_on[i] = true;
-	while ((c = getopt(argc, argv, "r:b:n:p:s:c:g:R:h")) != -1) {
+	while ((c = getopt(argc, argv, "r:b:n:p:s:c:g:R:D:h")) != -1) {
 		switch (c) {
 		case 'r':
 			if (parse_num(optarg, 1, MAX_ROUNDS, &v) < 0)
@@ -767,6 +801,12 @@ parse_args(int argc, char **argv)
 			break;
 		case 'R':
 			opt.run_dir = optarg;
+			break;
+		case 'D':
+			opt.only = strcmp(optarg, "virtnet") == 0 ? DRV_VIRTNET :
+				strcmp(optarg, "virtio") == 0 ? DRV_VIRTIO : -2;
+			if (opt.only < 0)
+				return -1;
 			break;
 		default:
 			return -1;
@@ -802,6 +842,8 @@ main(int argc, char **argv)
 				opt.paths[i], sizes[s].name);
 		}
 	print_table(res, n);
+	printf("driver packets (warm-up included): tx %" PRIu64 " rx %" PRIu64 " fwd %" PRIu64 "\n",
+		drv_pkts[DIR_TX], drv_pkts[DIR_RX], drv_pkts[DIR_FWD]);
 	ret = 0;
 	if (opt.csv != NULL && write_csv(res, n) < 0)
 		ret = 1;
