@@ -25,6 +25,15 @@ virtnet_mbuf_addr(const struct rte_mbuf *m, bool use_va, int16_t off)
 	return rte_pktmbuf_iova_offset(m, off);
 }
 
+/* The same for an mbuf taken raw from its pool: data_off is stale. */
+static __rte_always_inline uint64_t
+virtnet_mbuf_room_addr(const struct rte_mbuf *m, bool use_va, int16_t off)
+{
+	if (use_va)
+		return (uint64_t)(uintptr_t)m->buf_addr + RTE_PKTMBUF_HEADROOM + off;
+	return rte_mbuf_data_iova_default(m) + off;
+}
+
 static __rte_always_inline void
 virtnet_kick(struct virtnet_vq *vq, const struct virtnet_transport *tp,
 		const uint32_t mode)
@@ -35,7 +44,11 @@ virtnet_kick(struct virtnet_vq *vq, const struct virtnet_transport *tp,
 			virtnet_vq_notify_data(vq, mode));
 }
 
-/* Post fresh mbufs; the net header lands in the headroom. */
+/*
+ * Post fresh mbufs; the net header lands in the headroom. Taken raw from
+ * the pool (no rte_pktmbuf_reset, which writes the mbuf's second cache
+ * line): virtnet_rx_init_mbuf() sets what a received mbuf needs.
+ */
 static __rte_always_inline int
 virtnet_rx_post(struct virtnet_rxq *rxq, uint16_t n, const uint32_t mode)
 {
@@ -43,14 +56,15 @@ virtnet_rx_post(struct virtnet_rxq *rxq, uint16_t n, const uint32_t mode)
 	struct virtnet_buf b;
 	uint16_t i;
 
-	if (rte_pktmbuf_alloc_bulk(rxq->mp, mbufs, n) != 0) {
+	if (rte_mempool_get_bulk(rxq->mp, (void **)mbufs, n) != 0) {
 		*rxq->nombuf += n;
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = mbufs[i];
 
-		b.addr = virtnet_mbuf_addr(m, rxq->use_va, -(int16_t)rxq->hdr_size);
+		b.addr = virtnet_mbuf_room_addr(m, rxq->use_va,
+			-(int16_t)rxq->hdr_size);
 		b.len = m->buf_len - RTE_PKTMBUF_HEADROOM + rxq->hdr_size;
 		virtnet_vq_add(rxq->vq, &b, 0, 1, m, mode);
 	}
@@ -117,6 +131,11 @@ virtnet_rx_refill(struct virtnet_rxq *rxq)
 	return ret;
 }
 
+/*
+ * Only the mbuf's first cache line: m->next (in the second) is NULL in
+ * an mbuf from a mempool, as DPDK keeps it; big-packet chains, the one
+ * exception, are unlinked by the caller.
+ */
 static __rte_always_inline void
 virtnet_rx_init_mbuf(struct rte_mbuf *m, uint16_t port, uint16_t off,
 		uint32_t len)
@@ -125,9 +144,8 @@ virtnet_rx_init_mbuf(struct rte_mbuf *m, uint16_t port, uint16_t off,
 	m->data_len = (uint16_t)len;
 	m->pkt_len = len;
 	m->nb_segs = 1;
-	m->next = NULL;
 	m->port = port;
-	m->ol_flags = 0;
+	m->ol_flags &= RTE_MBUF_F_EXTERNAL;	/* a pinned external buffer's */
 	m->packet_type = 0;
 	m->vlan_tci = 0;
 }
@@ -249,10 +267,11 @@ virtnet_rx_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		rest = m->next;
 		virtnet_rx_init_mbuf(m, rxq->port_id, RTE_PKTMBUF_HEADROOM,
 			len - rxq->hdr_size);
-		if (!mrg && unlikely(rest != NULL)) {
+		if (!mrg && unlikely(rxq->big_bufs > 1)) {
+			rest = m->next;
+			m->next = NULL;
 			m->data_len = (uint16_t)RTE_MIN(m->pkt_len,
 				(uint32_t)(m->buf_len - RTE_PKTMBUF_HEADROOM));
 			virtnet_rx_big_trim(m, rest, m->pkt_len);
@@ -346,7 +365,8 @@ virtnet_tx_one(struct virtnet_txq *txq, struct rte_mbuf *m, const uint32_t mode)
 		h = rte_pktmbuf_mtod_offset(m, char *, -(int)hdr);
 		b[0].addr = virtnet_mbuf_addr(m, txq->use_va, -(int16_t)hdr);
 		b[0].len = m->data_len + hdr;
-		s = m->next;
+		/* nb_segs first: next is in the mbuf's second cache line. */
+		s = m->nb_segs > 1 ? m->next : NULL;
 	} else {
 		h = &slot->hdr;
 		b[0].addr = slot_addr;
