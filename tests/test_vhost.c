@@ -804,6 +804,64 @@ out:
 }
 
 /*
+ * Mbufs the app still holds (a second reference, a clone) are sent and
+ * given back to the app, not to the pool: Tx frees through the general
+ * way whatever is not a plain one-segment mbuf of its own.
+ */
+static void
+tx_shared_mbufs(void)
+{
+	struct rte_mbuf *keep[32], *send[32], *in[BURST];
+	unsigned int i, got = 0, base;
+	uint32_t seq;
+	int tries;
+
+	rte_eth_tx_done_cleanup(vn_port, 0, 0);
+	base = rte_mempool_avail_count(tx_mp);
+	for (i = 0; i < 32; i++) {
+		keep[i] = test_frame(tx_mp, 300, 7000 + i, 1);
+		if (keep[i] == NULL)
+			break;
+		if (i % 2 == 0) {		/* a second reference */
+			rte_mbuf_refcnt_update(keep[i], 1);
+			send[i] = keep[i];
+		} else {			/* an indirect clone */
+			send[i] = rte_pktmbuf_clone(keep[i], tx_mp);
+		}
+		if (send[i] == NULL)
+			break;
+	}
+	CHECK_GOTO(i == 32, out, "frames");
+	CHECK(rte_eth_tx_burst(vn_port, 0, send, 32) == 32, "sent");
+	for (tries = 0; tries < 1000 && got < 32; tries++) {
+		uint16_t k = rte_eth_rx_burst(vh_port, 0, in, BURST);
+
+		for (i = 0; i < k; i++) {
+			CHECK(test_frame_ok(in[i], &seq) && seq == 7000 + got,
+				"frame %u", got);
+			rte_pktmbuf_free(in[i]);
+			got++;
+		}
+		rte_delay_us(100);
+	}
+	CHECK(got == 32, "device got %u of 32", got);
+	CHECK(rte_eth_tx_done_cleanup(vn_port, 0, 0) == 32, "cleanup");
+	/* The app's 32 are still out; the 16 clones went back. */
+	CHECK(rte_mempool_avail_count(tx_mp) == base - 32,
+		"pool %u, %u expected", rte_mempool_avail_count(tx_mp),
+		base - 32);
+	for (i = 0; i < 32; i++) {
+		CHECK(rte_mbuf_refcnt_read(keep[i]) == 1 &&
+			test_frame_ok(keep[i], &seq) && seq == 7000 + i,
+			"kept frame %u damaged", i);
+		rte_pktmbuf_free(keep[i]);
+	}
+	CHECK(rte_mempool_avail_count(tx_mp) == base, "pool after free");
+out:
+	return;
+}
+
+/*
  * Bursts free only the sent mbufs they need room for; tx_done_cleanup
  * frees the rest on demand, all of them or as many as asked.
  */
@@ -827,6 +885,7 @@ test_tx_done_cleanup(void)
 	CHECK(rte_eth_tx_done_cleanup(vn_port, 0, 0) == 0, "nothing left");
 	CHECK(rte_eth_tx_done_cleanup(vn_port, 1, 0) < 0, "queue 1 accepted");
 	check_flow(vn_port, vh_port, 100, 200, 1);
+	tx_shared_mbufs();
 out:
 	fx_down();
 }
