@@ -27,12 +27,61 @@ virtnet_mbuf_addr(const struct rte_mbuf *m, bool use_va, int16_t off)
 
 static __rte_always_inline void
 virtnet_kick(struct virtnet_vq *vq, const struct virtnet_transport *tp,
-		const uint32_t mode)
+		uint64_t *kicks, const uint32_t mode)
 {
 	virtnet_vq_publish(vq, mode);
-	if (virtnet_vq_kick_prepare(vq, mode))
+	if (virtnet_vq_kick_prepare(vq, mode)) {
 		virtnet_transport_notify(tp, vq->qid,
 			virtnet_vq_notify_data(vq, mode));
+		(*kicks)++;
+	}
+}
+
+/*
+ * What a burst counts of its packets for the xstats, in locals: added
+ * to the queue's counters once per burst (virtnet_tally_add()).
+ */
+struct virtnet_tally {
+	uint64_t bytes;
+	uint16_t mcast;		/* multicast bit set, broadcast included */
+	uint16_t bcast;
+	uint16_t bins[VIRTNET_SIZE_BINS];
+};
+
+/*
+ * One packet, as net_virtio counts it: pkt_len as the app sees it (after
+ * VLAN strip or insertion, no net header), the destination MAC of the
+ * first segment. Without a branch but for a Tx first segment too short
+ * to hold a MAC (a packet the app built so): counted as unicast.
+ */
+static __rte_always_inline void
+virtnet_tally_pkt(struct virtnet_tally *t, const struct rte_mbuf *m,
+		const bool tx)
+{
+	const struct rte_ether_addr *dst =
+		rte_pktmbuf_mtod(m, const struct rte_ether_addr *);
+	uint32_t len = m->pkt_len;
+
+	t->bytes += len;
+	t->bins[virtnet_size_bin(len)]++;
+	if (tx && unlikely(m->data_len < RTE_ETHER_ADDR_LEN))
+		return;
+	t->mcast += dst->addr_bytes[0] & 1;
+	t->bcast += rte_is_broadcast_ether_addr(dst);
+}
+
+static __rte_always_inline void
+virtnet_tally_add(struct virtnet_queue_stats *s, const struct virtnet_tally *t,
+		uint16_t n)
+{
+	unsigned int b;
+
+	s->packets += n;
+	s->bytes += t->bytes;
+	s->multicast += t->mcast - t->bcast;
+	s->broadcast += t->bcast;
+	for (b = 0; b < VIRTNET_SIZE_BINS; b++)
+		s->size_bins[b] += t->bins[b];
 }
 
 /* Post fresh mbufs; the net header lands in the headroom. */
@@ -45,6 +94,7 @@ virtnet_rx_post(struct virtnet_rxq *rxq, uint16_t n, const uint32_t mode)
 
 	if (rte_pktmbuf_alloc_bulk(rxq->mp, mbufs, n) != 0) {
 		*rxq->nombuf += n;
+		rxq->stats.nombuf += n;
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
@@ -71,6 +121,7 @@ virtnet_rx_post_big(struct virtnet_rxq *rxq, const uint32_t mode)
 
 	if (rte_pktmbuf_alloc_bulk(rxq->mp, mbufs, k) != 0) {
 		*rxq->nombuf += k;
+		rxq->stats.nombuf += k;
 		return -ENOMEM;
 	}
 	for (i = 0; i < k; i++) {
@@ -227,9 +278,9 @@ static __rte_always_inline uint16_t
 virtnet_rx_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
 		const uint32_t mode, const bool mrg)
 {
+	struct virtnet_tally t = { 0 };
 	struct virtnet_vq *vq = rxq->vq;
 	uint16_t nrx = 0, nbuf = 1;
-	uint64_t bytes = 0;
 	struct rte_mbuf *m, *rest;
 	uint32_t len;
 	int ret;
@@ -269,17 +320,15 @@ virtnet_rx_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		bytes += m->pkt_len;
+		virtnet_tally_pkt(&t, m, false);
 		pkts[nrx++] = m;
 	}
 	/* An empty poll stores nothing: a reset from another thread sticks. */
-	if (nrx > 0) {
-		rxq->stats.packets += nrx;
-		rxq->stats.bytes += bytes;
-	}
+	if (nrx > 0)
+		virtnet_tally_add(&rxq->stats, &t, nrx);
 	if (vq->num_free >= VIRTNET_RX_REFILL_MIN && !virtnet_vq_broken(vq)) {
 		virtnet_rx_fill(rxq, mode);
-		virtnet_kick(vq, rxq->tp, mode);
+		virtnet_kick(vq, rxq->tp, &rxq->stats.notifications, mode);
 	}
 	return nrx;
 }
@@ -320,6 +369,14 @@ virtnet_tx_descs(const struct virtnet_txq *txq, const struct rte_mbuf *m)
 	return m->nb_segs + 1;
 }
 
+/* How virtnet_tx_one() put a packet on the ring (counted per burst). */
+enum virtnet_tx_how {
+	VIRTNET_TX_ONE_DESC,	/* header pushed, one segment */
+	VIRTNET_TX_INDIRECT,	/* one descriptor to an indirect table */
+	VIRTNET_TX_CHAINED,	/* a chain of ring descriptors */
+};
+
+/* @return enum virtnet_tx_how, or -ENOSPC. */
 static __rte_always_inline int
 virtnet_tx_one(struct virtnet_txq *txq, struct rte_mbuf *m, const uint32_t mode)
 {
@@ -356,20 +413,23 @@ virtnet_tx_one(struct virtnet_txq *txq, struct rte_mbuf *m, const uint32_t mode)
 	if (n > 1 && txq->indirect && n <= VIRTNET_TX_INDIRECT_MAX)
 		return virtnet_vq_add_indirect(vq, b, n, 0, slot->indir,
 			slot_addr + offsetof(struct virtnet_tx_slot, indir), m,
-			mode) < 0 ? -ENOSPC : 0;
+			mode) < 0 ? -ENOSPC : VIRTNET_TX_INDIRECT;
 	/* A constant count lets the compiler drop the chain loop. */
 	if (likely(n == 1))
-		return virtnet_vq_add(vq, b, 1, 0, m, mode) < 0 ? -ENOSPC : 0;
-	return virtnet_vq_add(vq, b, n, 0, m, mode) < 0 ? -ENOSPC : 0;
+		return virtnet_vq_add(vq, b, 1, 0, m, mode) < 0 ? -ENOSPC :
+			VIRTNET_TX_ONE_DESC;
+	return virtnet_vq_add(vq, b, n, 0, m, mode) < 0 ? -ENOSPC :
+		VIRTNET_TX_CHAINED;
 }
 
 static __rte_always_inline uint16_t
 virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
 		const uint32_t mode)
 {
+	struct virtnet_tally t = { 0 };
 	struct virtnet_vq *vq = txq->vq;
-	uint64_t bytes = 0;
-	uint16_t i, sent = 0;
+	uint16_t i, sent = 0, indirect = 0, chained = 0;
+	int how;
 
 	if (unlikely(virtnet_vq_broken(vq)))
 		return 0;
@@ -404,15 +464,19 @@ virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
 			if (vq->num_free < virtnet_tx_descs(txq, m))
 				break;
 		}
-		if (virtnet_tx_one(txq, m, mode) < 0)
+		how = virtnet_tx_one(txq, m, mode);
+		if (how < 0)
 			break;
-		bytes += m->pkt_len;
+		indirect += how == VIRTNET_TX_INDIRECT;
+		chained += how == VIRTNET_TX_CHAINED;
+		virtnet_tally_pkt(&t, m, true);
 		sent++;
 	}
 	if (likely(sent > 0)) {
-		virtnet_kick(vq, txq->tp, mode);
-		txq->stats.packets += sent;
-		txq->stats.bytes += bytes;
+		virtnet_kick(vq, txq->tp, &txq->stats.notifications, mode);
+		virtnet_tally_add(&txq->stats, &t, sent);
+		txq->stats.indirect += indirect;
+		txq->stats.chained += chained;
 	}
 	return i;
 }
