@@ -2014,14 +2014,16 @@ xs_kick_marks(uint64_t before[2 * XS_QUEUES])
  * net_virtio counter exact, by name and by id; virtnet's notifications
  * equal to what the device received; names and values equal to
  * net_virtio's with the same frames; counters kept across a back-end
- * reconnect; xstats_reset and stats_reset zero everything.
+ * reconnect; a Tx VLAN insertion counted at the length sent;
+ * xstats_reset and stats_reset zero everything.
  */
 static void
 test_xstats(void)
 {
 	struct xs_expect rx[XS_QUEUES], tx[XS_QUEUES];
-	uint64_t kicks[2 * XS_QUEUES];
+	uint64_t kicks[2 * XS_QUEUES], b64;
 	struct xs_all a = { 0 }, b = { 0 };
+	struct rte_mbuf *m;
 	uint16_t q;
 
 	CHECK_GOTO(vh_up_q(XS_QUEUES) == 0 && vn_probe("queues=2,cq=1") == 0 &&
@@ -2053,6 +2055,16 @@ test_xstats(void)
 	}
 	xs_free(&b);
 	CHECK(xs_traffic(vn_port, vh_port, 0, 1, &tx[0]), "traffic after");
+	/* A 60 B frame with a VLAN to insert counts as the 64 B one sent. */
+	m = test_frame(tx_mp, 60, 0, 1);
+	CHECK_GOTO(m != NULL, out, "frame");
+	m->ol_flags |= RTE_MBUF_F_TX_VLAN;
+	m->vlan_tci = 5;
+	b64 = tx[0].bins[1];
+	if (rte_eth_tx_burst(vn_port, 0, &m, 1) != 1)
+		rte_pktmbuf_free(m);
+	xs_drain(tx);
+	CHECK(tx[0].bins[1] == b64 + 1, "the VLAN frame did not arrive at 64 B");
 	CHECK_GOTO(xs_take(vn_port, &b), out, "xstats after");
 	xs_check_queue(vn_port, &b, false, 0, &tx[0]);
 	CHECK(rte_eth_stats_reset(vn_port) == 0, "stats_reset");
