@@ -794,9 +794,9 @@ def self_test(root):
     swapped = list(lines)
     swapped[first[0]], swapped[second[0]] = second[1], first[1]
     expect('order', check('\n'.join(swapped), code), 'out of default.ini')
-    # Ops the lead will add: xstats, a priv dump, an unknown op, a flag.
+    # Ops of a feature in part (FEC), a priv dump, an unknown op, a flag.
     extra = ('static const struct eth_dev_ops t = {\n'
-             '\t.xstats_get = a,\n\t.xstats_get_names = b,\n'
+             '\t.fec_get_capability = a,\n\t.fec_get = b,\n'
              '\t.eth_dev_priv_dump = c,\n\t.dev_frobnicate = d,\n};\n'
              'static void f(struct rte_eth_dev_data *d)\n{\n'
              '\td->dev_flags |= RTE_ETH_DEV_INTR_RMV;\n}\n'
@@ -810,9 +810,8 @@ def self_test(root):
     more = dict(sources)
     more['drivers/net/virtnet/t.c'] = extra
     errs = check(ini, Code(more, root))
-    expect('xstats', errs, 'add line "%s" after' %
-           ini_line('Extended stats', 'P'))
-    expect('xstats', errs, 'no eth_dev_ops.xstats_reset')
+    expect('fec', errs, 'add line "%s" after' % ini_line('FEC', 'P'))
+    expect('fec', errs, 'no eth_dev_ops.fec_set')
     expect('unknown op', errs, 'eth_dev_ops.dev_frobnicate is set')
     expect('rmv', errs, 'add line "%s"' % ini_line('Removal event', 'Y'))
     expect('macro in function', errs, 'add line "%s"' %

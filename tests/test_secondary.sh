@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Secondary processes on a virtnet port of a primary testpmd (6 queue
 # pairs, against testpmd with net_vhost): dpdk-proc-info's stats and
-# xstats equal testpmd's own; dpdk-pdump and dpdk-dumpcap capture known
+# xstats equal testpmd's own (all, and by id), its resets zero them
+# all; dpdk-pdump and dpdk-dumpcap capture known
 # frames (testpmd txonly from the vhost side, echoed by virtnet's io
 # forwarding) byte for byte; a secondary testpmd forwarding gets nothing
 # and one log line per direction while the primary keeps forwarding; a
@@ -74,13 +75,15 @@ pi_stats() {
 		END { print rp, rb, re, tp, tb, te }' "$1"
 }
 
-# "name: value" lines of the last xstats listing in a log, sorted.
+# "name: value" lines of the last xstats listing in a log, in id order
+# (xstats) or sorted (xstats_sorted).
 xstats() {
 	sed -z 's/testpmd> //g' "$1" |
 		awk '/NIC extended statistics for port/ { n = 0; delete l }
 			/^[a-z0-9_]+: [0-9]+$/ { l[n++] = $0 }
-			END { for (i = 0; i < n; i++) print l[i] }' | sort
+			END { for (i = 0; i < n; i++) print l[i] }'
 }
+xstats_sorted() { xstats "$1" | sort; }
 
 # Primary (fd 3) and vhost side (fd 4) read commands from FIFOs; stdout
 # unbuffered so the script can follow them.
@@ -170,15 +173,17 @@ case_proc_info() {
 	sleep 0.5
 	timeout 30 dpdk-proc-info --file-prefix "$PRIM" $DPAA_ARG $PLUGIN_ARG \
 		--log-level=lib.eal:error -- --xstats >"$pi.x" 2>&1
-	want=$(xstats "$R/sec-prim.log")
-	got=$(xstats "$pi.x")
+	want=$(xstats_sorted "$R/sec-prim.log")
+	got=$(xstats_sorted "$pi.x")
 	if [ -z "$got" ] || [ "$got" != "$want" ]; then
 		bad proc_info_xstats "differ from testpmd's: $(diff <(echo "$want") <(echo "$got") | tr '\n' ' '); see $pi.x"
-	elif [ "$(echo "$got" | grep -c -E '^(rx|tx)_q[0-9]+_packets: [1-9]')" != $((2 * Q)) ]; then
+	elif [ "$(echo "$got" | grep -c -E '^(rx|tx)_q[0-9]+_good_packets: [1-9]')" != $((2 * Q)) ] ||
+	     [ "$(echo "$got" | grep -c -E '^(rx|tx)_q[0-9]+_size_65_127_packets: [1-9]')" != $((2 * Q)) ]; then
 		bad proc_info_xstats "not every queue counted traffic: $(echo "$got" | tr '\n' ' ')"
 	else
 		ok "proc_info_xstats ($(echo "$got" | wc -l) counters equal, $((2 * Q)) queues with traffic)"
 	fi
+	proc_info_xstats_ids
 	timeout 30 dpdk-proc-info --file-prefix "$PRIM" $DPAA_ARG $PLUGIN_ARG \
 		--log-level=lib.eal:error -- --stats-reset >"$pi.r" 2>&1
 	got=$(prim_stats)
@@ -187,6 +192,52 @@ case_proc_info() {
 	else
 		bad proc_info_stats_reset "testpmd shows '$got' after the reset; see $pi.r"
 	fi
+	prim_xstats_zero proc_info_stats_reset_xstats
+	prim "start"
+}
+
+# dpdk-proc-info --xstats-ids: a few of the driver's xstats by id (ids
+# from the primary's listing), each named and valued as testpmd shows it.
+proc_info_xstats_ids() {
+	local pi=$R/sec-procinfo.log.ids all ids want got
+	all=$(xstats "$R/sec-prim.log")
+	ids=$(echo "$all" | awk -F': ' '$1 ~ /^(rx_q5_size_65_127_packets|tx_q5_good_bytes|tx_q0_notifications|rx_q3_broadcast_packets|ctrl_commands)$/ { printf "%s%d", s, NR - 1; s = "," }')
+	want=$(echo "$all" | awk -F': ' '$1 ~ /^(rx_q5_size_65_127_packets|tx_q5_good_bytes|tx_q0_notifications|rx_q3_broadcast_packets|ctrl_commands)$/')
+	timeout 30 dpdk-proc-info --file-prefix "$PRIM" $DPAA_ARG $PLUGIN_ARG \
+		--log-level=lib.eal:error -- --xstats-ids "$ids" >"$pi" 2>&1
+	got=$(xstats "$pi")
+	if [ "$(echo "$want" | wc -l)" != 5 ] || [ "$got" != "$want" ]; then
+		bad proc_info_xstats_ids "ids $ids: '$(echo "$got" | tr '\n' ' ')', testpmd: '$(echo "$want" | tr '\n' ' ')'; see $pi"
+	else
+		ok "proc_info_xstats_ids ($ids: $(echo "$got" | tr '\n' ' '))"
+	fi
+}
+
+# The primary's xstats all 0 (after a reset from a secondary).
+prim_xstats_zero() { # check-name
+	local n nz
+	n=$(nlines "$R/sec-prim.log" 'NIC extended statistics for port 0')
+	prim "show port xstats 0"
+	wait_for "$R/sec-prim.log" 'NIC extended statistics for port 0' $((n + 1)) 10
+	sleep 0.5
+	nz=$(xstats "$R/sec-prim.log" | awk -F': ' '$2 != 0')
+	if [ -z "$nz" ] && [ "$(xstats "$R/sec-prim.log" | wc -l)" -gt 50 ]; then
+		ok "$1 (every xstat 0)"
+	else
+		bad "$1" "not 0: $(echo "$nz" | head -5 | tr '\n' ' ')"
+	fi
+}
+
+# dpdk-proc-info --xstats-reset after more frames: every xstat 0.
+case_proc_info_xstats_reset() {
+	local n
+	send_frames || bad proc_info_xstats_reset "frames did not come back"
+	n=$(nlines "$R/sec-prim.log" 'Done\.')
+	prim "stop"
+	wait_for "$R/sec-prim.log" 'Done\.' $((n + 1)) 10
+	timeout 30 dpdk-proc-info --file-prefix "$PRIM" $DPAA_ARG $PLUGIN_ARG \
+		--log-level=lib.eal:error -- --xstats-reset >"$R/sec-procinfo.log.xr" 2>&1
+	prim_xstats_zero proc_info_xstats_reset
 	prim "start"
 }
 
@@ -316,6 +367,7 @@ else
 	vhost "set txpkts $LEN"
 	if send_frames; then
 		case_proc_info
+		case_proc_info_xstats_reset
 		case_dumpcap
 		case_pdump
 		case_secondary_bursts

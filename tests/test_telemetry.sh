@@ -104,6 +104,7 @@ race_begin() { # prefix
 	for i in $(seq 40); do
 		echo "/virtnet/port,0"
 		echo "/ethdev/dump_priv,0"
+		echo "/ethdev/xstats,0"
 	done >"$1.cmds"
 	rm -f "$1.stop"
 	tel_loop "$1.json" "$1.stop" "$1.cmds" >"$1.sessions" &

@@ -126,8 +126,8 @@ case_mq() {
 	# Prompt echoes land inside buffered output lines: take them out.
 	local xs
 	xs=$(sed -z 's/testpmd> [^\n]*\n//g' "$log")
-	nrx=$(echo "$xs" | awk -F': ' '$1 ~ /^rx_q[0-7]_packets$/ && $2 > 1000' | wc -l)
-	ntx=$(echo "$xs" | awk -F': ' '$1 ~ /^tx_q[0-7]_packets$/ && $2 > 1000' | wc -l)
+	nrx=$(echo "$xs" | awk -F': ' '$1 ~ /^rx_q[0-7]_good_packets$/ && $2 > 1000' | wc -l)
+	ntx=$(echo "$xs" | awk -F': ' '$1 ~ /^tx_q[0-7]_good_packets$/ && $2 > 1000' | wc -l)
 	if [ $rc -ne 0 ] || ! grep -q "Bye" "$log"; then
 		bad queues_8 "testpmd exit $rc; see $log"
 	elif [ "$nrx" != 8 ] || [ "$ntx" != 8 ]; then
@@ -135,6 +135,71 @@ case_mq() {
 	else
 		ok "queues_8 (8 Rx and 8 Tx queues forwarding)"
 	fi
+}
+
+# "name: value" lines of the Nth "show port xstats" block of a log
+# (prompt echoes, which land inside buffered output lines, taken out).
+xstats_block() { # log n
+	sed -z 's/testpmd> [^\n]*\n//g' "$1" |
+		awk -v n="$2" '/NIC extended statistics for port/ { k++; next }
+			/^[#*]/ { if (k == n) exit }
+			k == n && /^[a-z0-9_]+: [0-9]+$/ { print }'
+}
+
+# xstats from testpmd, virtnet and net_virtio each on the same vhost
+# set-up (2 queue pairs, 64 B frames forwarded both ways): net_virtio's
+# names are virtnet's first, in its order; each direction of each queue
+# counted its frames as 64 B unicast; "clear port xstats all" zeroes all.
+xstats_run() { # name driver plugin
+	local name=$1
+	vn_cleanup
+	start_vhost mac 60 2
+	{ vn_script "ready $name" "set fwd mac" "start tx_first 4" "sleep 2" \
+		"stop" "show port xstats all" "clear port xstats all" \
+		"show port xstats all" "quit"; touch "$VIRTNET_RUN/vhost.done"; } |
+		vn_testpmd "$name" '0@0,1@0' \
+			"$2,mac=00:01:02:03:04:05,path=$SOCK,queues=2,cq=1" "$3" \
+			"--rxq=2 --txq=2 --txd=1024 --rxd=1024"
+	local rc=$?
+	wait "$VH"
+	[ $rc -eq 0 ] && grep -q "Bye" "$VIRTNET_RUN/$name.log"
+}
+
+case_xstats() {
+	local log=$VIRTNET_RUN/tp-xs-virtnet.log vlog=$VIRTNET_RUN/tp-xs-virtio.log
+	local ours theirs cleared v q d
+	if ! xstats_run tp-xs-virtnet net_virtnet_user0 "$PLUGIN_ARG"; then
+		bad xstats "virtnet testpmd failed; see $log"
+		return
+	fi
+	if ! xstats_run tp-xs-virtio net_virtio_user0 ""; then
+		bad xstats "net_virtio testpmd failed; see $vlog"
+		return
+	fi
+	ours=$(xstats_block "$log" 1 | cut -d: -f1)
+	theirs=$(xstats_block "$vlog" 1 | cut -d: -f1)
+	cleared=$(xstats_block "$log" 2 | awk -F': ' '$2 != 0')
+	v() { xstats_block "$log" 1 | awk -F': ' -v k="$1" '$1 == k { print $2 }'; }
+	if [ -z "$theirs" ] || [ "$(echo "$ours" | head -n "$(echo "$theirs" | wc -l)")" != "$theirs" ]; then
+		bad xstats "net_virtio's names are not virtnet's first: $(diff <(echo "$theirs") <(echo "$ours") | grep '^[<>]' | head -5 | tr '\n' ' ')"
+		return
+	fi
+	if [ "$(xstats_block "$log" 2 | wc -l)" != "$(echo "$ours" | wc -l)" ] || [ -n "$cleared" ]; then
+		bad xstats "not all 0 after clear port xstats: $(echo "$cleared" | head -5 | tr '\n' ' '); see $log"
+		return
+	fi
+	for d in rx tx; do
+		for q in 0 1; do
+			if [ "$(v ${d}_q${q}_good_packets)" -lt 100 ] ||
+			   [ "$(v ${d}_q${q}_size_64_packets)" != "$(v ${d}_q${q}_good_packets)" ] ||
+			   [ "$(v ${d}_q${q}_good_bytes)" != $(($(v ${d}_q${q}_good_packets) * 64)) ] ||
+			   [ "$(v ${d}_q${q}_multicast_packets)$(v ${d}_q${q}_broadcast_packets)" != 00 ]; then
+				bad xstats "${d}_q$q: not its 64 B unicast frames; see $log"
+				return
+			fi
+		done
+	done
+	ok "xstats ($(echo "$theirs" | wc -l) names as net_virtio's, $(echo "$ours" | wc -l) in all; cleared)"
 }
 
 case_backend_killed() {
@@ -269,6 +334,7 @@ want fwd && case_fwd dts_flags "mrg_rxbuf=1,queue_size=1024" "split in-order mer
 want offload && TP_EXTRA="--enable-hw-vlan-strip --rx-offloads=0x10 --tx-offloads=0x0 --rss-ip" \
 	case_fwd dts_offload_flags "packed_vq=1,mrg_rxbuf=1" "packed in-order mergeable"
 want mq && case_mq
+want xstats && case_xstats
 want killed && case_backend_killed
 want nobackend && case_no_backend
 want reconnect && case_reconnect reconnect_client client

@@ -285,6 +285,17 @@ check_flow(uint16_t tx, uint16_t rx, uint32_t n, uint32_t len, uint16_t nsegs)
 		len, nsegs, r.sent, r.received, r.bad, r.bytes);
 }
 
+/* xstat @name of virtnet's port, by id (UINT64_MAX: none). */
+static uint64_t
+xs_get(const char *name)
+{
+	uint64_t id, v = UINT64_MAX;
+
+	if (rte_eth_xstats_get_id_by_name(vn_port, name, &id) == 0)
+		rte_eth_xstats_get_by_id(vn_port, &id, &v, 1);
+	return v;
+}
+
 static const uint32_t sizes[] = {
 	60, 64, 65, 127, 128, 255, 256, 511, 512, 1023, 1024, 1280, 1500, 1518,
 };
@@ -384,6 +395,7 @@ test_indirect_tx(void)
 	uint16_t i, sent, got;
 
 	CHECK_GOTO(fx_up("") == 0, out, "setup");
+	rte_eth_xstats_reset(vn_port);
 	for (i = 0; i < RTE_DIM(pkts); i++)
 		pkts[i] = test_frame(tx_mp, 1000, i, 5);
 	sent = rte_eth_tx_burst(vn_port, 0, pkts, RTE_DIM(pkts));
@@ -404,6 +416,11 @@ test_indirect_tx(void)
 	CHECK(received == sent && bad == 0, "received %u of %u, %u bad",
 		received, sent, bad);
 	check_flow(vn_port, vh_port, 100, 4000, VIRTNET_TEST_DIRECT_SEGS);
+	CHECK(xs_get("tx_q0_indirect_packets") == RTE_DIM(pkts) &&
+		xs_get("tx_q0_chained_packets") == 100,
+		"xstats: %" PRIu64 " indirect, %" PRIu64 " chained",
+		xs_get("tx_q0_indirect_packets"),
+		xs_get("tx_q0_chained_packets"));
 out:
 	fx_down();
 }
@@ -1177,6 +1194,24 @@ ms_since(uint64_t t0)
 }
 
 /*
+ * The control queue's xstats after one NACK, one timeout and one
+ * refusal: @commands given to the device (0: more than 4, at a restart).
+ */
+static void
+ctrl_xstats_check(uint64_t commands)
+{
+	uint64_t c = xs_get("ctrl_commands");
+
+	CHECK((commands ? c == commands : c > 4 && c != UINT64_MAX) &&
+		xs_get("ctrl_nack_errors") == 1 &&
+		xs_get("ctrl_timeout_errors") == 1 &&
+		xs_get("ctrl_refused_errors") == 1,
+		"ctrl xstats: %" PRIu64 " commands, %" PRIu64 " NACKs, %" PRIu64
+		" timeouts, %" PRIu64 " refused", c, xs_get("ctrl_nack_errors"),
+		xs_get("ctrl_timeout_errors"), xs_get("ctrl_refused_errors"));
+}
+
+/*
  * A control queue that answers VIRTIO_NET_ERR, then one that never
  * answers: the op fails (-EIO; -ETIMEDOUT after the one second wait, and
  * then -EIO at once: the queue is given up), traffic, link, stats and MTU
@@ -1190,6 +1225,7 @@ test_ctrl_faults(void)
 	int ret;
 
 	CHECK_GOTO(fx_up("cq=1") == 0, out, "setup");
+	rte_eth_xstats_reset(vn_port);
 	CHECK(rte_eth_promiscuous_enable(vn_port) == 0, "promiscuous on");
 	setenv(CQ_FAULT, "nack", 1);
 	ret = rte_eth_allmulticast_enable(vn_port);
@@ -1211,6 +1247,7 @@ test_ctrl_faults(void)
 	CHECK(ret == -EIO && ms < 100, "given-up queue: %d after %" PRIu64 " ms",
 		ret, ms);
 	CHECK(rte_eth_promiscuous_get(vn_port) == 1, "promiscuous state kept");
+	ctrl_xstats_check(4);
 	/* What needs no control queue works. */
 	CHECK(wait_link(vn_port, true, 100), "link");
 	check_flow(vn_port, vh_port, 100, 500, 1);
@@ -1224,6 +1261,12 @@ test_ctrl_faults(void)
 	CHECK(rte_eth_dev_start(vn_port) == 0, "start");
 	CHECK(rte_eth_promiscuous_disable(vn_port) == 0,
 		"control queue back after a restart");
+	/* Counted across the restart: the port keeps them. */
+	ctrl_xstats_check(0);
+	CHECK(rte_eth_xstats_reset(vn_port) == 0 &&
+		xs_get("ctrl_commands") == 0 && xs_get("ctrl_nack_errors") == 0 &&
+		xs_get("ctrl_timeout_errors") == 0 &&
+		xs_get("ctrl_refused_errors") == 0, "ctrl xstats reset");
 	CHECK(wait_link(vh_port, true, 3000), "vhost link");
 	check_flow(vn_port, vh_port, 100, 600, 1);
 out:
@@ -1607,6 +1650,646 @@ test_link_speed(void)
 	link_speed_case("", RTE_ETH_SPEED_NUM_UNKNOWN);
 }
 
+/* ---- xstats: names and meaning of net_virtio's, virtnet's own ---- */
+
+#define VIO_NAME	"net_virtio_user0"
+#define XS_QUEUES	2
+
+/* Sizes at every edge of net_virtio's size bins, as the driver sees them. */
+static const uint32_t xs_sizes[] = {
+	60, 63, 64, 65, 127, 128, 255, 256, 511, 512, 1023, 1024, 1518, 1519,
+	2000,
+};
+
+/* Destinations of each size: unicast, multicast, broadcast. */
+static const struct rte_ether_addr xs_dst[] = {
+	{{ 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 }},
+	{{ 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 }},
+	{{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }},
+};
+
+static const char * const xs_bin_names[] = {
+	"undersize_packets", "size_64_packets", "size_65_127_packets",
+	"size_128_255_packets", "size_256_511_packets",
+	"size_512_1023_packets", "size_1024_1518_packets",
+	"size_1519_max_packets",
+};
+
+/* What one queue must count. */
+struct xs_expect {
+	uint64_t packets, bytes, multicast, broadcast, bins[8];
+};
+
+/* net_virtio's bins (virtio_update_packet_stats), written out. */
+static unsigned int
+xs_bin(uint32_t len)
+{
+	if (len < 64)
+		return 0;
+	if (len == 64)
+		return 1;
+	if (len <= 127)
+		return 2;
+	if (len <= 255)
+		return 3;
+	if (len <= 511)
+		return 4;
+	if (len <= 1023)
+		return 5;
+	if (len <= 1518)
+		return 6;
+	return 7;
+}
+
+/* Multicast counts no broadcast: net_virtio's meaning. */
+static void
+xs_expect_add(struct xs_expect *e, uint32_t len, unsigned int kind)
+{
+	e->packets++;
+	e->bytes += len;
+	e->bins[xs_bin(len)]++;
+	e->multicast += kind == 1;
+	e->broadcast += kind == 2;
+}
+
+/*
+ * Frames of every size and kind, 1 to 3 of each as @salt says, from
+ * queue @q of @tx to @rx: all must arrive; what they are goes into @e.
+ */
+static bool
+xs_traffic(uint16_t tx, uint16_t rx, uint16_t q, unsigned int salt,
+		struct xs_expect *e)
+{
+	struct rte_mbuf *all[RTE_DIM(xs_sizes) * RTE_DIM(xs_dst) * 3];
+	struct rte_mbuf *in[BURST];
+	uint64_t end = rte_get_timer_cycles() + ms_to_cycles(3000);
+	uint32_t n = 0, sent = 0, received = 0;
+	unsigned int i, k, c;
+	uint16_t got;
+
+	for (i = 0; i < RTE_DIM(xs_sizes); i++)
+		for (k = 0; k < RTE_DIM(xs_dst); k++)
+			for (c = 0; c <= (i + k + salt) % 3; c++) {
+				all[n] = test_frame(tx_mp, xs_sizes[i], n, 1);
+				if (all[n] == NULL)
+					goto out;
+				rte_ether_addr_copy(&xs_dst[k], rte_pktmbuf_mtod(
+					all[n], struct rte_ether_addr *));
+				xs_expect_add(e, xs_sizes[i], k);
+				n++;
+			}
+	while (received < n && rte_get_timer_cycles() < end) {
+		if (sent < n)
+			sent += rte_eth_tx_burst(tx, q, all + sent,
+				RTE_MIN(n - sent, (uint32_t)BURST));
+		got = rte_eth_rx_burst(rx, q, in, BURST);
+		rte_pktmbuf_free_bulk(in, got);
+		received += got;
+	}
+out:
+	for (i = sent; i < n; i++)
+		rte_pktmbuf_free(all[i]);
+	if (received != n)
+		printf("    queue %u: %u of %u frames arrived\n", q, received, n);
+	return received == n && n > 0;
+}
+
+/* Every xstat of a port, names and values as rte_eth_xstats_get gives. */
+struct xs_all {
+	int n;
+	struct rte_eth_xstat_name *names;
+	struct rte_eth_xstat *vals;
+};
+
+static void
+xs_free(struct xs_all *a)
+{
+	free(a->names);
+	free(a->vals);
+	memset(a, 0, sizeof(*a));
+}
+
+static bool
+xs_take(uint16_t port, struct xs_all *a)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	a->n = rte_eth_xstats_get_names(port, NULL, 0);
+	if (a->n <= 0)
+		return false;
+	a->names = calloc(a->n, sizeof(*a->names));
+	a->vals = calloc(a->n, sizeof(*a->vals));
+	if (a->names == NULL || a->vals == NULL ||
+	    rte_eth_xstats_get_names(port, a->names, a->n) != a->n ||
+	    rte_eth_xstats_get(port, a->vals, a->n) != a->n) {
+		xs_free(a);
+		return false;
+	}
+	for (i = 0; i < a->n; i++)
+		if (a->vals[i].id != (uint64_t)i) {
+			xs_free(a);
+			return false;
+		}
+	return true;
+}
+
+static bool
+xs_find(const struct xs_all *a, const char *name, uint64_t *v)
+{
+	int i;
+
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->names[i].name, name) == 0) {
+			*v = a->vals[i].value;
+			return true;
+		}
+	return false;
+}
+
+/* Counter @name of @port: by name in @a, and alone by its id. */
+static void
+xs_check(uint16_t port, const struct xs_all *a, const char *name,
+		uint64_t want)
+{
+	uint64_t v = UINT64_MAX, byid = UINT64_MAX, id = UINT64_MAX;
+
+	CHECK(xs_find(a, name, &v) && v == want,
+		"%s: %" PRIu64 ", want %" PRIu64, name, v, want);
+	CHECK(rte_eth_xstats_get_id_by_name(port, name, &id) == 0 &&
+		rte_eth_xstats_get_by_id(port, &id, &byid, 1) == 1 &&
+		byid == want, "%s by id %" PRIu64 ": %" PRIu64, name, id, byid);
+}
+
+/* One queue's net_virtio counters, and virtnet's that are 0 here. */
+static void
+xs_check_queue(uint16_t port, const struct xs_all *a, bool rx, uint16_t q,
+		const struct xs_expect *e)
+{
+	static const char * const zero_rx[] = { "errors",
+		"mbuf_allocation_errors", "bad_used_idx_errors",
+		"bad_used_id_errors", "bad_used_len_errors" };
+	static const char * const zero_tx[] = { "errors", "indirect_packets",
+		"chained_packets", "bad_used_idx_errors", "bad_used_id_errors",
+		"bad_used_len_errors" };
+	const char *d = rx ? "rx" : "tx";
+	char name[RTE_ETH_XSTATS_NAME_SIZE];
+	unsigned int b;
+
+#define XS(s, want) do { \
+	snprintf(name, sizeof(name), "%s_q%u_%s", d, q, s); \
+	xs_check(port, a, name, want); \
+} while (0)
+	XS("good_packets", e->packets);
+	XS("good_bytes", e->bytes);
+	XS("multicast_packets", e->multicast);
+	XS("broadcast_packets", e->broadcast);
+	for (b = 0; b < RTE_DIM(xs_bin_names); b++)
+		XS(xs_bin_names[b], e->bins[b]);
+	for (b = 0; b < (rx ? RTE_DIM(zero_rx) : RTE_DIM(zero_tx)); b++)
+		XS(rx ? zero_rx[b] : zero_tx[b], 0);
+#undef XS
+}
+
+/*
+ * All of the driver's ids at once, values and names, against the full
+ * list; an id past the end fails.
+ */
+static void
+xs_check_ids(uint16_t port, const struct xs_all *a)
+{
+	int basic = rte_eth_xstats_get_names_by_id(port, NULL, 0, NULL), i;
+	int nd = a->n - 8;	/* ethdev's 8 basic ones first */
+	struct rte_eth_xstat_name *names = calloc(a->n, sizeof(*names));
+	uint64_t *ids = calloc(a->n + 1, sizeof(*ids));
+	uint64_t *v = calloc(a->n, sizeof(*v));
+
+	CHECK_GOTO(names != NULL && ids != NULL && v != NULL && basic == a->n,
+		out, "memory, count %d of %d", basic, a->n);
+	for (i = 0; i < nd; i++)
+		ids[i] = a->n - 1 - i;	/* backwards: order is the caller's */
+	CHECK(rte_eth_xstats_get_by_id(port, ids, v, nd) == nd,
+		"get_by_id of %d", nd);
+	CHECK(rte_eth_xstats_get_names_by_id(port, names, nd, ids) == nd,
+		"names_by_id of %d", nd);
+	for (i = 0; i < nd; i++) {
+		CHECK(v[i] == a->vals[ids[i]].value &&
+			strcmp(names[i].name, a->names[ids[i]].name) == 0,
+			"id %" PRIu64 ": %s %" PRIu64 ", list says %s %" PRIu64,
+			ids[i], names[i].name, v[i], a->names[ids[i]].name,
+			a->vals[ids[i]].value);
+	}
+	ids[0] = a->n;
+	CHECK(rte_eth_xstats_get_by_id(port, ids, v, 1) < 0,
+		"id %d past the end accepted", a->n);
+out:
+	free(names);
+	free(ids);
+	free(v);
+}
+
+/* After a reset every counter, ethdev's and the driver's, is 0. */
+static void
+xs_check_zero(uint16_t port, const char *what)
+{
+	struct xs_all a;
+	int i, nz = 0;
+
+	CHECK_GOTO(xs_take(port, &a), out, "%s: xstats", what);
+	for (i = 0; i < a.n; i++)
+		if (a.vals[i].value != 0 && nz++ < 5)
+			printf("    %s: %s = %" PRIu64 "\n", what,
+				a.names[i].name, a.vals[i].value);
+	CHECK(nz == 0, "%s: %d counters not 0", what, nz);
+out:
+	xs_free(&a);
+}
+
+/* The vhost library's id of the device on our socket. */
+static int
+vh_vid(void)
+{
+	char name[sizeof(sock_path)];
+	int vid;
+
+	for (vid = 0; vid < RTE_MAX_VHOST_DEVICE; vid++)
+		if (rte_vhost_get_ifname(vid, name, sizeof(name)) == 0 &&
+		    strcmp(name, sock_path) == 0)
+			return vid;
+	return -1;
+}
+
+/*
+ * Notifications the driver sent on virtqueue @vq since the last call:
+ * virtio-user writes 1 to the queue's kick eventfd per notification, and
+ * nothing in this process reads it (net_vhost polls).
+ */
+static uint64_t
+vh_kicks(uint16_t vq)
+{
+	struct rte_vhost_vring vr;
+	uint64_t n = 0;
+
+	if (rte_vhost_get_vhost_vring(vh_vid(), vq, &vr) != 0 || vr.kickfd < 0)
+		return UINT64_MAX;
+	if (read(vr.kickfd, &n, sizeof(n)) != sizeof(n))
+		return 0;	/* EAGAIN: none */
+	return n;
+}
+
+/* vhost (net_vhost) with @nq queue pairs. */
+static int
+vh_up_q(uint16_t nq)
+{
+	char args[160];
+
+	snprintf(args, sizeof(args), "iface=%s,queues=%u", sock_path, nq);
+	if (rte_vdev_init(VH_NAME, args) != 0 ||
+	    rte_eth_dev_get_port_by_name(VH_NAME, &vh_port) != 0)
+		return -1;
+	return mq_port_setup(vh_port, vh_mp, nq);
+}
+
+/*
+ * What the vhost side receives until 300 ms pass without a frame (the
+ * announce virtnet sends after a reconnect): what virtnet's Tx queues
+ * must have counted too.
+ */
+static void
+xs_drain(struct xs_expect tx[XS_QUEUES])
+{
+	uint64_t idle = rte_get_timer_cycles() + ms_to_cycles(300);
+	struct rte_mbuf *in[BURST];
+	unsigned int k;
+	uint16_t q, n, i;
+
+	while (rte_get_timer_cycles() < idle) {
+		for (q = 0; q < XS_QUEUES; q++) {
+			n = rte_eth_rx_burst(vh_port, q, in, BURST);
+			for (i = 0; i < n; i++) {
+				const struct rte_ether_addr *d = rte_pktmbuf_mtod(
+					in[i], const struct rte_ether_addr *);
+
+				k = rte_is_broadcast_ether_addr(d) ? 2 :
+					rte_is_multicast_ether_addr(d) ? 1 : 0;
+				xs_expect_add(&tx[q], in[i]->pkt_len, k);
+				idle = rte_get_timer_cycles() + ms_to_cycles(300);
+			}
+			rte_pktmbuf_free_bulk(in, n);
+		}
+	}
+}
+
+/* The same frames both ways on every queue; what each must count. */
+static bool
+xs_run(uint16_t port, struct xs_expect rx[XS_QUEUES],
+		struct xs_expect tx[XS_QUEUES])
+{
+	bool ok = true;
+	uint16_t q;
+
+	memset(rx, 0, sizeof(*rx) * XS_QUEUES);
+	memset(tx, 0, sizeof(*tx) * XS_QUEUES);
+	for (q = 0; q < XS_QUEUES; q++) {
+		ok &= xs_traffic(port, vh_port, q, 2 * q, &tx[q]);
+		ok &= xs_traffic(vh_port, port, q, 2 * q + 1, &rx[q]);
+	}
+	return ok;
+}
+
+/*
+ * net_virtio_user on the same vhost set-up, same queues and layout, the
+ * same frames: its xstats must be the first of ours, name by name in its
+ * order, each with our value.
+ */
+static void
+xs_compare_virtio(const struct xs_all *ours)
+{
+	struct xs_expect rx[XS_QUEUES], tx[XS_QUEUES];
+	uint16_t port = UINT16_MAX;
+	struct xs_all vio = { 0 };
+	char args[512];
+	int i;
+
+	snprintf(args, sizeof(args), "path=%s,queues=%u,cq=1%s%s", sock_path,
+		XS_QUEUES, layout_args[0] ? "," : "", layout_args);
+	CHECK_GOTO(vh_up_q(XS_QUEUES) == 0 && rte_vdev_init(VIO_NAME, args) == 0 &&
+		rte_eth_dev_get_port_by_name(VIO_NAME, &port) == 0 &&
+		mq_port_setup(port, vn_mp, XS_QUEUES) == 0 &&
+		wait_link(vh_port, true, 3000), out, "net_virtio_user %s", args);
+	CHECK(rte_eth_xstats_reset(port) == 0, "net_virtio reset");
+	CHECK_GOTO(xs_run(port, rx, tx), out, "net_virtio traffic");
+	CHECK_GOTO(xs_take(port, &vio), out, "net_virtio xstats");
+	printf("    net_virtio: %d xstats, virtnet: %d\n", vio.n, ours->n);
+	CHECK(vio.n > 8 && vio.n < ours->n, "counts");
+	for (i = 0; i < vio.n && i < ours->n; i++)
+		CHECK(strcmp(vio.names[i].name, ours->names[i].name) == 0 &&
+			vio.vals[i].value == ours->vals[i].value,
+			"id %d: net_virtio %s %" PRIu64 ", virtnet %s %" PRIu64,
+			i, vio.names[i].name, vio.vals[i].value,
+			ours->names[i].name, ours->vals[i].value);
+out:
+	xs_free(&vio);
+	if (port != UINT16_MAX) {
+		rte_eth_dev_stop(port);
+		rte_vdev_uninit(VIO_NAME);
+	}
+	vh_down();
+}
+
+/* Every name once. */
+static void
+xs_check_unique(const struct xs_all *a)
+{
+	int i, j;
+
+	for (i = 0; i < a->n; i++)
+		for (j = i + 1; j < a->n; j++)
+			CHECK(strcmp(a->names[i].name, a->names[j].name) != 0,
+				"%s twice", a->names[i].name);
+}
+
+static void
+xs_check_port(const struct xs_all *a)
+{
+	static const char * const ctrl[] = { "ctrl_commands",
+		"ctrl_nack_errors", "ctrl_timeout_errors",
+		"ctrl_refused_errors" };
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(ctrl); i++)
+		xs_check(vn_port, a, ctrl[i], 0);
+}
+
+/* Notifications counted = those the device got, per virtqueue. */
+static void
+xs_check_kicks(const struct xs_all *a, const uint64_t before[2 * XS_QUEUES])
+{
+	char name[RTE_ETH_XSTATS_NAME_SIZE];
+	uint64_t v = 0, k;
+	uint16_t vq;
+
+	for (vq = 0; vq < 2 * XS_QUEUES; vq++) {
+		snprintf(name, sizeof(name), "%s_q%u_notifications",
+			vq & 1 ? "tx" : "rx", vq / 2);
+		k = vh_kicks(vq);
+		CHECK(xs_find(a, name, &v) && v - before[vq] == k,
+			"%s: %" PRIu64 " - %" PRIu64 ", the device got %" PRIu64,
+			name, v, before[vq], k);
+	}
+}
+
+static void
+xs_kick_marks(uint64_t before[2 * XS_QUEUES])
+{
+	char name[RTE_ETH_XSTATS_NAME_SIZE];
+	uint64_t id;
+	uint16_t vq;
+
+	for (vq = 0; vq < 2 * XS_QUEUES; vq++) {
+		snprintf(name, sizeof(name), "%s_q%u_notifications",
+			vq & 1 ? "tx" : "rx", vq / 2);
+		vh_kicks(vq);
+		before[vq] = UINT64_MAX;
+		if (rte_eth_xstats_get_id_by_name(vn_port, name, &id) == 0)
+			rte_eth_xstats_get_by_id(vn_port, &id, &before[vq], 1);
+	}
+}
+
+/*
+ * Frames of every size edge and kind, both ways on two queues: each
+ * net_virtio counter exact, by name and by id; virtnet's notifications
+ * equal to what the device received; names and values equal to
+ * net_virtio's with the same frames; counters kept across a back-end
+ * reconnect; a Tx VLAN insertion counted at the length sent;
+ * xstats_reset and stats_reset zero everything.
+ */
+static void
+test_xstats(void)
+{
+	struct xs_expect rx[XS_QUEUES], tx[XS_QUEUES];
+	uint64_t kicks[2 * XS_QUEUES], b64;
+	struct xs_all a = { 0 }, b = { 0 };
+	struct rte_mbuf *m;
+	uint16_t q;
+
+	CHECK_GOTO(vh_up_q(XS_QUEUES) == 0 && vn_probe("queues=2,cq=1") == 0 &&
+		mq_port_setup(vn_port, vn_mp, XS_QUEUES) == 0 &&
+		wait_link(vh_port, true, 3000), out, "setup");
+	CHECK(rte_eth_xstats_reset(vn_port) == 0, "xstats_reset");
+	xs_check_zero(vn_port, "after xstats_reset");
+	xs_kick_marks(kicks);
+	CHECK_GOTO(xs_run(vn_port, rx, tx), out, "traffic");
+	CHECK_GOTO(xs_take(vn_port, &a), out, "xstats");
+	for (q = 0; q < XS_QUEUES; q++) {
+		xs_check_queue(vn_port, &a, true, q, &rx[q]);
+		xs_check_queue(vn_port, &a, false, q, &tx[q]);
+	}
+	xs_check_port(&a);
+	xs_check_kicks(&a, kicks);
+	xs_check_ids(vn_port, &a);
+	xs_check_unique(&a);
+	/* The back-end goes and comes back: the counters stay. */
+	vh_down();
+	CHECK(wait_link(vn_port, false, 3000), "link down");
+	CHECK_GOTO(vh_up_q(XS_QUEUES) == 0 && wait_back("xstats reconnect", 3000) &&
+		wait_link(vh_port, true, 3000), out, "back-end back");
+	xs_drain(tx);	/* the announce the port sends on its return */
+	CHECK_GOTO(xs_take(vn_port, &b), out, "xstats after the reconnect");
+	for (q = 0; q < XS_QUEUES; q++) {
+		xs_check_queue(vn_port, &b, true, q, &rx[q]);
+		xs_check_queue(vn_port, &b, false, q, &tx[q]);
+	}
+	xs_free(&b);
+	CHECK(xs_traffic(vn_port, vh_port, 0, 1, &tx[0]), "traffic after");
+	/* A 60 B frame with a VLAN to insert counts as the 64 B one sent. */
+	m = test_frame(tx_mp, 60, 0, 1);
+	CHECK_GOTO(m != NULL, out, "frame");
+	m->ol_flags |= RTE_MBUF_F_TX_VLAN;
+	m->vlan_tci = 5;
+	b64 = tx[0].bins[1];
+	if (rte_eth_tx_burst(vn_port, 0, &m, 1) != 1)
+		rte_pktmbuf_free(m);
+	xs_drain(tx);
+	CHECK(tx[0].bins[1] == b64 + 1, "the VLAN frame did not arrive at 64 B");
+	CHECK_GOTO(xs_take(vn_port, &b), out, "xstats after");
+	xs_check_queue(vn_port, &b, false, 0, &tx[0]);
+	CHECK(rte_eth_stats_reset(vn_port) == 0, "stats_reset");
+	xs_check_zero(vn_port, "after stats_reset");
+	vn_down();
+	vh_down();
+	xs_compare_virtio(&a);
+out:
+	xs_free(&a);
+	xs_free(&b);
+	fx_down();
+}
+
+enum xs_fault { XS_BAD_ID, XS_BAD_LEN, XS_BAD_USED_IDX };
+
+static const char * const xs_fault_names[] = {
+	"rx_q0_bad_used_id_errors", "rx_q0_bad_used_len_errors",
+	"rx_q0_bad_used_idx_errors",
+};
+
+/*
+ * As the device, write one bad used entry into Rx queue 0's split ring
+ * (full of buffers, none used yet): an id out of range, the first
+ * buffer's id with a length beyond it, or a used index past the ring.
+ */
+static bool
+xs_inject(enum xs_fault f)
+{
+	struct rte_vhost_vring vr;
+	uint16_t idx, slot;
+
+	if (rte_vhost_get_vhost_vring(vh_vid(), 0, &vr) != 0 || vr.used == NULL)
+		return false;
+	idx = __atomic_load_n(&vr.used->idx, __ATOMIC_RELAXED);
+	slot = idx & (vr.size - 1);
+	if (f == XS_BAD_USED_IDX) {
+		__atomic_store_n(&vr.used->idx, (uint16_t)(idx + vr.size + 1),
+			__ATOMIC_RELEASE);
+		return true;
+	}
+	vr.used->ring[slot].id = f == XS_BAD_ID ? vr.size + 7u :
+		vr.avail->ring[slot];
+	vr.used->ring[slot].len = f == XS_BAD_ID ? 100 : 1u << 20;
+	__atomic_store_n(&vr.used->idx, (uint16_t)(idx + 1), __ATOMIC_RELEASE);
+	return true;
+}
+
+/*
+ * Device faults by kind: each kind injected once into a fresh ring, the
+ * queue stops, its counter says 1 (the others what they said), and keeps
+ * saying it once the ring is freed and made again at the next start; the
+ * basic ierrors count them too; a reset zeroes them; traffic flows after.
+ */
+static void
+test_xstats_faults(void)
+{
+	struct rte_mbuf *m[BURST];
+	struct rte_eth_stats st;
+	unsigned int f, k;
+
+	if (strstr(layout_args, "packed_vq=1") != NULL) {
+		printf("    split rings only (the test writes a used ring)\n");
+		return;
+	}
+	CHECK_GOTO(fx_up("") == 0, out, "setup");
+	rte_eth_xstats_reset(vn_port);
+	for (f = 0; f < RTE_DIM(xs_fault_names); f++) {
+		CHECK_GOTO(xs_inject(f), out, "inject %s", xs_fault_names[f]);
+		CHECK(rte_eth_rx_burst(vn_port, 0, m, BURST) == 0,
+			"%s: frames from a bad ring", xs_fault_names[f]);
+		for (k = 0; k < RTE_DIM(xs_fault_names); k++)
+			CHECK(xs_get(xs_fault_names[k]) == (k <= f),
+				"after %s: %s = %" PRIu64, xs_fault_names[f],
+				xs_fault_names[k], xs_get(xs_fault_names[k]));
+		CHECK(rte_eth_stats_get(vn_port, &st) == 0 &&
+			st.ierrors == f + 1, "ierrors %" PRIu64, st.ierrors);
+		CHECK(rte_eth_dev_stop(vn_port) == 0 && pools_full(), "stop");
+		CHECK(rte_eth_dev_start(vn_port) == 0 &&
+			wait_link(vh_port, true, 3000), "start");
+	}
+	for (k = 0; k < RTE_DIM(xs_fault_names); k++)
+		CHECK(xs_get(xs_fault_names[k]) == 1, "%s after restarts",
+			xs_fault_names[k]);
+	CHECK(xs_get("tx_q0_bad_used_id_errors") == 0, "Tx counted Rx faults");
+	CHECK(rte_eth_xstats_reset(vn_port) == 0, "reset");
+	xs_check_zero(vn_port, "faults after xstats_reset");
+	check_flow(vn_port, vh_port, 100, 500, 1);
+	check_flow(vh_port, vn_port, 100, 500, 1);
+out:
+	fx_down();
+}
+
+/*
+ * An Rx pool a refill cannot fill: the queue's mbuf_allocation_errors
+ * counts what the port's rx_nombuf counts; buffers back, traffic flows.
+ */
+static void
+test_xstats_nombuf(void)
+{
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("xs_small",
+		256 + 16, 0, 0, MBUF_SIZE, 0);
+	struct rte_mbuf *held[64], *m[BURST];
+	struct rte_eth_stats st;
+	uint16_t n = 0, i, k, s;
+	uint64_t v;
+
+	CHECK_GOTO(mp != NULL && vh_up() == 0 && vn_probe("") == 0 &&
+		port_setup(vn_port, mp, false) == 0 &&
+		wait_link(vh_port, true, 3000), out, "setup");
+	/* 64 frames into a ring of 256 buffers, 16 mbufs left in the pool. */
+	for (i = 0; i < 64; i += BURST) {
+		for (k = 0; k < BURST; k++)
+			m[k] = test_frame(tx_mp, 100, i + k, 1);
+		s = rte_eth_tx_burst(vh_port, 0, m, BURST);
+		rte_pktmbuf_free_bulk(m + s, BURST - s);
+	}
+	for (i = 0; i < 100 && n < 64; i++)
+		n += rte_eth_rx_burst(vn_port, 0, held + n,
+			RTE_MIN(64 - n, BURST));
+	CHECK(n == 64, "received %u of 64", n);
+	v = xs_get("rx_q0_mbuf_allocation_errors");
+	CHECK(rte_eth_stats_get(vn_port, &st) == 0 && v == st.rx_nombuf &&
+		v > 0, "rx_q0_mbuf_allocation_errors %" PRIu64 ", rx_nombuf %"
+		PRIu64, v, st.rx_nombuf);
+	rte_pktmbuf_free_bulk(held, n);
+	check_flow(vh_port, vn_port, 300, 200, 1);
+	v = xs_get("rx_q0_mbuf_allocation_errors");
+	CHECK(rte_eth_stats_get(vn_port, &st) == 0 && v == st.rx_nombuf,
+		"after traffic: %" PRIu64 ", rx_nombuf %" PRIu64, v,
+		st.rx_nombuf);
+out:
+	fx_down();
+	CHECK(mp == NULL || rte_mempool_avail_count(mp) == 256 + 16,
+		"small pool: %u of %u", mp ? rte_mempool_avail_count(mp) : 0,
+		256 + 16);
+	rte_mempool_free(mp);
+}
+
 /* Hugepage files of this run stay behind after exit: remove them. */
 static void
 remove_hugepage_files(int argc, char **argv)
@@ -1689,6 +2372,7 @@ main(int argc, char **argv)
 	RUN(test_close_in_lsc_callback);
 	RUN(test_ctrl_faults);
 	RUN(test_announce_on_reconnect);
+	RUN(test_xstats_nombuf);
 	for (layout = 0; layout < RTE_DIM(layouts); layout++) {
 		layout_args = layouts[layout].args;
 		layout_path = layouts[layout].name;
@@ -1705,6 +2389,8 @@ main(int argc, char **argv)
 		RUN(test_backend_gone);
 		RUN(test_offloads);
 		RUN(test_multiqueue);
+		RUN(test_xstats);
+		RUN(test_xstats_faults);
 		if (huge_mode)
 			RUN(test_memory_growth);
 	}

@@ -25,6 +25,7 @@ struct virtnet_ctrl {
 	const struct virtnet_transport *tp;
 	rte_spinlock_t lock;
 	uint16_t port_id;
+	struct virtnet_ctrl_stats *stats;	/* NULL: not counted */
 	struct virtnet_dma ring;
 	struct virtnet_dma mem;		/* struct virtnet_ctrl_cmd */
 };
@@ -114,6 +115,38 @@ virtnet_ctrl_post(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
 	return 0;
 }
 
+/* ---- counters (xstats) ---- */
+
+void
+virtnet_ctrl_count_into(struct virtnet_ctrl *c,
+		struct virtnet_ctrl_stats *stats)
+{
+	if (c != NULL)
+		c->stats = stats;
+}
+
+/*
+ * A send's outcome, lock held. -EIO is a NACK on a working queue, and a
+ * refusal on a given-up one: a fault while waiting reads as a timeout.
+ */
+static void
+virtnet_ctrl_count(struct virtnet_ctrl *c, int ret)
+{
+	struct virtnet_ctrl_stats *s = c->stats;
+
+	if (s == NULL)
+		return;
+	if (ret == -ENOSPC || (ret == -EIO && virtnet_vq_broken(c->vq))) {
+		s->refused++;
+		return;
+	}
+	s->commands++;
+	if (ret == -ETIMEDOUT)
+		s->timeouts++;
+	else if (ret == -EIO)
+		s->nacks++;
+}
+
 int
 virtnet_ctrl_send(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
 		const void *data, uint16_t len)
@@ -139,6 +172,7 @@ virtnet_ctrl_send(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
 	if (ret == 0 &&
 	    __atomic_load_n(&m->ack, __ATOMIC_ACQUIRE) != VIRTIO_NET_OK)
 		ret = -EIO;
+	virtnet_ctrl_count(c, ret);
 	rte_spinlock_unlock(&c->lock);
 	return ret;
 }

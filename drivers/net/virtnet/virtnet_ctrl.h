@@ -24,6 +24,17 @@
 struct virtnet_ctrl;
 
 /**
+ * What the control queue's sends came to (xstats). The port keeps it, so
+ * that it outlives the queue, which each start makes again.
+ */
+struct virtnet_ctrl_stats {
+	uint64_t commands;	/**< given to the device */
+	uint64_t nacks;		/**< answered VIRTIO_NET_ERR */
+	uint64_t timeouts;	/**< no answer in time: the queue was given up */
+	uint64_t refused;	/**< not sent: the queue had been given up */
+};
+
+/**
  * Make the control queue at the negotiated layout, before DRIVER_OK, and
  * enable it.
  * @return the queue, or NULL (logged).
@@ -33,6 +44,10 @@ struct virtnet_ctrl *virtnet_ctrl_create(const struct virtnet_transport *t,
 
 /** Free the queue (NULL: nothing), once the device was reset. */
 void virtnet_ctrl_destroy(struct virtnet_ctrl *c);
+
+/** Count every send into @p stats from now on (NULL: count nothing). */
+void virtnet_ctrl_count_into(struct virtnet_ctrl *c,
+		struct virtnet_ctrl_stats *stats);
 
 /**
  * Send one command and wait for the device's answer.

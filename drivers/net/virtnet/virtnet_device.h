@@ -21,6 +21,7 @@
 #include <ethdev_driver.h>
 #include <rte_ether.h>
 
+#include "virtnet_ctrl.h"
 #include "virtnet_spec.h"
 #include "virtnet_transport.h"
 #include "virtnet_vq.h"
@@ -56,7 +57,6 @@
 	 (1ULL << VIRTIO_NET_F_CTRL_GUEST_OFFLOADS) | \
 	 VIRTNET_RX_OFFLOAD_FEATURES | VIRTNET_TX_OFFLOAD_FEATURES)
 
-struct virtnet_ctrl;
 struct virtnet_path;
 
 /** A virtnet port, in process memory (dev->process_private). */
@@ -99,6 +99,8 @@ struct virtnet_dev {
 	const struct virtnet_path *rx_path;
 	const struct virtnet_path *tx_path;
 	struct virtnet_ctrl *ctrl;	/**< while started, if negotiated */
+	/** What the control queues of every start sent (xstats). */
+	struct virtnet_ctrl_stats ctrl_stats;
 };
 
 static inline struct virtnet_dev *

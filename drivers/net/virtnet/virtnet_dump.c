@@ -134,7 +134,7 @@ virtnet_dump_rxq(struct virtnet_queue_snap *q, const struct virtnet_rxq *rxq)
 		return;
 	q->nb_desc = rxq->nb_desc;
 	q->stats = rxq->stats;
-	q->ring_errors = rxq->ring_errors;
+	q->ring_errors = virtnet_vq_errors_sum(&rxq->ring_errors);
 	virtnet_ring_snap_take(&q->ring, rxq->vq);
 }
 
@@ -145,7 +145,7 @@ virtnet_dump_txq(struct virtnet_queue_snap *q, const struct virtnet_txq *txq)
 		return;
 	q->nb_desc = txq->nb_desc;
 	q->stats = txq->stats;
-	q->ring_errors = txq->ring_errors;
+	q->ring_errors = virtnet_vq_errors_sum(&txq->ring_errors);
 	virtnet_ring_snap_take(&q->ring, txq->vq);
 }
 

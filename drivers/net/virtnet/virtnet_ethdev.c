@@ -18,6 +18,7 @@
 #include "virtnet_queue.h"
 #include "virtnet_restart.h"
 #include "virtnet_rxtx.h"
+#include "virtnet_xstats.h"
 
 /*
  * Offload features are negotiated only for offloads the app enabled: a
@@ -555,7 +556,10 @@ virtnet_dev_free(struct rte_eth_dev *dev)
 	/* The transport's handlers arm the service: close them first. */
 	hw->tp.ops->close(hw->tp.priv);
 	rte_eal_alarm_cancel(virtnet_dev_service, dev);
+	/* The mp thread reads the port's counters under this lock. */
+	virtnet_queues_lock();
 	dev->process_private = NULL;
+	virtnet_queues_unlock();
 	pthread_mutex_destroy(&hw->lock);
 	free(hw);
 }
@@ -733,6 +737,12 @@ static const struct eth_dev_ops virtnet_eth_dev_ops = {
 	.link_update = virtnet_link_update,
 	.stats_get = virtnet_stats_get,
 	.stats_reset = virtnet_stats_reset,
+	/* xstats: virtnet_xstats.c; one reset zeroes both kinds. */
+	.xstats_get = virtnet_xstats_get,
+	.xstats_get_names = virtnet_xstats_names,
+	.xstats_get_by_id = virtnet_xstats_get_by_id,
+	.xstats_get_names_by_id = virtnet_xstats_names_by_id,
+	.xstats_reset = virtnet_stats_reset,
 	.mtu_set = virtnet_mtu_set,
 	.vlan_offload_set = virtnet_vlan_offload_set,
 	.rxq_info_get = virtnet_rxq_info,
@@ -776,8 +786,8 @@ virtnet_dev_init(struct rte_eth_dev *dev)
 	dev->rx_pkt_burst = rte_eth_pkt_burst_dummy;
 	dev->tx_pkt_burst = rte_eth_pkt_burst_dummy;
 	dev->tx_pkt_prepare = virtnet_tx_prepare;
-	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC |
-		RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
+	/* No AUTOFILL_QUEUE_XSTATS: net_virtio's per-queue xstats say it. */
+	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC;
 	ret = virtnet_device_probe(virtnet_dev(dev), &mac);
 	if (ret < 0)
 		return ret;

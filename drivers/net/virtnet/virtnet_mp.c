@@ -22,6 +22,7 @@
 #include "virtnet_mp.h"
 #include "virtnet_queue.h"
 #include "virtnet_rxtx.h"
+#include "virtnet_xstats.h"
 
 /* The primary answers from its mp thread within milliseconds. */
 #define VIRTNET_MP_TIMEOUT_S	5
@@ -91,6 +92,22 @@ virtnet_mp_stats(struct rte_eth_dev *dev, uint16_t first,
 		s->q[i].opackets = st.q_opackets[q];
 		s->q[i].obytes = st.q_obytes[q];
 	}
+	return 0;
+}
+
+/* A few xstat values from @p first (within 16 bits: 128 queue pairs fit). */
+static int
+virtnet_mp_xstats(struct rte_eth_dev *dev, uint16_t first,
+		struct virtnet_mp_xstats *x)
+{
+	unsigned int n = virtnet_xstats_count(dev);
+
+	if (first > n)
+		return -EINVAL;
+	x->total = n;
+	x->first = first;
+	x->count = (uint16_t)virtnet_xstats_read(dev, first, x->values,
+		RTE_MIN(n - first, (unsigned int)VIRTNET_MP_XSTATS_VALUES));
 	return 0;
 }
 
@@ -172,6 +189,8 @@ virtnet_mp_serve(const struct virtnet_mp_req *req,
 	case VIRTNET_MP_TXQ_INFO:
 		return virtnet_mp_qinfo(dev, req->op == VIRTNET_MP_RXQ_INFO,
 			req->arg, &rep->qinfo);
+	case VIRTNET_MP_XSTATS_GET:
+		return virtnet_mp_xstats(dev, req->arg, &rep->xstats);
 	default:
 		return -ENOTSUP;
 	}

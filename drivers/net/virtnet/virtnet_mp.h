@@ -37,6 +37,7 @@ enum virtnet_mp_op {
 	VIRTNET_MP_TX_BURST_MODE,
 	VIRTNET_MP_RXQ_INFO,	/**< Rx queue arg */
 	VIRTNET_MP_TXQ_INFO,	/**< Tx queue arg */
+	VIRTNET_MP_XSTATS_GET,	/**< xstat values from id arg (virtnet_xstats.h) */
 };
 
 /** A request. */
@@ -44,7 +45,7 @@ struct virtnet_mp_req {
 	char name[RTE_ETH_NAME_MAX_LEN];	/**< the port's ethdev name */
 	uint16_t port_id;
 	uint16_t op;		/**< enum virtnet_mp_op */
-	uint16_t arg;		/**< first queue, or queue */
+	uint16_t arg;		/**< first queue, queue, or first xstat */
 };
 
 /** What the secondary's dev_infos_get reports: the primary's, at probe. */
@@ -106,6 +107,17 @@ struct virtnet_mp_qinfo {
 	uint8_t scattered_rx;
 };
 
+/** xstat values per XSTATS_GET reply. */
+#define VIRTNET_MP_XSTATS_VALUES	28
+
+/** An XSTATS_GET reply: values of xstats first..first + count - 1. */
+struct virtnet_mp_xstats {
+	uint32_t total;		/**< the port's xstats, as the primary counts */
+	uint16_t first;
+	uint16_t count;
+	uint64_t values[VIRTNET_MP_XSTATS_VALUES];
+};
+
 /** Longest burst mode name carried. */
 #define VIRTNET_MP_MODE_LEN	64
 
@@ -116,6 +128,7 @@ struct virtnet_mp_reply {
 		struct virtnet_mp_info info;
 		struct virtnet_mp_stats stats;
 		struct virtnet_mp_qinfo qinfo;
+		struct virtnet_mp_xstats xstats;
 		char mode[VIRTNET_MP_MODE_LEN];
 	};
 };

@@ -152,18 +152,19 @@ virtnet_txq_inject(struct rte_eth_dev *dev, uint16_t qid,
 	return sent;
 }
 
+/* Faults of a queue: of the rings it had, and of the one it has. */
 static uint64_t
-virtnet_vq_errors(const struct virtnet_vq *vq)
+virtnet_vq_errors(const struct virtnet_vq_errors *freed,
+		const struct virtnet_vq *vq)
 {
-	if (vq == NULL)
-		return 0;
-	return vq->err.bad_id + vq->err.bad_len + vq->err.bad_used_idx;
+	return virtnet_vq_errors_sum(freed) +
+		(vq == NULL ? 0 : virtnet_vq_errors_sum(&vq->err));
 }
 
 /* Every mbuf the ring still holds goes back; then the ring goes. */
 static void
 virtnet_vq_drop(struct virtnet_vq **vqp, struct virtnet_dma *ring,
-		uint64_t *errors)
+		struct virtnet_vq_errors *errors)
 {
 	struct virtnet_vq *vq = *vqp;
 	void *m;
@@ -173,7 +174,9 @@ virtnet_vq_drop(struct virtnet_vq **vqp, struct virtnet_dma *ring,
 	while ((m = virtnet_vq_detach_unused(vq)) != NULL)
 		rte_pktmbuf_free(m);
 	virtnet_queues_lock();
-	*errors += virtnet_vq_errors(vq);
+	errors->bad_used_idx += vq->err.bad_used_idx;
+	errors->bad_id += vq->err.bad_id;
+	errors->bad_len += vq->err.bad_len;
 	*vqp = NULL;
 	virtnet_queues_unlock();
 	virtnet_ring_destroy(vq, ring);
@@ -341,6 +344,7 @@ virtnet_ctrl_start(struct rte_eth_dev *dev)
 	if (!virtnet_has(hw, VIRTIO_NET_F_CTRL_VQ))
 		return 0;
 	hw->ctrl = virtnet_ctrl_create(&hw->tp, &c);
+	virtnet_ctrl_count_into(hw->ctrl, &hw->ctrl_stats);
 	return hw->ctrl == NULL ? -ENOMEM : 0;
 }
 
@@ -395,10 +399,11 @@ virtnet_queues_kick_rx(struct rte_eth_dev *dev)
 	uint16_t i;
 
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
-		const struct virtnet_rxq *rxq = dev->data->rx_queues[i];
+		struct virtnet_rxq *rxq = dev->data->rx_queues[i];
 
 		virtnet_transport_notify(rxq->tp, rxq->vq->qid,
 			virtnet_vq_notify_data(rxq->vq, rxq->vq->mode));
+		rxq->stats.notifications++;
 	}
 }
 
@@ -527,8 +532,8 @@ virtnet_queues_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 			continue;
 		st->ipackets += q->stats.packets;
 		st->ibytes += q->stats.bytes;
-		st->ierrors += q->stats.errors + q->ring_errors +
-			virtnet_vq_errors(q->vq);
+		st->ierrors += q->stats.errors +
+			virtnet_vq_errors(&q->ring_errors, q->vq);
 		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
 			st->q_ipackets[i] = q->stats.packets;
 			st->q_ibytes[i] = q->stats.bytes;
@@ -542,8 +547,8 @@ virtnet_queues_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 			continue;
 		st->opackets += q->stats.packets;
 		st->obytes += q->stats.bytes;
-		st->oerrors += q->stats.errors + q->ring_errors +
-			virtnet_vq_errors(q->vq);
+		st->oerrors += q->stats.errors +
+			virtnet_vq_errors(&q->ring_errors, q->vq);
 		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
 			st->q_opackets[i] = q->stats.packets;
 			st->q_obytes[i] = q->stats.bytes;
@@ -552,11 +557,11 @@ virtnet_queues_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 }
 
 static void
-virtnet_stats_zero(struct virtnet_queue_stats *s, uint64_t *ring_errors,
-		struct virtnet_vq *vq)
+virtnet_stats_zero(struct virtnet_queue_stats *s,
+		struct virtnet_vq_errors *ring_errors, struct virtnet_vq *vq)
 {
 	memset(s, 0, sizeof(*s));
-	*ring_errors = 0;
+	memset(ring_errors, 0, sizeof(*ring_errors));
 	if (vq != NULL)
 		memset(&vq->err, 0, sizeof(vq->err));
 }
@@ -564,8 +569,12 @@ virtnet_stats_zero(struct virtnet_queue_stats *s, uint64_t *ring_errors,
 void
 virtnet_queues_stats_reset(struct rte_eth_dev *dev)
 {
+	struct virtnet_dev *hw = virtnet_dev(dev);
 	uint16_t i;
 
+	/* NULL: the mp thread asks about a port being closed. */
+	if (hw != NULL)
+		memset(&hw->ctrl_stats, 0, sizeof(hw->ctrl_stats));
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		struct virtnet_rxq *q = dev->data->rx_queues[i];
 

@@ -82,6 +82,7 @@ void virtnet_queues_log_state(struct rte_eth_dev *dev);
 void virtnet_queues_stats_get(struct rte_eth_dev *dev,
 		struct rte_eth_stats *st);
 
+/** Zero every counter of the port: queues' and the control queue's. */
 void virtnet_queues_stats_reset(struct rte_eth_dev *dev);
 
 /**

@@ -36,12 +36,87 @@ virtnet_mbuf_room_addr(const struct rte_mbuf *m, bool use_va, int16_t off)
 
 static __rte_always_inline void
 virtnet_kick(struct virtnet_vq *vq, const struct virtnet_transport *tp,
-		const uint32_t mode)
+		uint64_t *kicks, const uint32_t mode)
 {
 	virtnet_vq_publish(vq, mode);
-	if (virtnet_vq_kick_prepare(vq, mode))
+	if (virtnet_vq_kick_prepare(vq, mode)) {
 		virtnet_transport_notify(tp, vq->qid,
 			virtnet_vq_notify_data(vq, mode));
+		(*kicks)++;
+	}
+}
+
+/* 1.5 KiB, of which a burst touches the lines of the lengths it sees. */
+const uint8_t virtnet_size_bin_of[VIRTNET_SIZE_BIN_MAX + 1] = {
+	[0 ... 63] = 0,
+	[64] = 1,
+	[65 ... 127] = 2,
+	[128 ... 255] = 3,
+	[256 ... 511] = 4,
+	[512 ... 1023] = 5,
+	[1024 ... 1518] = 6,
+	[VIRTNET_SIZE_BIN_MAX] = 7,
+};
+
+/*
+ * What a burst counts of its packets for the xstats, in locals: added
+ * to the queue's counters once per burst (virtnet_tally_add()).
+ */
+struct virtnet_tally {
+	uint64_t bytes;
+	uint16_t mcast;		/* multicast bit set, broadcast included */
+	uint16_t bcast;
+	uint16_t bins[VIRTNET_SIZE_BINS];
+};
+
+/*
+ * Whether the 6 bytes at @p dst are the broadcast address, reading 8 (a
+ * frame has 14 or more): one load and one compare.
+ */
+static __rte_always_inline bool
+virtnet_is_bcast8(const void *dst)
+{
+	uint64_t w;
+
+	memcpy(&w, dst, sizeof(w));
+	return (rte_le_to_cpu_64(w) << 16) == (UINT64_MAX << 16);
+}
+
+/*
+ * One packet, as net_virtio counts it: pkt_len as the app sees it (after
+ * VLAN strip or insertion, no net header), the destination MAC of the
+ * first segment (a Tx first segment under 8 bytes counts as unicast).
+ * Unicast costs a test; broadcast is a multicast address.
+ */
+static __rte_always_inline void
+virtnet_tally_pkt(struct virtnet_tally *t, const struct rte_mbuf *m,
+		const bool tx)
+{
+	const uint8_t *dst = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t len = m->pkt_len;
+
+	t->bytes += len;
+	t->bins[virtnet_size_bin(len)]++;
+	if (tx && unlikely(m->data_len < sizeof(uint64_t)))
+		return;
+	if (unlikely(dst[0] & 1)) {
+		t->mcast++;
+		t->bcast += virtnet_is_bcast8(dst);
+	}
+}
+
+static __rte_always_inline void
+virtnet_tally_add(struct virtnet_queue_stats *s, const struct virtnet_tally *t,
+		uint16_t n)
+{
+	unsigned int b;
+
+	s->packets += n;
+	s->bytes += t->bytes;
+	s->multicast += t->mcast - t->bcast;
+	s->broadcast += t->bcast;
+	for (b = 0; b < VIRTNET_SIZE_BINS; b++)
+		s->size_bins[b] += t->bins[b];
 }
 
 /*
@@ -58,6 +133,7 @@ virtnet_rx_post(struct virtnet_rxq *rxq, uint16_t n, const uint32_t mode)
 
 	if (rte_mempool_get_bulk(rxq->mp, (void **)mbufs, n) != 0) {
 		*rxq->nombuf += n;
+		rxq->stats.nombuf += n;
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
@@ -85,6 +161,7 @@ virtnet_rx_post_big(struct virtnet_rxq *rxq, const uint32_t mode)
 
 	if (rte_pktmbuf_alloc_bulk(rxq->mp, mbufs, k) != 0) {
 		*rxq->nombuf += k;
+		rxq->stats.nombuf += k;
 		return -ENOMEM;
 	}
 	for (i = 0; i < k; i++) {
@@ -245,9 +322,9 @@ static __rte_always_inline uint16_t
 virtnet_rx_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
 		const uint32_t mode, const bool mrg)
 {
+	struct virtnet_tally t = { 0 };
 	struct virtnet_vq *vq = rxq->vq;
 	uint16_t nrx = 0, nbuf = 1;
-	uint64_t bytes = 0;
 	struct rte_mbuf *m, *rest;
 	uint32_t len;
 	int ret;
@@ -288,17 +365,15 @@ virtnet_rx_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		bytes += m->pkt_len;
+		virtnet_tally_pkt(&t, m, false);
 		pkts[nrx++] = m;
 	}
 	/* An empty poll stores nothing: a reset from another thread sticks. */
-	if (nrx > 0) {
-		rxq->stats.packets += nrx;
-		rxq->stats.bytes += bytes;
-	}
+	if (nrx > 0)
+		virtnet_tally_add(&rxq->stats, &t, nrx);
 	if (vq->num_free >= VIRTNET_RX_REFILL_MIN && !virtnet_vq_broken(vq)) {
 		virtnet_rx_fill(rxq, mode);
-		virtnet_kick(vq, rxq->tp, mode);
+		virtnet_kick(vq, rxq->tp, &rxq->stats.notifications, mode);
 	}
 	return nrx;
 }
@@ -382,6 +457,10 @@ virtnet_tx_descs(const struct virtnet_txq *txq, const struct rte_mbuf *m)
 	return m->nb_segs + 1;
 }
 
+/*
+ * Indirect and chained packets are counted here, off the one-descriptor
+ * path that costs nothing more.
+ */
 static __rte_always_inline int
 virtnet_tx_one(struct virtnet_txq *txq, struct rte_mbuf *m, const uint32_t mode)
 {
@@ -416,22 +495,29 @@ virtnet_tx_one(struct virtnet_txq *txq, struct rte_mbuf *m, const uint32_t mode)
 		b[n].addr = virtnet_mbuf_addr(s, txq->use_va, 0);
 		b[n].len = s->data_len;
 	}
-	if (n > 1 && txq->indirect && n <= VIRTNET_TX_INDIRECT_MAX)
-		return virtnet_vq_add_indirect(vq, b, n, 0, slot->indir,
-			slot_addr + offsetof(struct virtnet_tx_slot, indir), m,
-			mode) < 0 ? -ENOSPC : 0;
+	if (n > 1 && txq->indirect && n <= VIRTNET_TX_INDIRECT_MAX) {
+		if (virtnet_vq_add_indirect(vq, b, n, 0, slot->indir,
+				slot_addr + offsetof(struct virtnet_tx_slot, indir),
+				m, mode) < 0)
+			return -ENOSPC;
+		txq->stats.indirect++;
+		return 0;
+	}
 	/* A constant count lets the compiler drop the chain loop. */
 	if (likely(n == 1))
 		return virtnet_vq_add(vq, b, 1, 0, m, mode) < 0 ? -ENOSPC : 0;
-	return virtnet_vq_add(vq, b, n, 0, m, mode) < 0 ? -ENOSPC : 0;
+	if (virtnet_vq_add(vq, b, n, 0, m, mode) < 0)
+		return -ENOSPC;
+	txq->stats.chained++;
+	return 0;
 }
 
 static __rte_always_inline uint16_t
 virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
 		const uint32_t mode)
 {
+	struct virtnet_tally t = { 0 };
 	struct virtnet_vq *vq = txq->vq;
-	uint64_t bytes = 0;
 	uint16_t i, sent = 0;
 
 	if (unlikely(virtnet_vq_broken(vq)))
@@ -469,13 +555,12 @@ virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
 		}
 		if (virtnet_tx_one(txq, m, mode) < 0)
 			break;
-		bytes += m->pkt_len;
+		virtnet_tally_pkt(&t, m, true);
 		sent++;
 	}
 	if (likely(sent > 0)) {
-		virtnet_kick(vq, txq->tp, mode);
-		txq->stats.packets += sent;
-		txq->stats.bytes += bytes;
+		virtnet_kick(vq, txq->tp, &txq->stats.notifications, mode);
+		virtnet_tally_add(&txq->stats, &t, sent);
 	}
 	return i;
 }

@@ -33,12 +33,52 @@
 /** Most mbufs in one non-mergeable ("big packet") Rx buffer. */
 #define VIRTNET_RX_MAX_BIG		64
 
-/** Per-queue counters. */
+/** Frame size bins of the xstats (virtnet_size_bin()). */
+#define VIRTNET_SIZE_BINS		8
+
+/**
+ * Per-queue counters: the basic stats, the per-queue xstats net_virtio
+ * has (same meaning) and virtnet's own (virtnet_xstats.h). The bursts
+ * add to them once per burst, from locals; stats_reset zeroes them all.
+ * Those every burst writes come first: with the bursts' fields in the
+ * queue's first cache line, they take the next two.
+ */
 struct virtnet_queue_stats {
 	uint64_t packets;
-	uint64_t bytes;
-	uint64_t errors;
+	uint64_t bytes;		/**< frames as the app sees them, no net header */
+	uint64_t multicast;	/**< multicast destination, broadcast excluded */
+	uint64_t broadcast;
+	uint64_t size_bins[VIRTNET_SIZE_BINS];	/**< by virtnet_size_bin() */
+	uint64_t notifications;	/**< notifications (kicks) sent to the device */
+	uint64_t indirect;	/**< Tx: packets sent as an indirect table */
+	uint64_t chained;	/**< Tx: packets sent as a descriptor chain */
+	uint64_t errors;	/**< Rx: bad from the device; Tx: unsendable */
+	uint64_t nombuf;	/**< Rx: mbufs a refill could not get */
 };
+
+/** Frames this long and longer are in the last size bin. */
+#define VIRTNET_SIZE_BIN_MAX		1519
+
+/** Size bin of each frame length up to VIRTNET_SIZE_BIN_MAX. */
+extern const uint8_t virtnet_size_bin_of[VIRTNET_SIZE_BIN_MAX + 1];
+
+/**
+ * The size bin of a frame of @p len bytes, as net_virtio counts them:
+ * 0: < 64, 1: 64, 2: 65-127, 3: 128-255, 4: 256-511, 5: 512-1023,
+ * 6: 1024-1518, 7: >= 1519. A table and no branch: the edges at 64 and
+ * 1519 are not powers of 2, and a bin computed from the highest bit set
+ * takes more instructions with its fix-ups.
+ */
+static __rte_always_inline unsigned int
+virtnet_size_bin(uint32_t len)
+{
+	/* Not RTE_MIN: gcc -O3 makes that a vector min through the stack. */
+	uint64_t i = len;
+
+	if (i > VIRTNET_SIZE_BIN_MAX)
+		i = VIRTNET_SIZE_BIN_MAX;
+	return virtnet_size_bin_of[i];
+}
 
 /**
  * Where a burst and the control path meet. A burst marks its queue busy,
@@ -77,7 +117,6 @@ struct virtnet_rxq {
 	struct rte_mempool *mp;
 	uint64_t *nombuf;	/**< the port's rx_mbuf_alloc_failed */
 	struct virtnet_burst_guard guard;
-	eth_rx_burst_t burst;	/**< the path, for virtnet_rx_deferred() */
 	bool use_va;
 	bool ol_hdr;		/**< take checksum/LRO state from the header */
 	bool vlan_strip;
@@ -85,11 +124,14 @@ struct virtnet_rxq {
 	uint16_t queue_id;
 	uint16_t hdr_size;
 	uint16_t big_bufs;	/**< mbufs per Rx buffer: > 1 for big packets */
+	/* The bursts' fields above fit the first cache line; counters next. */
 	struct virtnet_queue_stats stats;
+	eth_rx_burst_t burst;	/**< the path, for virtnet_rx_deferred() */
 	/* Lifecycle (virtnet_queue.c): what setup asked, what start made. */
 	uint16_t nb_desc;
 	int socket;
-	uint64_t ring_errors;	/**< faults of rings freed since a reset */
+	/** Faults of rings freed since a reset, by kind. */
+	struct virtnet_vq_errors ring_errors;
 	struct virtnet_dma ring;
 };
 
@@ -112,7 +154,6 @@ struct virtnet_txq {
 	 * (virtnet_txq_inject()): only a burst of exactly these packets runs.
 	 */
 	struct rte_mbuf **inject;
-	eth_tx_burst_t burst;	/**< the path, for virtnet_tx_deferred() */
 	bool use_va;
 	bool ol_hdr;		/**< checksum/TSO requests go into the header */
 	bool tso;		/**< the device segments TCP */
@@ -122,12 +163,15 @@ struct virtnet_txq {
 	uint16_t queue_id;
 	uint16_t hdr_size;
 	struct virtnet_tx_slot *slots;	/**< one per buffer id, in DMA memory */
-	uint64_t slots_addr;	/**< their device address */
+	/* The bursts' fields above fit the first cache line; counters next. */
+	uint64_t slots_addr;	/**< their device address (header not pushed) */
 	struct virtnet_queue_stats stats;
+	eth_tx_burst_t burst;	/**< the path, for virtnet_tx_deferred() */
 	/* Lifecycle (virtnet_queue.c): what setup asked, what start made. */
 	uint16_t nb_desc;
 	int socket;
-	uint64_t ring_errors;	/**< faults of rings freed since a reset */
+	/** Faults of rings freed since a reset, by kind. */
+	struct virtnet_vq_errors ring_errors;
 	struct virtnet_dma ring;
 	struct virtnet_dma slots_mem;
 };

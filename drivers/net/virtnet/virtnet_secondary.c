@@ -9,6 +9,7 @@
  */
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <rte_cycles.h>
 #include <rte_mempool.h>
@@ -17,6 +18,7 @@
 #include "virtnet_log.h"
 #include "virtnet_mp.h"
 #include "virtnet_secondary.h"
+#include "virtnet_xstats.h"
 
 #define VIRTNET_SEC_RX	1
 #define VIRTNET_SEC_TX	2
@@ -132,6 +134,55 @@ virtnet_sec_stats_reset(struct rte_eth_dev *dev)
 	return virtnet_mp_request(dev, VIRTNET_MP_STATS_RESET, 0, &rep);
 }
 
+/*
+ * xstat values from the primary, a few per request; names are this
+ * process's (virtnet_xstats.h): the primary must count as many.
+ */
+static int
+virtnet_sec_xstats_fetch(struct rte_eth_dev *dev, unsigned int first,
+		uint64_t *values, unsigned int n)
+{
+	const struct virtnet_mp_xstats *x;
+	struct virtnet_mp_reply rep;
+	unsigned int done = 0;
+	int ret;
+
+	while (done < n) {
+		ret = virtnet_mp_request(dev, VIRTNET_MP_XSTATS_GET,
+			(uint16_t)(first + done), &rep);
+		if (ret < 0)
+			return ret;
+		x = &rep.xstats;
+		if (x->total != virtnet_xstats_count(dev) ||
+		    x->first != first + done || x->count == 0 ||
+		    x->count > RTE_MIN(n - done,
+				(unsigned int)VIRTNET_MP_XSTATS_VALUES)) {
+			VIRTNET_LOG(ERR, "port %u: xstats from the primary process do not match this one's (%u of %u, reconfigured?)",
+				dev->data->port_id, x->count, x->total);
+			return -EIO;
+		}
+		memcpy(values + done, x->values, x->count * sizeof(*values));
+		done += x->count;
+	}
+	return 0;
+}
+
+static int
+virtnet_sec_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats,
+		unsigned int n)
+{
+	return virtnet_xstats_get_with(dev, xstats, n,
+		virtnet_sec_xstats_fetch);
+}
+
+static int
+virtnet_sec_xstats_get_by_id(struct rte_eth_dev *dev, const uint64_t *ids,
+		uint64_t *values, unsigned int size)
+{
+	return virtnet_xstats_get_by_id_with(dev, ids, values, size,
+		virtnet_sec_xstats_fetch);
+}
+
 static int
 virtnet_sec_burst_mode(struct rte_eth_dev *dev, enum virtnet_mp_op op,
 		struct rte_eth_burst_mode *mode)
@@ -208,6 +259,11 @@ static const struct eth_dev_ops virtnet_sec_ops = {
 	.link_update = virtnet_sec_link_update,
 	.stats_get = virtnet_sec_stats_get,
 	.stats_reset = virtnet_sec_stats_reset,
+	.xstats_get = virtnet_sec_xstats_get,
+	.xstats_get_names = virtnet_xstats_names,
+	.xstats_get_by_id = virtnet_sec_xstats_get_by_id,
+	.xstats_get_names_by_id = virtnet_xstats_names_by_id,
+	.xstats_reset = virtnet_sec_stats_reset,
 	.rx_burst_mode_get = virtnet_sec_rx_burst_mode_get,
 	.tx_burst_mode_get = virtnet_sec_tx_burst_mode_get,
 	.rxq_info_get = virtnet_sec_rxq_info_get,

@@ -206,6 +206,13 @@ virtnet_vq_fail(struct virtnet_vq *vq, enum virtnet_vq_fault why)
 		vq->fault = why;
 }
 
+/** Faults of every kind in @p e. */
+static inline uint64_t
+virtnet_vq_errors_sum(const struct virtnet_vq_errors *e)
+{
+	return e->bad_used_idx + e->bad_id + e->bad_len;
+}
+
 /** Whether the queue was stopped by a device fault. */
 static inline bool
 virtnet_vq_broken(const struct virtnet_vq *vq)
