@@ -118,7 +118,6 @@ struct opts {
 	const char *png;
 	const char *run_dir;
 	int only;		/* -1, or the one driver to run */
-	bool xstats;		/* ask for xstats first: a driver may count more */
 };
 
 static struct opts opt = {
@@ -224,9 +223,6 @@ pair_up(struct pair *p, enum drv d, const char *devargs,
 	    rte_eth_dev_get_port_by_name(name, &p->drv) != 0 ||
 	    port_up(p->drv, p->mp, opt.ring) != 0)
 		goto fail;
-	/* A monitoring app asks for the xstats (virtnet then tallies them). */
-	if (opt.xstats)
-		rte_eth_xstats_get_names(p->drv, NULL, 0);
 	p->up = true;
 	return 0;
 fail:
@@ -552,9 +548,8 @@ header_lines(char *l1, char *l2, size_t len)
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&now));
 	snprintf(l1, len, "virtnet-perf %s | %s | %s | %s",
 		VIRTNET_PERF_COMMIT, rte_version(), cpu, date);
-	snprintf(l2, len, "%u rounds x %u bursts of %u, ring %u,%s max SIMD %u bits, TSC %.2f GHz, timer cost %" PRIu64 " cycles taken off",
+	snprintf(l2, len, "%u rounds x %u bursts of %u, ring %u, max SIMD %u bits, TSC %.2f GHz, timer cost %" PRIu64 " cycles taken off",
 		opt.rounds, opt.bursts, BURST, opt.ring,
-		opt.xstats ? " xstats read," : "",
 		rte_vect_get_max_simd_bitwidth(), rte_get_tsc_hz() / 1e9,
 		tsc_overhead);
 }
@@ -707,8 +702,7 @@ usage(const char *prog)
 		"  -c FILE   write a CSV\n"
 		"  -g FILE   write a PNG plot (gnuplot)\n"
 		"  -R DIR    where the vhost sockets go (default %s)\n"
-		"  -D DRV    run one driver only: virtnet or virtio (for callgrind)\n"
-		"  -x        read the xstats names first, as a monitoring app does\n",
+		"  -D DRV    run one driver only: virtnet or virtio (for callgrind)\n",
 		prog, opt.rounds, MAX_ROUNDS, BURST, opt.bursts, opt.ring,
 		opt.run_dir);
 }
@@ -774,7 +768,7 @@ parse_args(int argc, char **argv)
 
 	for (i = 0; i < NB_SIZES; i++)
 		opt.size_on[i] = true;
-	while ((c = getopt(argc, argv, "r:b:n:p:s:c:g:R:D:xh")) != -1) {
+	while ((c = getopt(argc, argv, "r:b:n:p:s:c:g:R:D:h")) != -1) {
 		switch (c) {
 		case 'r':
 			if (parse_num(optarg, 1, MAX_ROUNDS, &v) < 0)
@@ -807,9 +801,6 @@ parse_args(int argc, char **argv)
 			break;
 		case 'R':
 			opt.run_dir = optarg;
-			break;
-		case 'x':
-			opt.xstats = true;
 			break;
 		case 'D':
 			opt.only = strcmp(optarg, "virtnet") == 0 ? DRV_VIRTNET :

@@ -7,8 +7,7 @@
 # with the machine's load: they say where a driver spends, not how long.
 #
 # Usage: devtools/perf-icount.sh [devargs ...]   (default: the 8 scalar paths)
-#   VIRTNET_ICOUNT_SIZE=64|1518|chain (default 64), VIRTNET_ICOUNT_BURSTS (2000),
-#   VIRTNET_ICOUNT_ARGS (more virtnet-perf options, e.g. -x: xstats read first)
+#   VIRTNET_ICOUNT_SIZE=64|1518|chain (default 64), VIRTNET_ICOUNT_BURSTS (2000)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -33,7 +32,7 @@ count() {
 		--no-pci --file-prefix "$VIRTNET_PREFIX-icount" $PLUGIN_ARG \
 		--log-level=lib.eal:error --log-level=pmd.net.vhost:error \
 		--log-level=lib.vhost.config:error --log-level=pmd.net.virtio.*:error \
-		-- -R "$OUT" -r 1 -b "$BURSTS" -s "$SIZE" -p "$1" -D "$2" ${VIRTNET_ICOUNT_ARGS:-} >"$log" 2>&1 ||
+		-- -R "$OUT" -r 1 -b "$BURSTS" -s "$SIZE" -p "$1" -D "$2" >"$log" 2>&1 ||
 		vn_die "virtnet-perf under callgrind failed: $log"
 	python3 - "$cg" "$log" <<'PY'
 import re, subprocess, sys

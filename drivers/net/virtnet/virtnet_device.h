@@ -80,11 +80,6 @@ struct virtnet_dev {
 	/* The port (virtnet_ethdev.c). */
 	pthread_mutex_t lock;	/**< start, stop and recovery: one at a time */
 	volatile bool halted;	/**< bursts return 0 (stopped, device lost) */
-	/**
-	 * Bursts count sizes and destinations for the xstats: from the first
-	 * time an app asked for xstats on (virtnet_xstats.c), not before.
-	 */
-	volatile bool xstats_on;
 	volatile bool lost;	/**< the device went away under running rings */
 	volatile bool closing;	/**< no more recovery */
 	bool want_up;		/**< the app started the port */

@@ -60,7 +60,6 @@ virtnet_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	rxq->nb_desc = nb_desc;
 	rxq->socket = (int)socket;
 	rxq->guard.halted = &virtnet_dev(dev)->halted;
-	rxq->guard.xstats_on = &virtnet_dev(dev)->xstats_on;
 	rxq->burst = rte_eth_pkt_burst_dummy;
 	dev->data->rx_queues[qid] = rxq;
 	return 0;
@@ -82,7 +81,6 @@ virtnet_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	txq->nb_desc = nb_desc;
 	txq->socket = (int)socket;
 	txq->guard.halted = &virtnet_dev(dev)->halted;
-	txq->guard.xstats_on = &virtnet_dev(dev)->xstats_on;
 	txq->burst = rte_eth_pkt_burst_dummy;
 	dev->data->tx_queues[qid] = txq;
 	return 0;

@@ -105,30 +105,14 @@ virtnet_tally_pkt(struct virtnet_tally *t, const struct rte_mbuf *m,
 	}
 }
 
-/*
- * Size bins and destinations are counted once an app has asked for xstats
- * (@p full): they cost a few cycles per packet, packets and bytes none.
- */
-static __rte_always_inline void
-virtnet_tally(struct virtnet_tally *t, const struct rte_mbuf *m, bool full,
-		const bool tx)
-{
-	if (full)
-		virtnet_tally_pkt(t, m, tx);
-	else
-		t->bytes += m->pkt_len;
-}
-
 static __rte_always_inline void
 virtnet_tally_add(struct virtnet_queue_stats *s, const struct virtnet_tally *t,
-		uint16_t n, bool full)
+		uint16_t n)
 {
 	unsigned int b;
 
 	s->packets += n;
 	s->bytes += t->bytes;
-	if (!full)
-		return;
 	s->multicast += t->mcast - t->bcast;
 	s->broadcast += t->bcast;
 	for (b = 0; b < VIRTNET_SIZE_BINS; b++)
@@ -338,7 +322,6 @@ static __rte_always_inline uint16_t
 virtnet_rx_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
 		const uint32_t mode, const bool mrg)
 {
-	const bool full = *rxq->guard.xstats_on;
 	struct virtnet_tally t = { 0 };
 	struct virtnet_vq *vq = rxq->vq;
 	uint16_t nrx = 0, nbuf = 1;
@@ -382,12 +365,12 @@ virtnet_rx_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		virtnet_tally(&t, m, full, false);
+		virtnet_tally_pkt(&t, m, false);
 		pkts[nrx++] = m;
 	}
 	/* An empty poll stores nothing: a reset from another thread sticks. */
 	if (nrx > 0)
-		virtnet_tally_add(&rxq->stats, &t, nrx, full);
+		virtnet_tally_add(&rxq->stats, &t, nrx);
 	if (vq->num_free >= VIRTNET_RX_REFILL_MIN && !virtnet_vq_broken(vq)) {
 		virtnet_rx_fill(rxq, mode);
 		virtnet_kick(vq, rxq->tp, &rxq->stats.notifications, mode);
@@ -533,7 +516,6 @@ static __rte_always_inline uint16_t
 virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
 		const uint32_t mode)
 {
-	const bool full = *txq->guard.xstats_on;
 	struct virtnet_tally t = { 0 };
 	struct virtnet_vq *vq = txq->vq;
 	uint16_t i, sent = 0;
@@ -573,12 +555,12 @@ virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
 		}
 		if (virtnet_tx_one(txq, m, mode) < 0)
 			break;
-		virtnet_tally(&t, m, full, true);
+		virtnet_tally_pkt(&t, m, true);
 		sent++;
 	}
 	if (likely(sent > 0)) {
 		virtnet_kick(vq, txq->tp, &txq->stats.notifications, mode);
-		virtnet_tally_add(&txq->stats, &t, sent, full);
+		virtnet_tally_add(&txq->stats, &t, sent);
 	}
 	return i;
 }

@@ -89,7 +89,6 @@ virtnet_size_bin(uint32_t len)
  */
 struct virtnet_burst_guard {
 	const volatile bool *halted;	/**< the port's: bursts return 0 */
-	const volatile bool *xstats_on;	/**< the port's: tally for xstats */
 	uint32_t busy;			/**< a burst is running */
 };
 

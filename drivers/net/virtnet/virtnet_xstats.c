@@ -235,27 +235,12 @@ virtnet_xs_name(const struct rte_eth_dev *dev, uint64_t id,
 			p.x->name);
 }
 
-/*
- * The bursts count sizes and destinations from the first xstats call on:
- * every way to xstats (ethdev's count query, names, values, telemetry, a
- * secondary's request) passes here or through virtnet_xs_fetch_local().
- */
-static void
-virtnet_xstats_enable(struct rte_eth_dev *dev)
-{
-	struct virtnet_dev *hw = virtnet_dev(dev);
-
-	if (!hw->xstats_on)
-		__atomic_store_n(&hw->xstats_on, true, __ATOMIC_RELEASE);
-}
-
 int
 virtnet_xstats_names(struct rte_eth_dev *dev,
 		struct rte_eth_xstat_name *names, unsigned int size)
 {
 	unsigned int n = virtnet_xstats_count(dev), i;
 
-	virtnet_xstats_enable(dev);
 	if (names == NULL || size < n)
 		return n;
 	for (i = 0; i < n; i++)
@@ -286,7 +271,6 @@ virtnet_xstats_names_by_id(struct rte_eth_dev *dev, const uint64_t *ids,
 	unsigned int i;
 	int ret;
 
-	virtnet_xstats_enable(dev);
 	if (ids == NULL)
 		return virtnet_xstats_names(dev, names, size);
 	ret = virtnet_xs_check_ids(dev, ids, size, virtnet_xstats_count(dev));
@@ -366,7 +350,6 @@ virtnet_xs_fetch_local(struct rte_eth_dev *dev, unsigned int first,
 {
 	struct virtnet_dev *hw = virtnet_dev(dev);
 
-	virtnet_xstats_enable(dev);
 	pthread_mutex_lock(&hw->lock);
 	virtnet_xstats_read(dev, first, values, n);
 	pthread_mutex_unlock(&hw->lock);
