@@ -78,8 +78,11 @@ def check_running(d, tp, packed):
           xs.get("rx_q0_good_packets", 0) > 1000 and
           xs.get("tx_q0_good_packets", 0) > 1000 and
           "rx_q0_size_1519_max_packets" in xs and
-          "tx_q0_notifications" in xs and "ctrl_timeout_errors" in xs,
-          repr(xs)[:300])
+          # DPDK 22.11's telemetry keeps 256 entries of a dict: with many
+          # queues virtnet's own (after net_virtio's) are cut off there.
+          (len(xs) >= 256 or
+           ("tx_q0_notifications" in xs and "ctrl_timeout_errors" in xs)),
+          "%d entries: %s" % (len(xs), repr(xs)[:300]))
     ls = r.get("/ethdev/link_status") or {}
     check("/ethdev/link_status,0 up", ls.get("status") == "UP", repr(ls))
 
@@ -216,7 +219,7 @@ def check_loop(d, prefix, what):
                 v.startswith("virtnet port 0"):
             continue
         elif cmd == "/ethdev/xstats" and isinstance(v, dict) and \
-                "rx_q0_bad_used_id_errors" in v:
+                "rx_q0_good_packets" in v and "tx_q0_good_packets" in v:
             continue
         else:
             bad.append((cmd, v))
