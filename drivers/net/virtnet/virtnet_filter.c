@@ -321,7 +321,11 @@ virtnet_filter_mc_addr_list(struct rte_eth_dev *dev,
 	return ret;
 }
 
-/* ethdev calls it only with VLAN_FILTER on, and records the id after. */
+/*
+ * ethdev calls it only with VLAN_FILTER on, and records the id after. A
+ * parked port without CTRL_VLAN got VLAN_FILTER while stopped: its start
+ * negotiates CTRL_VLAN and gives the device ethdev's ids.
+ */
 int
 virtnet_filter_vlan_set(struct rte_eth_dev *dev, uint16_t vid, int on)
 {
@@ -329,9 +333,10 @@ virtnet_filter_vlan_set(struct rte_eth_dev *dev, uint16_t vid, int on)
 	int ret = 0;
 
 	pthread_mutex_lock(&hw->lock);
-	if (virtnet_filter_live(hw) && !virtnet_has(hw, VIRTIO_NET_F_CTRL_VLAN))
+	if (hw->started && !virtnet_has(hw, VIRTIO_NET_F_CTRL_VLAN))
 		ret = -ENOTSUP;
-	else if (virtnet_filter_live(hw))
+	else if (virtnet_filter_live(hw) &&
+		 virtnet_has(hw, VIRTIO_NET_F_CTRL_VLAN))
 		ret = virtnet_ctrl_vlan(hw->ctrl, vid, on != 0);
 	pthread_mutex_unlock(&hw->lock);
 	if (ret < 0)
