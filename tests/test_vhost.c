@@ -1330,6 +1330,50 @@ start_logged(uint16_t port)
 }
 
 /*
+ * A multicast (or zero) MAC in the device config: the port takes a random
+ * locally administered unicast one (logged) and tells the device at each
+ * start (MAC_ADDR_SET; a NACK there is logged and the port still starts).
+ */
+static void
+test_random_mac(void)
+{
+	static const char *const bad[] = { "01:00:5e:00:00:01", "00:00:00:00:00:00" };
+	char args[64], want[64];
+	struct rte_ether_addr mac;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < RTE_DIM(bad); i++) {
+		snprintf(args, sizeof(args), "cq=1,mac=%s", bad[i]);
+		CHECK_GOTO(fx_up(args) == 0, out, "setup %s", bad[i]);
+		CHECK(rte_eth_macaddr_get(vn_port, &mac) == 0 &&
+			rte_is_valid_assigned_ether_addr(&mac) &&
+			(mac.addr_bytes[0] & RTE_ETHER_LOCAL_ADMIN_ADDR),
+			"device MAC %s: port MAC " RTE_ETHER_ADDR_PRT_FMT, bad[i],
+			RTE_ETHER_ADDR_BYTES(&mac));
+		snprintf(want, sizeof(want), "device does not take MAC "
+			RTE_ETHER_ADDR_PRT_FMT " (MAC_ADDR_SET)",
+			RTE_ETHER_ADDR_BYTES(&mac));
+		CHECK(rte_eth_dev_stop(vn_port) == 0, "stop");
+		setenv(CQ_FAULT, "nack", 1);
+		ret = start_logged(vn_port);
+		unsetenv(CQ_FAULT);
+		CHECK(ret == 0 && log_buf != NULL && strstr(log_buf, want) != NULL &&
+			strstr(log_buf, "receive filters not restored") != NULL,
+			"start did not tell the device %s: %d, %s", want, ret,
+			log_buf ? log_buf : "(none)");
+		free(log_buf);
+		log_buf = NULL;
+		CHECK(wait_link(vh_port, true, 3000), "vhost link");
+		check_flow(vn_port, vh_port, 50, 200, 1);
+		fx_down();
+	}
+	return;
+out:
+	fx_down();
+}
+
+/*
  * The device refuses the features at FEATURES_OK: vhost stops offering
  * one virtnet agreed to at probe, so the next start's SET_FEATURES is
  * refused. The start must fail with the reason logged, nothing held, and
@@ -1698,6 +1742,7 @@ main(int argc, char **argv)
 	RUN(test_close_in_lsc_callback);
 	RUN(test_ctrl_faults);
 	RUN(test_filters_user);
+	RUN(test_random_mac);
 	RUN(test_announce_on_reconnect);
 	for (layout = 0; layout < RTE_DIM(layouts); layout++) {
 		layout_args = layouts[layout].args;

@@ -37,6 +37,7 @@ static struct rte_mempool *fmp;
 static uint16_t fcount;
 static uint8_t step_no;
 static unsigned int failures;
+static bool keeps_own;	/* the device keeps its own address (see .h) */
 
 static struct rte_ether_addr p1;	/* port 1's address at start */
 static const struct rte_ether_addr uc_other = { { 2, 0, 0, 0, 0xaa, 1 } };
@@ -202,7 +203,7 @@ filter_primary(void)
 	struct rte_ether_addr a = uc_new;
 
 	filter_op("mac_addr_set new", rte_eth_dev_default_mac_addr_set(1, &a));
-	PROBES("new primary", { &uc_new, 0, true }, { &p1, 0, false });
+	PROBES("new primary", { &uc_new, 0, true }, { &p1, 0, keeps_own });
 	a = p1;
 	filter_op("mac_addr_set back", rte_eth_dev_default_mac_addr_set(1, &a));
 	PROBES("primary back", { &p1, 0, true }, { &uc_new, 0, false });
@@ -255,12 +256,13 @@ filter_restart(void)
 }
 
 int
-guest_filter_run(struct rte_mempool *mp, uint16_t count)
+guest_filter_run(struct rte_mempool *mp, uint16_t count, bool keeps)
 {
 	struct rte_eth_dev_info info;
 
 	fmp = mp;
 	fcount = count;
+	keeps_own = keeps;
 	if (rte_eth_macaddr_get(1, &p1) != 0 ||
 	    rte_eth_dev_info_get(1, &info) != 0)
 		return -1;

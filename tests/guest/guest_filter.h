@@ -5,6 +5,7 @@
 #ifndef VIRTNET_GUEST_FILTER_H
 #define VIRTNET_GUEST_FILTER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mempool.h>
@@ -16,9 +17,11 @@
  * (promiscuous, all-multicast, addresses added and removed, multicast
  * list, primary address, VLAN filter, restarts with and without a device
  * reset) and each probe's frames must arrive all, or none. Prints one
- * "VNT filter" line per operation and per probe.
+ * "VNT filter" line per operation and per probe. @keeps: the device keeps
+ * receiving for its own address after the primary changed (a modern
+ * device without VIRTIO_NET_F_CTRL_MAC_ADDR: it cannot be told another).
  * @return 0 when every probe and operation went as expected.
  */
-int guest_filter_run(struct rte_mempool *mp, uint16_t count);
+int guest_filter_run(struct rte_mempool *mp, uint16_t count, bool keeps);
 
 #endif /* VIRTNET_GUEST_FILTER_H */

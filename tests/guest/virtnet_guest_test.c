@@ -16,9 +16,10 @@
  *   virtnet_guest_test <EAL args> -- mtu MAXMTU COUNT
  *   virtnet_guest_test <EAL args> -- announce 64 SECONDS [LSC]
  *   virtnet_guest_test <EAL args> -- goff PAYLOAD MSS COUNT
- *   virtnet_guest_test <EAL args> -- filter 64 COUNT
+ *   virtnet_guest_test <EAL args> -- filter 64 COUNT [KEEPS]
  *
- * filter: receive filters on port 1, frames from port 0 (guest_filter.h).
+ * filter: receive filters on port 1, frames from port 0 (guest_filter.h);
+ * KEEPS 1: the device keeps its own address when the primary changes.
  *
  * lsc: with LSC interrupts on, print VNT-LSC-READY and count the link
  * changes the host makes (QMP set_link) on port 0 within SECONDS.
@@ -697,7 +698,8 @@ main(int argc, char **argv)
 		ret = run_goff(len, (uint16_t)atoi(argv[3]),
 			(uint32_t)atoi(argv[4]));
 	else if (strcmp(argv[1], "filter") == 0)
-		ret = guest_filter_run(mp, (uint16_t)atoi(argv[3]));
+		ret = guest_filter_run(mp, (uint16_t)atoi(argv[3]),
+			argc > 4 && atoi(argv[4]) != 0);
 	else
 		ret = run_rate(len, (uint32_t)atoi(argv[3]));
 	RTE_ETH_FOREACH_DEV(p) {

@@ -121,8 +121,13 @@ virtnet_filter_primary_tell(struct virtnet_dev *hw)
 		ret = t->ops->write_config(t->priv,
 			offsetof(struct virtio_net_config, mac),
 			f->uc[0].addr_bytes, RTE_ETHER_ADDR_LEN);
-	else
+	else {
+		if (virtnet_has(hw, VIRTIO_NET_F_CTRL_RX))
+			VIRTNET_LOG(INFO, "port %u: device cannot be told its address (no CTRL_MAC_ADDR): " RTE_ETHER_ADDR_PRT_FMT " goes into its MAC table; it keeps receiving for " RTE_ETHER_ADDR_PRT_FMT,
+				hw->port_id, RTE_ETHER_ADDR_BYTES(&f->uc[0]),
+				RTE_ETHER_ADDR_BYTES(&f->dev_mac));
 		return 0;
+	}
 	if (ret == 0)
 		f->dev_mac = f->uc[0];
 	else
