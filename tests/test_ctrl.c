@@ -6,7 +6,9 @@
  * Unit tests of the control queue (virtnet_ctrl.c) and its typed
  * commands, on both ring layouts, against the device side virtio-user
  * uses (virtnet_user_cq.c) behind a transport of this file: each
- * command's class, command and payload as the device reads them; a NACK
+ * command's class, command and payload as the device reads them, and in
+ * how many readable descriptors (header, then one per payload part:
+ * MAC_TABLE_SET's two tables in two); a NACK
  * (-EIO, the next command goes through); a device that never answers
  * (-ETIMEDOUT after the wait, then -EIO at once); bad calls.
  *
@@ -139,6 +141,149 @@ out:
 	virtnet_ctrl_destroy(c);
 }
 
+/* The last command the device saw: class, command, length, readable descriptors. */
+static bool
+seen(uint8_t cls, uint8_t cmd, uint32_t len, uint16_t descs)
+{
+	return fd.cls == cls && fd.cmd == cmd && fd.len == len &&
+		fd.cq.last_out == descs;
+}
+
+static void
+test_rx_mode_vlan(void)
+{
+	struct virtnet_ctrl *c = make();
+	uint16_t le;
+	uint8_t cmd;
+
+	CHECK_GOTO(c != NULL, out, "control queue");
+	CHECK(virtnet_ctrl_announce_ack(c) == 0 &&
+		seen(VIRTIO_NET_CTRL_ANNOUNCE, VIRTIO_NET_CTRL_ANNOUNCE_ACK, 0, 1),
+		"a command without payload: the header alone (%u descriptors)",
+		fd.cq.last_out);
+	for (cmd = VIRTIO_NET_CTRL_RX_PROMISC; cmd <= VIRTIO_NET_CTRL_RX_NOBCAST;
+	     cmd++) {
+		CHECK(virtnet_ctrl_rx_mode(c, cmd, true) == 0 &&
+			seen(VIRTIO_NET_CTRL_RX, cmd, 1, 2) && fd.data[0] == 1,
+			"RX %u on: class %u cmd %u len %u data %u descs %u", cmd,
+			fd.cls, fd.cmd, fd.len, fd.data[0], fd.cq.last_out);
+		CHECK(virtnet_ctrl_rx_mode(c, cmd, false) == 0 &&
+			seen(VIRTIO_NET_CTRL_RX, cmd, 1, 2) && fd.data[0] == 0,
+			"RX %u off: data %u", cmd, fd.data[0]);
+	}
+	fd.commands = 0;
+	CHECK(virtnet_ctrl_rx_mode(c, VIRTIO_NET_CTRL_RX_NOBCAST + 1, true) ==
+		-EINVAL && fd.commands == 0, "unknown Rx mode refused");
+	CHECK(virtnet_ctrl_vlan(c, 4095, true) == 0 &&
+		seen(VIRTIO_NET_CTRL_VLAN, VIRTIO_NET_CTRL_VLAN_ADD, 2, 2),
+		"VLAN_ADD: class %u cmd %u len %u", fd.cls, fd.cmd, fd.len);
+	memcpy(&le, fd.data, sizeof(le));
+	CHECK(rte_le_to_cpu_16(le) == 4095, "VLAN id %u on the wire",
+		rte_le_to_cpu_16(le));
+	CHECK(virtnet_ctrl_vlan(c, 1, false) == 0 &&
+		seen(VIRTIO_NET_CTRL_VLAN, VIRTIO_NET_CTRL_VLAN_DEL, 2, 2) &&
+		fd.data[0] == 1 && fd.data[1] == 0, "VLAN_DEL 1");
+	fd.commands = 0;
+	CHECK(virtnet_ctrl_vlan(c, 4096, true) == -EINVAL && fd.commands == 0,
+		"VLAN 4096 refused");
+out:
+	virtnet_ctrl_destroy(c);
+}
+
+/* @n addresses 02:00:00:00:<tag>:<i> (multicast: 03:...). */
+static void
+macs(struct rte_ether_addr *a, uint32_t n, uint8_t tag, bool mc)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		memset(&a[i], 0, sizeof(a[i]));
+		a[i].addr_bytes[0] = mc ? 3 : 2;
+		a[i].addr_bytes[4] = tag;
+		a[i].addr_bytes[5] = (uint8_t)i;
+	}
+}
+
+/* One table at @p at of the payload: entries (le32), then the addresses. */
+static bool
+table_ok(uint32_t at, const struct rte_ether_addr *a, uint32_t n)
+{
+	uint32_t le;
+
+	memcpy(&le, fd.data + at, sizeof(le));
+	return rte_le_to_cpu_32(le) == n &&
+		memcmp(fd.data + at + 4, a, n * RTE_ETHER_ADDR_LEN) == 0;
+}
+
+static void
+test_mac(void)
+{
+	static struct rte_ether_addr uc[170], mc[170];
+	struct virtnet_ctrl *c = make();
+	uint32_t len;
+
+	CHECK_GOTO(c != NULL, out, "control queue");
+	macs(uc, RTE_DIM(uc), 0xaa, false);
+	macs(mc, RTE_DIM(mc), 0xbb, true);
+	CHECK(virtnet_ctrl_mac_addr_set(c, &uc[7]) == 0 &&
+		seen(VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_ADDR_SET, 6, 2) &&
+		memcmp(fd.data, &uc[7], 6) == 0,
+		"MAC_ADDR_SET: class %u cmd %u len %u descs %u", fd.cls, fd.cmd,
+		fd.len, fd.cq.last_out);
+	CHECK(virtnet_ctrl_mac_table_set(c, uc, 2, mc, 3) == 0 &&
+		seen(VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_TABLE_SET,
+			8 + 5 * 6, 3) && table_ok(0, uc, 2) && table_ok(16, mc, 3),
+		"MAC_TABLE_SET 2 + 3: class %u cmd %u len %u descs %u", fd.cls,
+		fd.cmd, fd.len, fd.cq.last_out);
+	CHECK(virtnet_ctrl_mac_table_set(c, NULL, 0, NULL, 0) == 0 &&
+		seen(VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_TABLE_SET, 8, 3) &&
+		table_ok(0, NULL, 0) && table_ok(4, NULL, 0),
+		"MAC_TABLE_SET empty: len %u descs %u", fd.len, fd.cq.last_out);
+	/* 169 addresses fill the payload; 170 do not fit. */
+	len = 8 + 169 * 6;
+	CHECK(virtnet_ctrl_mac_table_set(c, uc, 64, mc, 105) == 0 &&
+		seen(VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_TABLE_SET, len, 3) &&
+		table_ok(0, uc, 64) && table_ok(4 + 64 * 6, mc, 105),
+		"MAC_TABLE_SET 64 + 105: len %u", fd.len);
+	fd.commands = 0;
+	CHECK(virtnet_ctrl_mac_table_set(c, uc, 64, mc, 106) == -EINVAL &&
+		virtnet_ctrl_mac_table_set(c, uc, UINT32_MAX, mc, 1) == -EINVAL &&
+		fd.commands == 0, "tables over the payload refused");
+out:
+	virtnet_ctrl_destroy(c);
+}
+
+static void
+test_sendv(void)
+{
+	static const uint8_t a[3] = { 1, 2, 3 }, b[2] = { 4, 5 };
+	static uint8_t big[VIRTNET_CTRL_MAX_DATA];
+	const struct virtnet_ctrl_seg parts[] = {
+		{ a, sizeof(a) }, { NULL, 0 }, { b, sizeof(b) },
+	};
+	const struct virtnet_ctrl_seg five[5] = {
+		{ a, 1 }, { a, 1 }, { a, 1 }, { a, 1 }, { a, 1 },
+	};
+	const struct virtnet_ctrl_seg over[2] = {
+		{ big, sizeof(big) }, { a, 1 },
+	};
+	struct virtnet_ctrl *c = make();
+
+	CHECK_GOTO(c != NULL, out, "control queue");
+	CHECK(virtnet_ctrl_sendv(c, 9, 8, parts, RTE_DIM(parts)) == 0 &&
+		seen(9, 8, 5, 3) && memcmp(fd.data, "\1\2\3\4\5", 5) == 0,
+		"parts in order, the empty one left out: len %u descs %u",
+		fd.len, fd.cq.last_out);
+	fd.commands = 0;
+	CHECK(virtnet_ctrl_sendv(c, 9, 8, five, RTE_DIM(five)) == -EINVAL &&
+		virtnet_ctrl_sendv(c, 9, 8, over, RTE_DIM(over)) == -EINVAL &&
+		fd.commands == 0, "too many parts, too many bytes");
+	CHECK(virtnet_ctrl_sendv(c, 9, 8, over, 1) == 0 &&
+		seen(9, 8, VIRTNET_CTRL_MAX_DATA, 2), "the maximum in one part");
+out:
+	virtnet_ctrl_destroy(c);
+}
+
 static void
 test_nack(void)
 {
@@ -211,6 +356,9 @@ main(int argc, char **argv)
 		mode = modes[i];
 		printf("=== %s ring\n", mode ? "packed" : "split");
 		RUN(test_encoding);
+		RUN(test_rx_mode_vlan);
+		RUN(test_mac);
+		RUN(test_sendv);
 		RUN(test_nack);
 		RUN(test_no_answer);
 		RUN(test_bad_calls);

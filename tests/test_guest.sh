@@ -7,7 +7,8 @@
 #   tests/test_guest.sh BUILD_DIR
 #
 # VIRTNET_GUEST_DIR: where the image goes (default /var/cache/virtnet/guest/img)
-# VNT_ONLY=name: run one case of guest/guest-cases.sh only
+# VNT_ONLY=name: run one case of guest/guest-cases.sh only (an extended
+#   regular expression matching whole names: VNT_ONLY='filter.*')
 # VNT_DEBUG=1: when the guest reports a stall, print QEMU's view of every
 #   queue (QMP x-query-virtio-queue-status) into BUILD/qmp-watch.log
 set -euo pipefail
@@ -16,7 +17,7 @@ BUILD=$(cd "$1" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${VIRTNET_GUEST_DIR:-/var/cache/virtnet/guest/img}
 LOG=$BUILD/guest-console.log
-TIMEOUT=${VIRTNET_GUEST_TIMEOUT:-900}
+TIMEOUT=${VIRTNET_GUEST_TIMEOUT:-1800}
 
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
@@ -26,7 +27,7 @@ bash "$HERE/guest/image.sh" "$BUILD" "$OUT"
 . "$HERE/guest/guest-cases.sh"
 
 if [ -n "${VNT_ONLY:-}" ]; then
-	VNT_CASES=$(awk -v c="$VNT_ONLY" '$1 == c' <<<"$VNT_CASES")
+	VNT_CASES=$(awk -v c="$VNT_ONLY" '$1 ~ ("^(" c ")$")' <<<"$VNT_CASES")
 	[ -n "$VNT_CASES" ] || { echo "test_guest: no case $VNT_ONLY"; exit 1; }
 fi
 # Without network namespaces or a tun device there is no multi-queue
@@ -46,7 +47,7 @@ NICS=()
 hub=0
 while read -r name slot opts drv; do
 	[ -n "$name" ] || continue
-	for s in "$slot" "$(printf '%x' $((0x$slot + 1)))"; do
+	for s in "$slot" "$(printf '%02x' $((0x$slot + 1)))"; do
 		# mq=on and the control-plane case (offloads) need taps.
 		if [[ $opts == *mq=on* || $name == ctrl ]]; then
 			NICS+=(-netdev "tap,id=n$s,ifname=vnt$s,script=no,downscript=no,queues=2,vhost=off")
@@ -133,12 +134,39 @@ ctrl_checks() { # opts drv
 		ok "ctrl: testpmd: port config mtu 4001 refused, 4000 taken; rx_offload tcp_lro on/off by port stop/start without a device reset, link up" ||
 		bad "ctrl: testpmd ($(grep -E "^VNT-TPC virtnet" "$LOG" | tr '\n' ' '); $(grep "^QEMU goff 3" "$q"))"
 }
+# filter* cases (guest-run.sh filter_case): virtnet must pass every probe
+# of the app and of testpmd; net_virtio's results are shown, not judged.
+filter_checks() { # name opts
+	local n bad
+	n=$(grep -c "^\[$1 virtnet\] VNT filter .*: got [0-9]* want [0-9]* ok" "$LOG" || true)
+	grep -q "^\[$1 virtnet\] VNT result PASS" "$LOG" &&
+		ok "$1 ($2): guest app: promiscuous, all-multicast, MAC add/remove, multicast list, MAC set, VLAN filter on/off, restarts: $n probes all-or-none as expected" ||
+		bad "$1 ($2): guest app filters ($(grep -E "^\[$1 virtnet\] VNT (filter .*BAD|result)" "$LOG" | tr '\n' ' '))"
+	# The second restart of the app's keeps the device (QEMU's modern
+	# device resets queues alone): the filters it had must still hold.
+	if [[ $2 == *disable-legacy=on* ]]; then
+		grep -q "^\[$1 virtnet\] .*started again without a device reset" "$LOG" &&
+			ok "$1: filters kept by a restart without a device reset" ||
+			bad "$1: the app's second restart reset the device"
+	fi
+	# testpmd runs on the cases whose device takes the primary as its own.
+	[[ $2 == *disable-legacy=on*ctrl_mac_addr=off* ]] && return
+	n=$(grep -c "^VNT-TPF $1 virtnet .*: got [0-9]* want [0-9]* ok" "$LOG" || true)
+	bad=$(grep "^VNT-TPF $1 virtnet .* BAD" "$LOG" | tr -d '\r' | tr '\n' ' ' || true)
+	[ "$n" = 20 ] && [ -z "$bad" ] && grep -q "^VNT-TPF-RC $1 virtnet 0" "$LOG" &&
+		ok "$1: testpmd set promisc/allmulti, mac_addr add/remove/set, mcast_addr add/remove, vlan set filter, rx_vlan add/rm: 20 of 20 probes" ||
+		bad "$1: testpmd filters ($n of 20 probes ok; $bad)"
+}
 while read -r name slot opts drv; do
 	[ -n "$name" ] || continue
 	if [ "$name" = ctrl ]; then
 		ctrl_checks "$opts" "$drv"
 		continue
 	fi
+	case "$name" in filter*)
+		filter_checks "$name" "$opts"
+		continue
+	esac
 	n=$(grep -c "^\[$name virtnet\] VNT result PASS" "$LOG" || true)
 	[ "$n" = 5 ] && ok "$name ($opts, $drv): virtnet 5 of 5 runs pass" ||
 		bad "$name ($opts, $drv): virtnet $n of 5 runs pass"
@@ -225,6 +253,15 @@ fi
 if grep -q "^ctrl " <<<"$VNT_CASES"; then
 	echo "test_guest: control plane (ctrl case), virtnet and net_virtio"
 	grep -E "^\[ctrl [a-z_-]+\] (VNT (mtu|announce|goff|result)|.*(announce:|GUEST_OFFLOADS|device reset|queues reset))|^VNT-TPC|^QEMU (announce|goff)" "$LOG" "$BUILD/qmp-watch.log" | sed 's/^[^:]*:/  /' || true
+fi
+if grep -q "^filter" <<<"$VNT_CASES"; then
+	echo "test_guest: receive filters: probes as expected per driver (app, testpmd), then every unexpected result and testpmd's messages"
+	for c in $(awk '$1 ~ /^filter/ {print $1}' <<<"$VNT_CASES"); do
+		for d in virtnet net_virtio; do
+			echo "  $c $d: app $(grep -c "^\[$c $d\] VNT filter .*: got [0-9]* want [0-9]* ok" "$LOG") ok $(grep -c "^\[$c $d\] VNT filter .*BAD" "$LOG") bad; testpmd $(grep -c "^VNT-TPF $c $d .*: got [0-9]* want [0-9]* ok" "$LOG") ok $(grep -c "^VNT-TPF $c $d .* BAD" "$LOG") bad"
+		done
+	done
+	grep -E "^\[filter[a-z]* [a-z_]+\] VNT filter (port|.*BAD)|^VNT-TPF .*BAD|^VNT-TPF-MSG" "$LOG" | tr -d '\r' | sed 's/^/  /' || true
 fi
 echo "test_guest: testpmd io tx_first, RX-packets of port 0 and 1 in 2 s after 1 s of warm-up (virtnet, then net_virtio)"
 # The window's two ports; virtnet's log then has the totals the secondary

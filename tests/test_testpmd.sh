@@ -280,6 +280,61 @@ case_reconnect() {
 	fi
 }
 
+# Receive filters on virtio-user (no filter in a vhost-user back-end):
+# the port is promiscuous and all-multicast and stays so ("set promisc 0
+# off", "set allmulti 0 off": Operation not supported), "mac_addr add" and
+# "mcast_addr add" are taken, "vlan set filter on" is refused (VLAN_FILTER
+# not offered), and frames from the back-end to an added, an unknown and
+# an unlisted multicast address all arrive (3 bursts of 32). DRIVER
+# net_virtio: the same commands, results shown (it acknowledges them all).
+case_filters_user() { # driver
+	local name=filters_user_$1 log rx vdev extra
+	local U=02:00:00:00:AA:01 X=02:00:00:00:CC:01 M1=01:00:5E:00:00:01 M2=01:00:5E:00:00:02
+	log=$VIRTNET_RUN/$name.log
+	vn_cleanup
+	rm -f "$SOCK" "$VIRTNET_RUN/vn.ready" "$VIRTNET_RUN/vh.sent"
+	{ vn_script "until $VIRTNET_RUN/vn.ready 60" "set fwd rxonly"
+	  for d in $U $X $M2; do
+		vn_script "set eth-peer 0 $d" "start tx_first" "sleep 1" "stop"
+	  done
+	  touch "$VIRTNET_RUN/vh.sent"
+	  vn_script "sleep 3" "quit"; } |
+		vn_testpmd "$name-vhost" '0@1,1@1' "net_vhost0,iface=$SOCK" "" "" &
+	VH=$!
+	for _ in $(seq 50); do [ -S "$SOCK" ] && break; sleep 0.1; done
+	vdev="net_virtnet_user0,path=$SOCK,cq=1"
+	extra=$PLUGIN_ARG
+	[ "$1" = net_virtio ] && { vdev="net_virtio_user0,path=$SOCK,cq=1"; extra=""; }
+	{ vn_script "ready $name" "set fwd rxonly" "set promisc 0 off" "set allmulti 0 off" \
+		"mac_addr add 0 $U" "mcast_addr add 0 $M1" "vlan set filter on 0" \
+		"show port info 0" "start" "sleep 1"
+	  touch "$VIRTNET_RUN/vn.ready"
+	  vn_script "until $VIRTNET_RUN/vh.sent 60" "sleep 2" "stop" "quit"; } |
+		vn_testpmd "$name" '0@0,1@0' "$vdev" "$extra" ""
+	local rc=$?
+	wait "$VH"
+	rx=$(fwd_count "$log" RX)
+	if [ "$1" != virtnet ]; then
+		echo "info $name: rc $rc, RX-packets ${rx:-none} of 96; $(grep -E "^(Promiscuous|Allmulticast) mode|Operation not|failed|error:" "$log" | sed 's/^testpmd> //' | tr '\n' ';')"
+	elif [ $rc -ne 0 ] || ! grep -q "Bye" "$log"; then
+		bad "$name" "testpmd exit $rc; see $log"
+	elif ! grep -q "Error during disabling promiscuous mode for port 0: Operation not supported" "$log" ||
+	     ! grep -q "Error during disabling all-multicast mode for port 0: Operation not supported" "$log" ||
+	     ! grep -q "Promiscuous mode: enabled" "$log" || ! grep -q "Allmulticast mode: enabled" "$log"; then
+		bad "$name" "promiscuous/all-multicast not kept on with -ENOTSUP; see $log"
+	elif ! grep -q "no receive filter.*promiscuous mode stays on" "$log"; then
+		bad "$name" "no log line for the refusal; see $log"
+	elif grep -q "mac_addr_cmd error\|set_mc_addr_list.*failed" "$log"; then
+		bad "$name" "mac_addr add or mcast_addr add refused; see $log"
+	elif ! grep -q "rx_vlan_filter_set(port_pi=0, on=1) failed" "$log"; then
+		bad "$name" "vlan set filter on not refused; see $log"
+	elif [ "${rx:-0}" != 96 ]; then
+		bad "$name" "RX-packets ${rx:-none}, want 96 (added, unknown, unlisted multicast); see $log"
+	else
+		ok "$name (promiscuous and all-multicast kept on, -ENOTSUP to turn off; addresses taken; no VLAN filter; 96 of 96 frames)"
+	fi
+}
+
 case_no_backend() {
 	vn_cleanup
 	rm -f "$SOCK"
@@ -337,6 +392,8 @@ want mq && case_mq
 want xstats && case_xstats
 want killed && case_backend_killed
 want nobackend && case_no_backend
+want filters && case_filters_user virtnet
+want filters && case_filters_user net_virtio
 want reconnect && case_reconnect reconnect_client client
 want reconnect && case_reconnect reconnect_server server
 want reconnect && case_reconnect reconnect_server_packed_mq server \

@@ -43,6 +43,8 @@ TEST_GLOBALS;
 #define VN_NAME		"net_virtnet_user0"
 #define VH_NAME		"net_vhost0"
 #define BURST		32
+/* Multicast addresses virtnet's set_mc_addr_list takes. */
+#define VIRTNET_TEST_MC	64
 /* More segments than an indirect table of the driver holds. */
 #define VIRTNET_TEST_DIRECT_SEGS	20
 
@@ -315,8 +317,12 @@ test_probe_and_link(void)
 	rte_eth_macaddr_get(vn_port, &mac);
 	CHECK(memcmp(mac.addr_bytes, "\x02\x11\x22\x33\x44\x55", 6) == 0,
 		"mac devarg not used");
-	CHECK(rte_eth_promiscuous_enable(vn_port) == -ENOTSUP,
-		"promiscuous answers ENOTSUP without a control queue");
+	/* No receive filter without a control queue (nor with one). */
+	CHECK(rte_eth_promiscuous_get(vn_port) == 1 &&
+		rte_eth_promiscuous_enable(vn_port) == 0 &&
+		rte_eth_promiscuous_disable(vn_port) == -ENOTSUP &&
+		rte_eth_promiscuous_get(vn_port) == 1,
+		"promiscuous: on, and cannot be turned off");
 	CHECK(rte_eth_dev_set_mtu(vn_port, 9000) == 0, "mtu 9000");
 	CHECK(rte_eth_dev_set_mtu(vn_port, 20000) != 0, "mtu 20000 accepted");
 out:
@@ -746,9 +752,9 @@ mq_case(uint16_t nq)
 			st.q_obytes[q] == 64ull * (300 + q),
 			"queue %u stats: in %" PRIu64 " out %" PRIu64, q,
 			st.q_ipackets[q], st.q_opackets[q]);
-	CHECK(rte_eth_promiscuous_enable(vn_port) == 0 &&
-		rte_eth_promiscuous_get(vn_port) == 1,
-		"promiscuous through the control queue");
+	CHECK(rte_eth_dev_default_mac_addr_set(vn_port,
+			&(struct rte_ether_addr){ { 2, 0, 0, 0, 0xfa, 1 } }) == 0,
+		"MAC_ADDR_SET through the control queue");
 	CHECK(rte_eth_dev_stop(vn_port) == 0 && pools_full(), "stop");
 out:
 	fx_down();
@@ -1220,33 +1226,38 @@ ctrl_xstats_check(uint64_t commands)
 static void
 test_ctrl_faults(void)
 {
+	struct rte_ether_addr mac_a = { { 2, 0, 0, 0, 0xfa, 1 } };
+	struct rte_ether_addr mac_b = { { 2, 0, 0, 0, 0xfa, 2 } }, mac;
 	struct rte_eth_stats st;
 	uint64_t t0, ms;
 	int ret;
 
 	CHECK_GOTO(fx_up("cq=1") == 0, out, "setup");
 	rte_eth_xstats_reset(vn_port);
-	CHECK(rte_eth_promiscuous_enable(vn_port) == 0, "promiscuous on");
+	CHECK(rte_eth_dev_default_mac_addr_set(vn_port, &mac_a) == 0,
+		"MAC set (MAC_ADDR_SET)");
 	setenv(CQ_FAULT, "nack", 1);
-	ret = rte_eth_allmulticast_enable(vn_port);
+	ret = rte_eth_dev_default_mac_addr_set(vn_port, &mac_b);
 	unsetenv(CQ_FAULT);
-	CHECK(ret == -EIO && rte_eth_allmulticast_get(vn_port) == 0,
-		"allmulticast NACKed: %d", ret);
-	CHECK(rte_eth_allmulticast_enable(vn_port) == 0,
-		"allmulticast after a NACK");
+	CHECK(ret == -EIO && rte_eth_macaddr_get(vn_port, &mac) == 0 &&
+		rte_is_same_ether_addr(&mac, &mac_a),
+		"MAC_ADDR_SET NACKed: %d, the MAC kept", ret);
+	CHECK(rte_eth_dev_default_mac_addr_set(vn_port, &mac_b) == 0,
+		"MAC set after a NACK");
 	setenv(CQ_FAULT, "silent", 1);
 	t0 = rte_get_timer_cycles();
-	ret = rte_eth_promiscuous_disable(vn_port);
+	ret = rte_eth_dev_default_mac_addr_set(vn_port, &mac_a);
 	ms = ms_since(t0);
 	unsetenv(CQ_FAULT);
 	CHECK(ret == -ETIMEDOUT && ms >= 900 && ms < 3000,
 		"unanswered: %d after %" PRIu64 " ms", ret, ms);
 	t0 = rte_get_timer_cycles();
-	ret = rte_eth_promiscuous_disable(vn_port);
+	ret = rte_eth_dev_default_mac_addr_set(vn_port, &mac_a);
 	ms = ms_since(t0);
 	CHECK(ret == -EIO && ms < 100, "given-up queue: %d after %" PRIu64 " ms",
 		ret, ms);
-	CHECK(rte_eth_promiscuous_get(vn_port) == 1, "promiscuous state kept");
+	CHECK(rte_eth_macaddr_get(vn_port, &mac) == 0 &&
+		rte_is_same_ether_addr(&mac, &mac_b), "MAC kept");
 	ctrl_xstats_check(4);
 	/* What needs no control queue works. */
 	CHECK(wait_link(vn_port, true, 100), "link");
@@ -1256,10 +1267,10 @@ test_ctrl_faults(void)
 	CHECK(rte_eth_stats_get(vn_port, &st) == 0 && st.opackets == 100 &&
 		st.ipackets == 100, "stats: %" PRIu64 " out, %" PRIu64 " in",
 		st.opackets, st.ipackets);
-	/* ethdev replays both Rx modes at start: through the new queue. */
+	/* The start tells the new queue the port's MAC (mac_b). */
 	CHECK(rte_eth_dev_stop(vn_port) == 0 && pools_full(), "stop");
 	CHECK(rte_eth_dev_start(vn_port) == 0, "start");
-	CHECK(rte_eth_promiscuous_disable(vn_port) == 0,
+	CHECK(rte_eth_dev_default_mac_addr_set(vn_port, &mac_a) == 0,
 		"control queue back after a restart");
 	/* Counted across the restart: the port keeps them. */
 	ctrl_xstats_check(0);
@@ -1269,6 +1280,91 @@ test_ctrl_faults(void)
 		xs_get("ctrl_refused_errors") == 0, "ctrl xstats reset");
 	CHECK(wait_link(vh_port, true, 3000), "vhost link");
 	check_flow(vn_port, vh_port, 100, 600, 1);
+out:
+	fx_down();
+}
+
+/*
+ * @n (at most BURST) frames from the back-end to @dst: how many the port
+ * receives, with that address, within 300 ms.
+ */
+static uint32_t
+frames_to(const struct rte_ether_addr *dst, uint16_t n)
+{
+	uint64_t end = rte_get_timer_cycles() + ms_to_cycles(300);
+	struct rte_mbuf *pkts[BURST];
+	uint16_t i, k, sent;
+	uint32_t got = 0;
+
+	for (k = 0; k < n && k < BURST; k++) {
+		pkts[k] = test_frame(tx_mp, 128, k, 1);
+		if (pkts[k] == NULL)
+			break;
+		rte_pktmbuf_mtod(pkts[k], struct rte_ether_hdr *)->dst_addr = *dst;
+	}
+	sent = rte_eth_tx_burst(vh_port, 0, pkts, k);
+	for (i = sent; i < k; i++)
+		rte_pktmbuf_free(pkts[i]);
+	while (rte_get_timer_cycles() < end) {
+		k = rte_eth_rx_burst(vn_port, 0, pkts, BURST);
+		for (i = 0; i < k; i++)
+			got += rte_is_same_ether_addr(dst, &rte_pktmbuf_mtod(
+				pkts[i], struct rte_ether_hdr *)->dst_addr);
+		rte_pktmbuf_free_bulk(pkts, k);
+	}
+	return sent == n ? got : 0;
+}
+
+/*
+ * virtio-user has no receive filter (a vhost-user back-end delivers
+ * every frame): the port is promiscuous and all-multicast and says so,
+ * turning either off fails with -ENOTSUP, addresses are taken (frames to
+ * them arrive), VLAN_FILTER is not offered.
+ */
+static void
+test_filters_user(void)
+{
+	const struct rte_ether_addr other = { { 2, 0, 0, 0, 0xee, 1 } };
+	struct rte_ether_addr added = { { 2, 0, 0, 0, 0xee, 2 } };
+	struct rte_ether_addr mc[VIRTNET_TEST_MC + 1];
+	struct rte_eth_dev_info info;
+	unsigned int i;
+
+	CHECK_GOTO(fx_up("cq=1") == 0, out, "setup");
+	CHECK(rte_eth_dev_info_get(vn_port, &info) == 0 &&
+		info.max_mac_addrs == 64 &&
+		!(info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_VLAN_FILTER),
+		"64 addresses, no VLAN filter: %u, capa 0x%" PRIx64,
+		info.max_mac_addrs, info.rx_offload_capa);
+	CHECK(rte_eth_promiscuous_get(vn_port) == 1 &&
+		rte_eth_allmulticast_get(vn_port) == 1,
+		"promiscuous and all-multicast");
+	CHECK(rte_eth_promiscuous_disable(vn_port) == -ENOTSUP &&
+		rte_eth_allmulticast_disable(vn_port) == -ENOTSUP &&
+		rte_eth_promiscuous_get(vn_port) == 1 &&
+		rte_eth_allmulticast_get(vn_port) == 1,
+		"turning them off: -ENOTSUP, still on");
+	CHECK(rte_eth_promiscuous_enable(vn_port) == 0 &&
+		rte_eth_allmulticast_enable(vn_port) == 0, "turning them on");
+	CHECK(frames_to(&other, 16) == 16, "an unknown address receives");
+	CHECK(rte_eth_dev_mac_addr_add(vn_port, &added, 0) == 0 &&
+		frames_to(&added, 16) == 16, "an added address receives");
+	CHECK(rte_eth_dev_mac_addr_remove(vn_port, &added) == 0 &&
+		frames_to(&added, 16) == 16, "and still does once removed");
+	for (i = 0; i < RTE_DIM(mc); i++)
+		mc[i] = (struct rte_ether_addr){ { 1, 0, 0x5e, 0, 1, i } };
+	CHECK(rte_eth_dev_set_mc_addr_list(vn_port, mc, 1) == 0 &&
+		frames_to(&mc[0], 16) == 16 && frames_to(&mc[1], 16) == 16,
+		"multicast list taken; every group arrives");
+	CHECK(rte_eth_dev_set_mc_addr_list(vn_port, mc, RTE_DIM(mc)) == -ENOSPC &&
+		rte_eth_dev_set_mc_addr_list(vn_port, &added, 1) == -EINVAL,
+		"%u multicast addresses, a unicast one: refused", VIRTNET_TEST_MC + 1);
+	CHECK(rte_eth_dev_vlan_filter(vn_port, 10, 1) < 0, "no VLAN filter");
+	CHECK(rte_eth_dev_default_mac_addr_set(vn_port, &added) == 0 &&
+		frames_to(&added, 16) == 16, "new primary");
+	CHECK(rte_eth_dev_stop(vn_port) == 0 && rte_eth_dev_start(vn_port) == 0 &&
+		rte_eth_promiscuous_get(vn_port) == 1 && wait_link(vh_port, true, 3000) &&
+		frames_to(&other, 16) == 16, "the same after a restart");
 out:
 	fx_down();
 }
@@ -1361,6 +1457,50 @@ start_logged(uint16_t port)
 	rte_openlog_stream(old);
 	fclose(f);
 	return ret;
+}
+
+/*
+ * A multicast (or zero) MAC in the device config: the port takes a random
+ * locally administered unicast one (logged) and tells the device at each
+ * start (MAC_ADDR_SET; a NACK there is logged and the port still starts).
+ */
+static void
+test_random_mac(void)
+{
+	static const char *const bad[] = { "01:00:5e:00:00:01", "00:00:00:00:00:00" };
+	char args[64], want[64];
+	struct rte_ether_addr mac;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < RTE_DIM(bad); i++) {
+		snprintf(args, sizeof(args), "cq=1,mac=%s", bad[i]);
+		CHECK_GOTO(fx_up(args) == 0, out, "setup %s", bad[i]);
+		CHECK(rte_eth_macaddr_get(vn_port, &mac) == 0 &&
+			rte_is_valid_assigned_ether_addr(&mac) &&
+			(mac.addr_bytes[0] & RTE_ETHER_LOCAL_ADMIN_ADDR),
+			"device MAC %s: port MAC " RTE_ETHER_ADDR_PRT_FMT, bad[i],
+			RTE_ETHER_ADDR_BYTES(&mac));
+		snprintf(want, sizeof(want), "device does not take MAC "
+			RTE_ETHER_ADDR_PRT_FMT " (MAC_ADDR_SET)",
+			RTE_ETHER_ADDR_BYTES(&mac));
+		CHECK(rte_eth_dev_stop(vn_port) == 0, "stop");
+		setenv(CQ_FAULT, "nack", 1);
+		ret = start_logged(vn_port);
+		unsetenv(CQ_FAULT);
+		CHECK(ret == 0 && log_buf != NULL && strstr(log_buf, want) != NULL &&
+			strstr(log_buf, "receive filters not restored") != NULL,
+			"start did not tell the device %s: %d, %s", want, ret,
+			log_buf ? log_buf : "(none)");
+		free(log_buf);
+		log_buf = NULL;
+		CHECK(wait_link(vh_port, true, 3000), "vhost link");
+		check_flow(vn_port, vh_port, 50, 200, 1);
+		fx_down();
+	}
+	return;
+out:
+	fx_down();
 }
 
 /*
@@ -2371,6 +2511,8 @@ main(int argc, char **argv)
 	RUN(test_server_mode);
 	RUN(test_close_in_lsc_callback);
 	RUN(test_ctrl_faults);
+	RUN(test_filters_user);
+	RUN(test_random_mac);
 	RUN(test_announce_on_reconnect);
 	RUN(test_xstats_nombuf);
 	for (layout = 0; layout < RTE_DIM(layouts); layout++) {

@@ -12,6 +12,10 @@
 # VFIO maps DPDK's memory there, with IOVA = VA.
 # ctrl: the control plane (host_mtu, announce-self, Rx offload changes
 # without a device reset), on taps; its own runs (guest-run.sh ctrl_case).
+# filter*: receive filters (QEMU applies them), the app and testpmd, with
+# virtnet and net_virtio (guest-run.sh filter_case): modern; legacy without
+# CTRL_MAC_ADDR (the primary by config write); modern without it (the
+# primary in the MAC table). Slots below 0x10: 1f is q35's LPC.
 VNT_CASES='
 split  10 disable-legacy=on,speed=10000,duplex=full uio_pci_generic
 packed 12 disable-legacy=on,packed=on,guest_announce=off vfio-pci
@@ -20,4 +24,7 @@ nomrg  16 disable-legacy=on,mrg_rxbuf=off vfio-pci
 mq     18 disable-legacy=on,mq=on,vectors=6 uio_pci_generic
 iommu  1a disable-legacy=on,iommu_platform=on vfio-pci
 ctrl   1c disable-legacy=on,mq=on,vectors=6,host_mtu=4000 vfio-pci
+filter 06 disable-legacy=on               uio_pci_generic
+filterleg 08 disable-modern=on,ctrl_mac_addr=off uio_pci_generic
+filternomac 0a disable-legacy=on,ctrl_mac_addr=off uio_pci_generic
 '

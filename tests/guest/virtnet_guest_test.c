@@ -16,6 +16,10 @@
  *   virtnet_guest_test <EAL args> -- mtu MAXMTU COUNT
  *   virtnet_guest_test <EAL args> -- announce 64 SECONDS [LSC]
  *   virtnet_guest_test <EAL args> -- goff PAYLOAD MSS COUNT
+ *   virtnet_guest_test <EAL args> -- filter 64 COUNT [KEEPS]
+ *
+ * filter: receive filters on port 1, frames from port 0 (guest_filter.h);
+ * KEEPS 1: the device keeps its own address when the primary changes.
  *
  * lsc: with LSC interrupts on, print VNT-LSC-READY and count the link
  * changes the host makes (QMP set_link) on port 0 within SECONDS.
@@ -63,6 +67,7 @@
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
+#include "guest_filter.h"
 #include "test_pkt.h"
 
 #define NB_MBUF		8191
@@ -648,7 +653,7 @@ main(int argc, char **argv)
 	argc -= n;
 	argv += n;
 	if (argc < 4 || rte_eth_dev_count_avail() != 2) {
-		printf("VNT usage: check LEN SEGS COUNT [QUEUES] | rate LEN SECONDS | lsc 64 SECONDS | tso|lro|goff PAYLOAD MSS COUNT | mtu MAXMTU COUNT | announce 64 SECONDS (2 ports, %u found)\n",
+		printf("VNT usage: check LEN SEGS COUNT [QUEUES] | rate LEN SECONDS | lsc 64 SECONDS | tso|lro|goff PAYLOAD MSS COUNT | mtu MAXMTU COUNT | announce 64 SECONDS | filter 64 COUNT (2 ports, %u found)\n",
 			rte_eth_dev_count_avail());
 		return 2;
 	}
@@ -692,6 +697,9 @@ main(int argc, char **argv)
 	else if (strcmp(argv[1], "goff") == 0)
 		ret = run_goff(len, (uint16_t)atoi(argv[3]),
 			(uint32_t)atoi(argv[4]));
+	else if (strcmp(argv[1], "filter") == 0)
+		ret = guest_filter_run(mp, (uint16_t)atoi(argv[3]),
+			argc > 4 && atoi(argv[4]) != 0);
 	else
 		ret = run_rate(len, (uint32_t)atoi(argv[3]));
 	RTE_ETH_FOREACH_DEV(p) {

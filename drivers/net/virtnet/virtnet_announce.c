@@ -55,7 +55,8 @@ virtnet_announce_pending(const struct virtnet_dev *hw)
 
 /*
  * Hook of the MAC table: every address ethdev keeps for the port (the
- * primary one first), as many as dev_info's max_mac_addrs.
+ * primary one first), as many as dev_info's max_mac_addrs; a multicast
+ * one (mac_addr_add takes them) is nobody's source address.
  */
 static void
 virtnet_announce_macs(struct rte_eth_dev *dev, struct virtnet_announce *a)
@@ -69,7 +70,7 @@ virtnet_announce_macs(struct rte_eth_dev *dev, struct virtnet_announce *a)
 		info.max_mac_addrs = 1;
 	for (i = 0; i < info.max_mac_addrs && a->nb_macs < RTE_DIM(a->macs);
 	     i++)
-		if (!rte_is_zero_ether_addr(&dev->data->mac_addrs[i]))
+		if (rte_is_valid_assigned_ether_addr(&dev->data->mac_addrs[i]))
 			a->macs[a->nb_macs++] = dev->data->mac_addrs[i];
 }
 

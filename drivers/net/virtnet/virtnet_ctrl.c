@@ -87,25 +87,37 @@ virtnet_ctrl_wait(struct virtnet_ctrl *c)
 	return false;
 }
 
-/* Put the command in DMA memory and hand it over; caller holds the lock. */
+/*
+ * Put the command in DMA memory and hand it over: header, each part, ack
+ * in descriptors of their own. Caller holds the lock and checked sizes.
+ */
 static int
 virtnet_ctrl_post(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
-		const void *data, uint16_t len)
+		const struct virtnet_ctrl_seg *segs, unsigned int n)
 {
 	struct virtnet_ctrl_cmd *m = c->mem.va;
+	struct virtnet_buf b[VIRTNET_CTRL_MAX_SEGS + 2];
 	struct virtnet_vq *vq = c->vq;
-	struct virtnet_buf b[2];
+	uint16_t nb = 1, off = 0;
+	unsigned int i;
 
 	m->hdr.class = cls;
 	m->hdr.cmd = cmd;
-	if (len > 0)
-		memcpy(m->data, data, len);
-	m->ack = VIRTIO_NET_ERR;
 	b[0].addr = c->mem.addr;
-	b[0].len = sizeof(m->hdr) + len;
-	b[1].addr = c->mem.addr + offsetof(struct virtnet_ctrl_cmd, ack);
-	b[1].len = sizeof(m->ack);
-	if (virtnet_vq_add(vq, b, 1, 1, c, vq->mode) < 0)
+	b[0].len = sizeof(m->hdr);
+	for (i = 0; i < n; i++) {
+		if (segs[i].len == 0)
+			continue;
+		memcpy(m->data + off, segs[i].data, segs[i].len);
+		b[nb].addr = c->mem.addr +
+			offsetof(struct virtnet_ctrl_cmd, data) + off;
+		b[nb++].len = segs[i].len;
+		off += segs[i].len;
+	}
+	m->ack = VIRTIO_NET_ERR;
+	b[nb].addr = c->mem.addr + offsetof(struct virtnet_ctrl_cmd, ack);
+	b[nb].len = sizeof(m->ack);
+	if (virtnet_vq_add(vq, b, nb, 1, c, vq->mode) < 0)
 		return -ENOSPC;
 	virtnet_vq_publish(vq, vq->mode);
 	/* Notify whatever the device asked: the caller waits for this one. */
@@ -147,9 +159,23 @@ virtnet_ctrl_count(struct virtnet_ctrl *c, int ret)
 		s->nacks++;
 }
 
+/* The parts of a command, together, within one command's DMA memory. */
+static bool
+virtnet_ctrl_fits(const struct virtnet_ctrl_seg *segs, unsigned int n)
+{
+	uint32_t total = 0;
+	unsigned int i;
+
+	if (n > VIRTNET_CTRL_MAX_SEGS)
+		return false;
+	for (i = 0; i < n; i++)
+		total += segs[i].len;
+	return total <= VIRTNET_CTRL_MAX_DATA;
+}
+
 int
-virtnet_ctrl_send(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
-		const void *data, uint16_t len)
+virtnet_ctrl_sendv(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
+		const struct virtnet_ctrl_seg *segs, unsigned int n)
 {
 	const struct virtnet_ctrl_cmd *m;
 	int ret;
@@ -157,11 +183,11 @@ virtnet_ctrl_send(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
 	if (c == NULL)
 		return -ENOTSUP;
 	m = c->mem.va;
-	if (len > VIRTNET_CTRL_MAX_DATA)
+	if (!virtnet_ctrl_fits(segs, n))
 		return -EINVAL;
 	rte_spinlock_lock(&c->lock);
 	ret = virtnet_vq_broken(c->vq) ? -EIO :
-		virtnet_ctrl_post(c, cls, cmd, data, len);
+		virtnet_ctrl_post(c, cls, cmd, segs, n);
 	if (ret == 0 && !virtnet_ctrl_wait(c)) {
 		/* The command may still be in the device's hands: never reuse. */
 		virtnet_vq_fail(c->vq, VIRTNET_VQ_BAD_USED_IDX);
@@ -175,6 +201,15 @@ virtnet_ctrl_send(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
 	virtnet_ctrl_count(c, ret);
 	rte_spinlock_unlock(&c->lock);
 	return ret;
+}
+
+int
+virtnet_ctrl_send(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
+		const void *data, uint16_t len)
+{
+	const struct virtnet_ctrl_seg seg = { data, len };
+
+	return virtnet_ctrl_sendv(c, cls, cmd, &seg, len > 0);
 }
 
 /* ---- typed commands ---- */
@@ -193,4 +228,70 @@ virtnet_ctrl_guest_offloads_set(struct virtnet_ctrl *c, uint64_t offloads)
 
 	return virtnet_ctrl_send(c, VIRTIO_NET_CTRL_GUEST_OFFLOADS,
 		VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET, &le, sizeof(le));
+}
+
+int
+virtnet_ctrl_rx_mode(struct virtnet_ctrl *c, uint8_t cmd, bool on)
+{
+	uint8_t v = on;
+
+	if (cmd > VIRTIO_NET_CTRL_RX_NOBCAST)
+		return -EINVAL;
+	return virtnet_ctrl_send(c, VIRTIO_NET_CTRL_RX, cmd, &v, sizeof(v));
+}
+
+int
+virtnet_ctrl_mac_addr_set(struct virtnet_ctrl *c,
+		const struct rte_ether_addr *mac)
+{
+	return virtnet_ctrl_send(c, VIRTIO_NET_CTRL_MAC,
+		VIRTIO_NET_CTRL_MAC_ADDR_SET, mac->addr_bytes,
+		RTE_ETHER_ADDR_LEN);
+}
+
+/* One table of MAC_TABLE_SET at @p t; its length. */
+static uint16_t
+virtnet_ctrl_mac_table(uint8_t *t, const struct rte_ether_addr *a,
+		uint32_t n)
+{
+	uint32_t le = rte_cpu_to_le_32(n), i;
+
+	memcpy(t, &le, sizeof(le));
+	for (i = 0; i < n; i++)
+		memcpy(t + sizeof(le) + i * RTE_ETHER_ADDR_LEN, a[i].addr_bytes,
+			RTE_ETHER_ADDR_LEN);
+	return (uint16_t)(sizeof(le) + n * RTE_ETHER_ADDR_LEN);
+}
+
+int
+virtnet_ctrl_mac_table_set(struct virtnet_ctrl *c,
+		const struct rte_ether_addr *uc, uint32_t nb_uc,
+		const struct rte_ether_addr *mc, uint32_t nb_mc)
+{
+	uint8_t buf[VIRTNET_CTRL_MAX_DATA];
+	struct virtnet_ctrl_seg seg[2];
+
+	RTE_BUILD_BUG_ON(sizeof(struct virtio_net_ctrl_mac) != 4);
+	if (nb_uc > VIRTNET_CTRL_MAX_DATA || nb_mc > VIRTNET_CTRL_MAX_DATA ||
+	    2 * sizeof(uint32_t) + (nb_uc + nb_mc) * RTE_ETHER_ADDR_LEN >
+			sizeof(buf))
+		return -EINVAL;
+	seg[0].data = buf;
+	seg[0].len = virtnet_ctrl_mac_table(buf, uc, nb_uc);
+	seg[1].data = buf + seg[0].len;
+	seg[1].len = virtnet_ctrl_mac_table(buf + seg[0].len, mc, nb_mc);
+	return virtnet_ctrl_sendv(c, VIRTIO_NET_CTRL_MAC,
+		VIRTIO_NET_CTRL_MAC_TABLE_SET, seg, RTE_DIM(seg));
+}
+
+int
+virtnet_ctrl_vlan(struct virtnet_ctrl *c, uint16_t vid, bool add)
+{
+	uint16_t le = rte_cpu_to_le_16(vid);
+
+	if (vid > RTE_ETHER_MAX_VLAN_ID)
+		return -EINVAL;
+	return virtnet_ctrl_send(c, VIRTIO_NET_CTRL_VLAN, add ?
+		VIRTIO_NET_CTRL_VLAN_ADD : VIRTIO_NET_CTRL_VLAN_DEL, &le,
+		sizeof(le));
 }

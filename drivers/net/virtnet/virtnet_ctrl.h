@@ -13,13 +13,24 @@
  * command and its ack are DMA memory.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include <rte_ether.h>
 
 #include "virtnet_ring.h"
 #include "virtnet_transport.h"
 
 /** Largest command payload (class and command excluded). */
 #define VIRTNET_CTRL_MAX_DATA	1024
+/** Most parts a payload may come in (virtnet_ctrl_sendv()). */
+#define VIRTNET_CTRL_MAX_SEGS	4
+
+/** One part of a command's payload. */
+struct virtnet_ctrl_seg {
+	const void *data;
+	uint16_t len;
+};
 
 struct virtnet_ctrl;
 
@@ -50,12 +61,21 @@ void virtnet_ctrl_count_into(struct virtnet_ctrl *c,
 		struct virtnet_ctrl_stats *stats);
 
 /**
- * Send one command and wait for the device's answer.
+ * Send one command whose payload comes in @p n parts and wait for the
+ * device's answer. The device reads the class and command in a
+ * descriptor of their own, then each non-empty part in its own, then
+ * writes the ack in the last: the layout legacy devices without
+ * VIRTIO_F_ANY_LAYOUT expect (MAC_TABLE_SET: one part per table).
  * @return 0 on VIRTIO_NET_OK; -ENOTSUP when @p c is NULL (no queue);
  *   -EIO on a NACK or a broken queue;
  *   -ETIMEDOUT when no answer came (the queue is then given up);
- *   -EINVAL for a payload over VIRTNET_CTRL_MAX_DATA.
+ *   -EINVAL for more than VIRTNET_CTRL_MAX_SEGS parts or more than
+ *   VIRTNET_CTRL_MAX_DATA bytes in all.
  */
+int virtnet_ctrl_sendv(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
+		const struct virtnet_ctrl_seg *segs, unsigned int n);
+
+/** virtnet_ctrl_sendv() with a payload in one part (none if @p len 0). */
 int virtnet_ctrl_send(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
 		const void *data, uint16_t len);
 
@@ -74,5 +94,35 @@ int virtnet_ctrl_announce_ack(struct virtnet_ctrl *c);
  */
 int virtnet_ctrl_guest_offloads_set(struct virtnet_ctrl *c,
 		uint64_t offloads);
+
+/**
+ * VIRTIO_NET_CTRL_RX: Rx mode @p cmd (VIRTIO_NET_CTRL_RX_PROMISC,
+ * _ALLMULTI; _ALLUNI, _NOMULTI, _NOUNI, _NOBCAST with CTRL_RX_EXTRA)
+ * on or off. -EINVAL for another @p cmd.
+ */
+int virtnet_ctrl_rx_mode(struct virtnet_ctrl *c, uint8_t cmd, bool on);
+
+/**
+ * VIRTIO_NET_CTRL_MAC_ADDR_SET (CTRL_MAC_ADDR): the device's own address
+ * becomes @p mac.
+ */
+int virtnet_ctrl_mac_addr_set(struct virtnet_ctrl *c,
+		const struct rte_ether_addr *mac);
+
+/**
+ * VIRTIO_NET_CTRL_MAC_TABLE_SET (CTRL_RX): the device receives, besides
+ * its own address, the @p nb_uc unicast addresses @p uc and the @p nb_mc
+ * multicast addresses @p mc (both tables replaced). -EINVAL when the two
+ * tables do not fit in VIRTNET_CTRL_MAX_DATA (at most 169 addresses).
+ */
+int virtnet_ctrl_mac_table_set(struct virtnet_ctrl *c,
+		const struct rte_ether_addr *uc, uint32_t nb_uc,
+		const struct rte_ether_addr *mc, uint32_t nb_mc);
+
+/**
+ * VIRTIO_NET_CTRL_VLAN_ADD or _DEL (CTRL_VLAN): tagged frames of VLAN
+ * @p vid (0..4095, else -EINVAL) are received or not.
+ */
+int virtnet_ctrl_vlan(struct virtnet_ctrl *c, uint16_t vid, bool add);
 
 #endif /* VIRTNET_CTRL_H */

@@ -20,6 +20,8 @@ static const struct {
 	{ VIRTIO_NET_F_GUEST_ANNOUNCE, VIRTIO_NET_F_CTRL_VQ },
 	{ VIRTIO_NET_F_GUEST_ANNOUNCE, VIRTIO_NET_F_STATUS },
 	{ VIRTIO_NET_F_CTRL_GUEST_OFFLOADS, VIRTIO_NET_F_CTRL_VQ },
+	{ VIRTIO_NET_F_CTRL_VLAN, VIRTIO_NET_F_CTRL_VQ },
+	{ VIRTIO_NET_F_CTRL_MAC_ADDR, VIRTIO_NET_F_CTRL_VQ },
 	{ VIRTIO_NET_F_GUEST_TSO4, VIRTIO_NET_F_GUEST_CSUM },
 	{ VIRTIO_NET_F_GUEST_TSO6, VIRTIO_NET_F_GUEST_CSUM },
 	{ VIRTIO_NET_F_GUEST_ECN, VIRTIO_NET_F_GUEST_CSUM },
@@ -105,13 +107,20 @@ static void
 virtnet_learn_mac(struct virtnet_dev *hw, const struct virtio_net_config *cfg,
 		struct rte_ether_addr *mac)
 {
-	memcpy(mac->addr_bytes, cfg->mac, RTE_ETHER_ADDR_LEN);
-	if (virtnet_usable(hw, VIRTIO_NET_F_MAC) &&
-	    rte_is_valid_assigned_ether_addr(mac))
+	memset(&hw->mac, 0, sizeof(hw->mac));
+	if (virtnet_usable(hw, VIRTIO_NET_F_MAC))
+		memcpy(hw->mac.addr_bytes, cfg->mac, RTE_ETHER_ADDR_LEN);
+	*mac = hw->mac;
+	if (rte_is_valid_assigned_ether_addr(mac))
 		return;
+	/* As Linux: the device is told at start (virtnet_filter_restore). */
 	rte_eth_random_addr(mac->addr_bytes);
 	if (virtnet_usable(hw, VIRTIO_NET_F_MAC))
-		VIRTNET_LOG(WARNING, "port %u: device MAC is zero or multicast; using random " RTE_ETHER_ADDR_PRT_FMT,
+		VIRTNET_LOG(WARNING, "port %u: device MAC " RTE_ETHER_ADDR_PRT_FMT " is zero or multicast; using random " RTE_ETHER_ADDR_PRT_FMT,
+			hw->port_id, RTE_ETHER_ADDR_BYTES(&hw->mac),
+			RTE_ETHER_ADDR_BYTES(mac));
+	else
+		VIRTNET_LOG(INFO, "port %u: device has no MAC (no VIRTIO_NET_F_MAC); using random " RTE_ETHER_ADDR_PRT_FMT,
 			hw->port_id, RTE_ETHER_ADDR_BYTES(mac));
 }
 

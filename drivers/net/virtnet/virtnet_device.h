@@ -55,8 +55,11 @@
 	 (1ULL << VIRTIO_NET_F_CTRL_RX) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | \
 	 (1ULL << VIRTIO_NET_F_GUEST_ANNOUNCE) | \
 	 (1ULL << VIRTIO_NET_F_CTRL_GUEST_OFFLOADS) | \
+	 (1ULL << VIRTIO_NET_F_CTRL_MAC_ADDR) | (1ULL << VIRTIO_NET_F_CTRL_VLAN) | \
 	 VIRTNET_RX_OFFLOAD_FEATURES | VIRTNET_TX_OFFLOAD_FEATURES)
 
+struct virtnet_ctrl;
+struct virtnet_filter;
 struct virtnet_path;
 
 /** A virtnet port, in process memory (dev->process_private). */
@@ -71,6 +74,8 @@ struct virtnet_dev {
 	uint16_t ctrl_qid;	/**< control queue: 2 x the device's pairs */
 	uint16_t max_mtu;
 	uint16_t ring_max;	/**< queue 0's largest ring: the default size */
+	/** The device's own MAC after a reset (config); zero without F_MAC. */
+	struct rte_ether_addr mac;
 	uint32_t speed;		/**< Mbps (a devarg, or the device's) */
 	bool speed_fixed;	/**< the speed devarg overrides the device */
 	bool duplex_full;
@@ -101,6 +106,7 @@ struct virtnet_dev {
 	struct virtnet_ctrl *ctrl;	/**< while started, if negotiated */
 	/** What the control queues of every start sent (xstats). */
 	struct virtnet_ctrl_stats ctrl_stats;
+	struct virtnet_filter *filter;	/**< receive filters (virtnet_filter.h) */
 };
 
 static inline struct virtnet_dev *

@@ -14,6 +14,7 @@
 #include "virtnet_device.h"
 #include "virtnet_dump.h"
 #include "virtnet_ethdev.h"
+#include "virtnet_filter.h"
 #include "virtnet_log.h"
 #include "virtnet_queue.h"
 #include "virtnet_restart.h"
@@ -31,12 +32,14 @@ virtnet_offload_features(const struct virtnet_dev *hw,
 		const struct rte_eth_conf *conf)
 {
 	uint64_t tx = conf->txmode.offloads;
-	uint64_t f = ~(VIRTNET_RX_OFFLOAD_FEATURES | VIRTNET_TX_OFFLOAD_FEATURES);
+	uint64_t f = ~(VIRTNET_RX_OFFLOAD_FEATURES |
+		VIRTNET_TX_OFFLOAD_FEATURES | VIRTNET_FILTER_FEATURES);
 
 	if (virtnet_usable(hw, VIRTIO_NET_F_CTRL_GUEST_OFFLOADS))
 		f |= VIRTNET_RX_OFFLOAD_FEATURES;
 	else
 		f |= virtnet_guest_offloads_for(conf->rxmode.offloads);
+	f |= virtnet_filter_features(conf);
 	if (tx & (RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM |
 			RTE_ETH_TX_OFFLOAD_TCP_TSO | RTE_ETH_TX_OFFLOAD_UDP_TSO))
 		f |= 1ULL << VIRTIO_NET_F_CSUM;
@@ -145,6 +148,8 @@ virtnet_rx_offload_capa(const struct virtnet_dev *hw)
 	if (virtnet_usable(hw, VIRTIO_NET_F_GUEST_TSO4) ||
 	    virtnet_usable(hw, VIRTIO_NET_F_GUEST_TSO6))
 		capa |= RTE_ETH_RX_OFFLOAD_TCP_LRO;
+	if (virtnet_usable(hw, VIRTIO_NET_F_CTRL_VLAN))
+		capa |= RTE_ETH_RX_OFFLOAD_VLAN_FILTER;
 	return capa;
 }
 
@@ -167,23 +172,6 @@ virtnet_tx_offload_capa(const struct virtnet_dev *hw)
 }
 
 static int
-virtnet_vlan_offload_set(struct rte_eth_dev *dev, int mask)
-{
-	uint64_t rx = dev->data->dev_conf.rxmode.offloads;
-
-	if (mask & (RTE_ETH_VLAN_FILTER_MASK | RTE_ETH_VLAN_EXTEND_MASK |
-			RTE_ETH_QINQ_STRIP_MASK) &&
-	    rx & (RTE_ETH_RX_OFFLOAD_VLAN_FILTER |
-			RTE_ETH_RX_OFFLOAD_VLAN_EXTEND |
-			RTE_ETH_RX_OFFLOAD_QINQ_STRIP))
-		return -ENOTSUP;
-	if (mask & RTE_ETH_VLAN_STRIP_MASK)
-		virtnet_queues_vlan_strip(dev,
-			!!(rx & RTE_ETH_RX_OFFLOAD_VLAN_STRIP));
-	return 0;
-}
-
-static int
 virtnet_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 {
 	const struct virtnet_dev *hw = virtnet_dev(dev);
@@ -194,7 +182,7 @@ virtnet_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_rx_pktlen = hw->max_mtu + VIRTNET_ETH_OVERHEAD;
 	info->max_mtu = hw->max_mtu;
 	info->min_mtu = RTE_ETHER_MIN_MTU;
-	info->max_mac_addrs = 1;
+	info->max_mac_addrs = VIRTNET_MAC_ADDRS;
 	info->rx_offload_capa = virtnet_rx_offload_capa(hw);
 	info->tx_offload_capa = virtnet_tx_offload_capa(hw);
 	info->max_lro_pkt_size = VIRTNET_MAX_LRO_PKTLEN;
@@ -306,24 +294,6 @@ virtnet_set_queue_pairs(struct rte_eth_dev *dev)
 	return ret;
 }
 
-static int virtnet_rx_mode(struct rte_eth_dev *dev, uint8_t cmd, uint8_t on);
-
-/* After a reconnect: what ethdev replays after dev_start, replayed here. */
-static int
-virtnet_rx_modes_restore(struct rte_eth_dev *dev)
-{
-	int ret;
-
-	if (!virtnet_has(virtnet_dev(dev), VIRTIO_NET_F_CTRL_RX))
-		return 0;
-	ret = virtnet_rx_mode(dev, VIRTIO_NET_CTRL_RX_PROMISC,
-		dev->data->promiscuous);
-	if (ret == 0)
-		ret = virtnet_rx_mode(dev, VIRTIO_NET_CTRL_RX_ALLMULTI,
-			dev->data->all_multicast);
-	return ret;
-}
-
 /*
  * A device that returns must take back what the port had: a back-end
  * offering less would change the Rx/Tx paths and offloads under the app.
@@ -414,8 +384,6 @@ virtnet_dev_bring_up(struct rte_eth_dev *dev)
 		ret = virtnet_set_queue_pairs(dev);
 	if (ret == 0)
 		ret = virtnet_guest_offloads_apply(dev);
-	if (ret == 0 && again)
-		ret = virtnet_rx_modes_restore(dev);
 	if (ret == -EAGAIN) {
 		virtnet_dev_halt(dev);
 		return virtnet_dev_bring_up(dev);
@@ -426,6 +394,8 @@ virtnet_dev_bring_up(struct rte_eth_dev *dev)
 		virtnet_dev_halt(dev);
 		return ret;
 	}
+	/* The reset device forgot them; ethdev replays only some. */
+	virtnet_filter_restore(dev);
 	virtnet_dev_running(dev);
 	return 0;
 }
@@ -560,6 +530,7 @@ virtnet_dev_free(struct rte_eth_dev *dev)
 	virtnet_queues_lock();
 	dev->process_private = NULL;
 	virtnet_queues_unlock();
+	virtnet_filter_destroy(hw);
 	pthread_mutex_destroy(&hw->lock);
 	free(hw);
 }
@@ -654,74 +625,39 @@ virtnet_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 	return ret;
 }
 
-static int
-virtnet_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *mac)
-{
-	const struct virtnet_transport *t = &virtnet_dev(dev)->tp;
-	int ret;
-
-	/* Without CTRL_MAC_ADDR the legacy way: write the config space. */
-	ret = t->ops->write_config(t->priv,
-		offsetof(struct virtio_net_config, mac), mac->addr_bytes,
-		RTE_ETHER_ADDR_LEN);
-	if (ret < 0)
-		VIRTNET_LOG(ERR, "port %u: device does not take a new MAC",
-			dev->data->port_id);
-	return ret;
-}
-
 /*
- * Rx modes go through the control queue (CTRL_RX). A stopped port takes
- * the setting: ethdev replays it after dev_start, recovery after a
- * device's return. Caller holds hw->lock.
+ * VLAN_FILTER switches CTRL_VLAN, a feature (virtnet_filter.h): a running
+ * port is reset and started again on the features its configuration now
+ * asks for, its filters replayed. A stopped one negotiates at its start.
  */
 static int
-virtnet_rx_mode(struct rte_eth_dev *dev, uint8_t cmd, uint8_t on)
-{
-	const struct virtnet_dev *hw = virtnet_dev(dev);
-
-	if (!virtnet_usable(hw, VIRTIO_NET_F_CTRL_RX))
-		return -ENOTSUP;
-	if (!hw->started)
-		return 0;
-	return virtnet_ctrl_send(hw->ctrl, VIRTIO_NET_CTRL_RX, cmd, &on,
-		sizeof(on));
-}
-
-static int
-virtnet_rx_mode_op(struct rte_eth_dev *dev, uint8_t cmd, uint8_t on)
+virtnet_vlan_offload_set(struct rte_eth_dev *dev, int mask)
 {
 	struct virtnet_dev *hw = virtnet_dev(dev);
-	int ret;
+	uint64_t rx = dev->data->dev_conf.rxmode.offloads;
+	uint64_t want;
+	int ret = 0;
 
+	if (mask & RTE_ETH_VLAN_STRIP_MASK)
+		virtnet_queues_vlan_strip(dev,
+			!!(rx & RTE_ETH_RX_OFFLOAD_VLAN_STRIP));
+	if (!(mask & RTE_ETH_VLAN_FILTER_MASK))
+		return 0;
 	pthread_mutex_lock(&hw->lock);
-	ret = virtnet_rx_mode(dev, cmd, on);
+	want = virtnet_offload_features(hw, &dev->data->dev_conf);
+	if (hw->started &&
+	    virtnet_device_features_for(hw, want) != hw->features) {
+		VIRTNET_LOG(NOTICE, "port %u: VLAN filter %s: the device is reset and negotiates %s VIRTIO_NET_F_CTRL_VLAN",
+			dev->data->port_id,
+			rx & RTE_ETH_RX_OFFLOAD_VLAN_FILTER ? "on" : "off",
+			rx & RTE_ETH_RX_OFFLOAD_VLAN_FILTER ? "with" : "without");
+		virtnet_dev_halt(dev);
+		hw->agreed = 0;
+		ret = virtnet_dev_bring_up(dev);
+		virtnet_link_update(dev, 0);
+	}
 	pthread_mutex_unlock(&hw->lock);
 	return ret;
-}
-
-static int
-virtnet_promiscuous_enable(struct rte_eth_dev *dev)
-{
-	return virtnet_rx_mode_op(dev, VIRTIO_NET_CTRL_RX_PROMISC, 1);
-}
-
-static int
-virtnet_promiscuous_disable(struct rte_eth_dev *dev)
-{
-	return virtnet_rx_mode_op(dev, VIRTIO_NET_CTRL_RX_PROMISC, 0);
-}
-
-static int
-virtnet_allmulticast_enable(struct rte_eth_dev *dev)
-{
-	return virtnet_rx_mode_op(dev, VIRTIO_NET_CTRL_RX_ALLMULTI, 1);
-}
-
-static int
-virtnet_allmulticast_disable(struct rte_eth_dev *dev)
-{
-	return virtnet_rx_mode_op(dev, VIRTIO_NET_CTRL_RX_ALLMULTI, 0);
 }
 
 static const struct eth_dev_ops virtnet_eth_dev_ops = {
@@ -750,11 +686,16 @@ static const struct eth_dev_ops virtnet_eth_dev_ops = {
 	.rx_burst_mode_get = virtnet_rx_burst_mode_get,
 	.tx_burst_mode_get = virtnet_tx_burst_mode_get,
 	.tx_done_cleanup = virtnet_tx_done_cleanup,
-	.mac_addr_set = virtnet_mac_addr_set,
-	.promiscuous_enable = virtnet_promiscuous_enable,
-	.promiscuous_disable = virtnet_promiscuous_disable,
-	.allmulticast_enable = virtnet_allmulticast_enable,
-	.allmulticast_disable = virtnet_allmulticast_disable,
+	/* Receive filters (virtnet_filter.c). */
+	.mac_addr_set = virtnet_filter_mac_addr_set,
+	.mac_addr_add = virtnet_filter_mac_addr_add,
+	.mac_addr_remove = virtnet_filter_mac_addr_remove,
+	.set_mc_addr_list = virtnet_filter_mc_addr_list,
+	.vlan_filter_set = virtnet_filter_vlan_set,
+	.promiscuous_enable = virtnet_filter_promiscuous_enable,
+	.promiscuous_disable = virtnet_filter_promiscuous_disable,
+	.allmulticast_enable = virtnet_filter_allmulticast_enable,
+	.allmulticast_disable = virtnet_filter_allmulticast_disable,
 	.eth_dev_priv_dump = virtnet_dev_priv_dump,
 };
 
@@ -791,10 +732,14 @@ virtnet_dev_init(struct rte_eth_dev *dev)
 	ret = virtnet_device_probe(virtnet_dev(dev), &mac);
 	if (ret < 0)
 		return ret;
-	dev->data->mac_addrs = rte_zmalloc("virtnet_mac", RTE_ETHER_ADDR_LEN, 0);
+	dev->data->mac_addrs = rte_zmalloc("virtnet_mac",
+		VIRTNET_MAC_ADDRS * RTE_ETHER_ADDR_LEN, 0);
 	if (dev->data->mac_addrs == NULL)
 		return -ENOMEM;
 	rte_ether_addr_copy(&mac, dev->data->mac_addrs);
+	ret = virtnet_filter_create(dev);
+	if (ret < 0)
+		return ret;
 	virtnet_lsc_setup(dev);
 	virtnet_link_set(dev, false);
 	return 0;

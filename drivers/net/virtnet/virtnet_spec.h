@@ -80,9 +80,26 @@ struct virtio_net_ctrl_hdr {
 };
 #define VIRTIO_NET_OK			0
 #define VIRTIO_NET_ERR			1
+/* Data: one byte, 0 off, 1 on. ALLUNI and the NO* ones: CTRL_RX_EXTRA. */
 #define VIRTIO_NET_CTRL_RX		0
 #define VIRTIO_NET_CTRL_RX_PROMISC	0
 #define VIRTIO_NET_CTRL_RX_ALLMULTI	1
+#define VIRTIO_NET_CTRL_RX_ALLUNI	2
+#define VIRTIO_NET_CTRL_RX_NOMULTI	3
+#define VIRTIO_NET_CTRL_RX_NOUNI	4
+#define VIRTIO_NET_CTRL_RX_NOBCAST	5
+/*
+ * TABLE_SET (CTRL_RX): two struct virtio_net_ctrl_mac, unicast then
+ * multicast, the addresses received besides the device's own.
+ * ADDR_SET (CTRL_MAC_ADDR): the device's own address, 6 bytes.
+ */
+#define VIRTIO_NET_CTRL_MAC		1
+#define VIRTIO_NET_CTRL_MAC_TABLE_SET	0
+#define VIRTIO_NET_CTRL_MAC_ADDR_SET	1
+/* Data: a 16-bit little-endian VLAN id (CTRL_VLAN). */
+#define VIRTIO_NET_CTRL_VLAN		2
+#define VIRTIO_NET_CTRL_VLAN_ADD	0
+#define VIRTIO_NET_CTRL_VLAN_DEL	1
 #define VIRTIO_NET_CTRL_ANNOUNCE	3
 #define VIRTIO_NET_CTRL_ANNOUNCE_ACK	0
 #define VIRTIO_NET_CTRL_MQ		4
@@ -90,6 +107,12 @@ struct virtio_net_ctrl_hdr {
 /* Data: a 64-bit little-endian mask of VIRTIO_NET_F_GUEST_* bit numbers. */
 #define VIRTIO_NET_CTRL_GUEST_OFFLOADS	5
 #define VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET 0
+
+/** One MAC table of VIRTIO_NET_CTRL_MAC_TABLE_SET (5.1.6.5.2). */
+struct virtio_net_ctrl_mac {
+	uint32_t entries;	/**< little-endian */
+	uint8_t macs[][6];
+} __rte_packed;
 
 /* Limits from the spec. */
 #define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN	1

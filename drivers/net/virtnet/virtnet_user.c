@@ -36,10 +36,13 @@
 	 (1ULL << VIRTIO_F_RING_PACKED) | (1ULL << VIRTIO_F_IN_ORDER) | \
 	 (1ULL << VIRTIO_NET_F_HOST_USO) | (1ULL << VIRTIO_NET_F_GUEST_USO4) | \
 	 (1ULL << VIRTIO_NET_F_GUEST_USO6))
-/* Features the emulated device provides itself. */
+/*
+ * Features the emulated device provides itself. No CTRL_RX nor CTRL_VLAN:
+ * a vhost-user back-end delivers every frame and has no filter to set.
+ */
 #define VU_EMULATED_FEATURES \
 	((1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) | \
-	 (1ULL << VIRTIO_NET_F_CTRL_VQ) | (1ULL << VIRTIO_NET_F_CTRL_RX) | \
+	 (1ULL << VIRTIO_NET_F_CTRL_VQ) | (1ULL << VIRTIO_NET_F_CTRL_MAC_ADDR) | \
 	 (1ULL << VIRTIO_NET_F_GUEST_ANNOUNCE))
 /* Test hook: the emulated control queue misbehaves while it is set. */
 #define VU_CQ_FAULT_ENV		"VIRTNET_TEST_CQ_FAULT"
@@ -72,6 +75,7 @@ struct virtnet_user {
 	bool announce_due;	/* a new back-end: announce at the next start */
 	bool announce;		/* VIRTIO_NET_S_ANNOUNCE, until acknowledged */
 	struct virtio_net_config cfg;
+	uint8_t mac[6];			/* the config's MAC after a reset */
 	uint16_t queue_size;
 	uint16_t nr_queues;
 	uint16_t queue_pairs;
@@ -293,7 +297,8 @@ vu_device_features(const struct virtnet_user *u, uint64_t backend)
 
 	f |= (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS);
 	if (u->cq_qid != UINT16_MAX)
-		f |= (1ULL << VIRTIO_NET_F_CTRL_VQ) | (1ULL << VIRTIO_NET_F_CTRL_RX) |
+		f |= (1ULL << VIRTIO_NET_F_CTRL_VQ) |
+			(1ULL << VIRTIO_NET_F_CTRL_MAC_ADDR) |
 			(1ULL << VIRTIO_NET_F_GUEST_ANNOUNCE);
 	if (u->queue_pairs > 1)
 		f |= 1ULL << VIRTIO_NET_F_MQ;
@@ -568,6 +573,7 @@ vu_reset(void *t)
 	u->status = 0;
 	u->features = 0;
 	u->announce = false;
+	memcpy(u->cfg.mac, u->mac, sizeof(u->cfg.mac));
 	pthread_mutex_unlock(&u->lock);
 	return 0;
 }
@@ -743,8 +749,9 @@ vu_ctrl_announce(struct virtnet_user *u, uint8_t cmd)
 /*
  * The emulated device's answer to a control command. Queue pairs are
  * switched on and off in the back-end with SET_VRING_ENABLE, as the
- * vhost-user protocol has it; a back-end takes every frame, so Rx modes
- * are acknowledged.
+ * vhost-user protocol has it. MAC_ADDR_SET changes the config's MAC (the
+ * back-end has no address). Rx modes, MAC tables and VLANs are refused:
+ * they are not offered (no filter in a back-end).
  */
 static uint8_t
 vu_ctrl(void *arg, uint8_t cls, uint8_t cmd, const uint8_t *data,
@@ -755,10 +762,11 @@ vu_ctrl(void *arg, uint8_t cls, uint8_t cmd, const uint8_t *data,
 
 	if (cls == VIRTIO_NET_CTRL_ANNOUNCE)
 		return vu_ctrl_announce(u, cmd);
-	if (cls == VIRTIO_NET_CTRL_RX && len == 1 &&
-	    (cmd == VIRTIO_NET_CTRL_RX_PROMISC ||
-	     cmd == VIRTIO_NET_CTRL_RX_ALLMULTI))
+	if (cls == VIRTIO_NET_CTRL_MAC && cmd == VIRTIO_NET_CTRL_MAC_ADDR_SET &&
+	    len == sizeof(u->cfg.mac)) {
+		memcpy(u->cfg.mac, data, len);
 		return VIRTIO_NET_OK;
+	}
 	if (cls != VIRTIO_NET_CTRL_MQ || cmd != VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET ||
 	    len != sizeof(pairs))
 		return VIRTIO_NET_ERR;
@@ -907,6 +915,7 @@ static void
 vu_init_config(struct virtnet_user *u, const struct virtnet_user_params *p)
 {
 	memcpy(u->cfg.mac, p->mac, sizeof(u->cfg.mac));
+	memcpy(u->mac, p->mac, sizeof(u->mac));
 	u->cfg.status = VIRTIO_NET_S_LINK_UP;
 	u->cfg.max_virtqueue_pairs = p->queue_pairs;
 	u->cfg.speed = p->speed;

@@ -15,6 +15,7 @@ struct cq_cmd {
 	uint8_t buf[sizeof(struct virtio_net_ctrl_hdr) + VIRTNET_CQ_MAX_DATA];
 	uint32_t len;		/* readable bytes gathered */
 	uint8_t *ack;		/* first writable byte, NULL if none */
+	uint16_t nb_out;	/* readable descriptors */
 	bool overflow;
 };
 
@@ -28,6 +29,7 @@ cq_take(struct cq_cmd *c, uint64_t addr, uint32_t len, uint16_t flags)
 			c->ack = (uint8_t *)(uintptr_t)addr;
 		return;
 	}
+	c->nb_out++;
 	n = RTE_MIN(len, (uint32_t)sizeof(c->buf) - c->len);
 	if (n < len)
 		c->overflow = true;
@@ -36,11 +38,13 @@ cq_take(struct cq_cmd *c, uint64_t addr, uint32_t len, uint16_t flags)
 }
 
 static void
-cq_answer(struct cq_cmd *c, virtnet_cq_handler h, void *arg)
+cq_answer(struct virtnet_cq_dev *d, struct cq_cmd *c, virtnet_cq_handler h,
+		void *arg)
 {
 	const struct virtio_net_ctrl_hdr *hdr = (const void *)c->buf;
 	uint8_t st = VIRTIO_NET_ERR;
 
+	d->last_out = c->nb_out;
 	if (!c->overflow && c->len >= sizeof(*hdr))
 		st = h(arg, hdr->class, hdr->cmd, c->buf + sizeof(*hdr),
 			c->len - sizeof(*hdr));
@@ -76,7 +80,7 @@ cq_process_split(struct virtnet_cq_dev *c, virtnet_cq_handler h, void *arg)
 				break;
 			id = desc[id].next;
 		}
-		cq_answer(&cmd, h, arg);
+		cq_answer(c, &cmd, h, arg);
 		used->ring[c->next_used % size].id = head;
 		used->ring[c->next_used % size].len = cmd.ack != NULL;
 		c->next_used++;
@@ -117,7 +121,7 @@ cq_process_packed(struct virtnet_cq_dev *c, virtnet_cq_handler h, void *arg)
 			if (!(flags & VRING_DESC_F_NEXT))
 				break;
 		}
-		cq_answer(&cmd, h, arg);
+		cq_answer(c, &cmd, h, arg);
 		desc[c->next_used].id = id;
 		desc[c->next_used].len = cmd.ack != NULL;
 		__atomic_store_n(&desc[c->next_used].flags, c->used_wrap ?

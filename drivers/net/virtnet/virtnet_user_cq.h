@@ -33,6 +33,7 @@ struct virtnet_cq_dev {
 	uint16_t next_used;	/**< split: used index; packed: slot */
 	bool avail_wrap;	/**< packed */
 	bool used_wrap;		/**< packed */
+	uint16_t last_out;	/**< readable descriptors of the last command */
 };
 
 /** Start over on the ring @p d (as the driver set it up). */
