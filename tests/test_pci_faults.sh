@@ -59,7 +59,7 @@ legacy-no-iobar|I/O BAR 0 cannot be mapped
 notify-off-range|queue 0 notify offset 16384 is beyond the 4096 B notify region|start
 ring-size-zero|device offers ring size 0 for queue 0|start
 ring-size-odd|device offers ring size 300 for queue 0, which the split layout cannot use|start
-cq-silent|control command 0/0 got no answer in 1000 ms; control queue stopped|start
+cq-silent|control command 1/0 got no answer in 1000 ms; control queue stopped|start
 good|modern interface
 notify-data|modern interface
 '
