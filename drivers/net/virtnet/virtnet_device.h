@@ -107,6 +107,7 @@ struct virtnet_dev {
 	/** What the control queues of every start sent (xstats). */
 	struct virtnet_ctrl_stats ctrl_stats;
 	struct virtnet_filter *filter;	/**< receive filters (virtnet_filter.h) */
+	bool filters_lost;	/**< reset since the filters were sent */
 };
 
 static inline struct virtnet_dev *

@@ -394,10 +394,29 @@ virtnet_dev_bring_up(struct rte_eth_dev *dev)
 		virtnet_dev_halt(dev);
 		return ret;
 	}
-	/* The reset device forgot them; ethdev replays only some. */
-	virtnet_filter_restore(dev);
+	/*
+	 * The reset device forgot the filters (ethdev replays only some):
+	 * sent by the caller, once the config interrupt is set up.
+	 */
+	hw->filters_lost = true;
 	virtnet_dev_running(dev);
 	return 0;
+}
+
+/*
+ * Send the filters to a device that was reset. After the config
+ * interrupt is set up: with UIO's INTx, control-queue completions before
+ * it left the link interrupt unseen (guest test, uio_pci_generic).
+ */
+static void
+virtnet_filters_resend(struct rte_eth_dev *dev)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+
+	if (hw->started && hw->filters_lost) {
+		hw->filters_lost = false;
+		virtnet_filter_restore(dev);
+	}
 }
 
 /*
@@ -428,6 +447,7 @@ virtnet_dev_service(void *arg)
 	    hw->tp.ops->alive(hw->tp.priv) && virtnet_dev_bring_up(dev) == 0)
 		VIRTNET_LOG(NOTICE, "port %u: device back, port running again",
 			dev->data->port_id);
+	virtnet_filters_resend(dev);
 	virtnet_link_update(dev, 0);
 	up = dev->data->dev_link.link_status == RTE_ETH_LINK_UP;
 	virtnet_announce_serve(dev);
@@ -490,6 +510,7 @@ virtnet_dev_start(struct rte_eth_dev *dev)
 	}
 	hw->want_up = ret == 0;
 	virtnet_config_intr(dev, ret == 0);
+	virtnet_filters_resend(dev);
 	virtnet_queue_states_set(dev, ret == 0 ? RTE_ETH_QUEUE_STATE_STARTED :
 		RTE_ETH_QUEUE_STATE_STOPPED);
 	virtnet_link_update(dev, 0);
@@ -654,6 +675,7 @@ virtnet_vlan_offload_set(struct rte_eth_dev *dev, int mask)
 		virtnet_dev_halt(dev);
 		hw->agreed = 0;
 		ret = virtnet_dev_bring_up(dev);
+		virtnet_filters_resend(dev);
 		virtnet_link_update(dev, 0);
 	}
 	pthread_mutex_unlock(&hw->lock);
