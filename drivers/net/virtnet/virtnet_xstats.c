@@ -29,6 +29,17 @@ struct virtnet_xstat {
 #define QF(n, f)	{ n, offsetof(struct virtnet_vq_errors, f), true }
 #define CS(n, f)	{ n, offsetof(struct virtnet_ctrl_stats, f), false }
 
+/* The size bins, last in both of net_virtio's per-queue lists. */
+#define XS_SIZE_BINS \
+	QB("undersize_packets", 0), \
+	QB("size_64_packets", 1), \
+	QB("size_65_127_packets", 2), \
+	QB("size_128_255_packets", 3), \
+	QB("size_256_511_packets", 4), \
+	QB("size_512_1023_packets", 5), \
+	QB("size_1024_1518_packets", 6), \
+	QB("size_1519_max_packets", 7),
+
 /*
  * net_virtio's (DPDK 22.11 drivers/net/virtio/virtio_ethdev.c,
  * rte_virtio_rxq_stat_strings): "rx_q<n>_" is put before each.
@@ -39,14 +50,7 @@ static const struct virtnet_xstat virtnet_xs_rxq_virtio[] = {
 	QS("errors", errors),
 	QS("multicast_packets", multicast),
 	QS("broadcast_packets", broadcast),
-	QB("undersize_packets", 0),
-	QB("size_64_packets", 1),
-	QB("size_65_127_packets", 2),
-	QB("size_128_255_packets", 3),
-	QB("size_256_511_packets", 4),
-	QB("size_512_1023_packets", 5),
-	QB("size_1024_1518_packets", 6),
-	QB("size_1519_max_packets", 7),
+	XS_SIZE_BINS
 };
 
 /* net_virtio's rte_virtio_txq_stat_strings: "tx_q<n>_" before each. */
@@ -55,14 +59,7 @@ static const struct virtnet_xstat virtnet_xs_txq_virtio[] = {
 	QS("good_bytes", bytes),
 	QS("multicast_packets", multicast),
 	QS("broadcast_packets", broadcast),
-	QB("undersize_packets", 0),
-	QB("size_64_packets", 1),
-	QB("size_65_127_packets", 2),
-	QB("size_128_255_packets", 3),
-	QB("size_256_511_packets", 4),
-	QB("size_512_1023_packets", 5),
-	QB("size_1024_1518_packets", 6),
-	QB("size_1519_max_packets", 7),
+	XS_SIZE_BINS
 };
 
 /* virtnet's own, per Rx queue (doc/guides/nics/virtnet.rst). */
