@@ -100,7 +100,7 @@ struct virtnet_dev {
 	uint64_t guest_offloads;
 	/** Features of the last start on a device; 0 before the first. */
 	uint64_t agreed;
-	bool vectorized;	/**< vectorized=1: no vector path exists yet */
+	bool vectorized;	/**< vectorized=1: vector paths where they serve */
 	const struct virtnet_path *rx_path;
 	const struct virtnet_path *tx_path;
 	struct virtnet_ctrl *ctrl;	/**< while started, if negotiated */

@@ -199,13 +199,18 @@ virtnet_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	return 0;
 }
 
+/* vectorized=1 opts in, as with net_virtio: the scalar paths are the default. */
 static int
 virtnet_select_bursts(struct rte_eth_dev *dev)
 {
 	struct virtnet_dev *hw = virtnet_dev(dev);
+	const struct rte_eth_conf *conf = &dev->data->dev_conf;
+	uint16_t simd = hw->vectorized ? virtnet_simd_width() : 0;
 
-	hw->rx_path = virtnet_path_select(virtnet_rx_paths, hw->features);
-	hw->tx_path = virtnet_path_select(virtnet_tx_paths, hw->features);
+	hw->rx_path = virtnet_path_select(virtnet_rx_paths, hw->features,
+		conf->rxmode.offloads, simd);
+	hw->tx_path = virtnet_path_select(virtnet_tx_paths, hw->features,
+		conf->txmode.offloads, simd);
 	if (hw->rx_path == NULL || hw->tx_path == NULL) {
 		VIRTNET_LOG(ERR, "port %u: no Rx/Tx path serves features 0x%" PRIx64,
 			dev->data->port_id, hw->features);
@@ -216,9 +221,11 @@ virtnet_select_bursts(struct rte_eth_dev *dev)
 	VIRTNET_LOG(INFO, "port %u: Rx path \"%s\", Tx path \"%s\" (features 0x%" PRIx64 ")",
 		dev->data->port_id, hw->rx_path->name, hw->tx_path->name,
 		hw->features);
-	if (hw->vectorized)
-		VIRTNET_LOG(NOTICE, "port %u: vectorized=1 asked, but virtnet has no vector path yet: scalar paths chosen",
-			dev->data->port_id);
+	if (hw->vectorized && (hw->rx_path->simd == 0 || hw->tx_path->simd == 0))
+		VIRTNET_LOG(NOTICE, "port %u: vectorized=1: Rx %s, Tx %s (usable SIMD width %u; vector paths need the features, offloads and CPU the guide lists)",
+			dev->data->port_id,
+			hw->rx_path->simd ? "vector" : "scalar",
+			hw->tx_path->simd ? "vector" : "scalar", simd);
 	return 0;
 }
 

@@ -3,48 +3,20 @@
  */
 
 /*
- * Rx and Tx bursts. Each burst is written once as an always-inline body
- * with constant parameters (ring layout, mergeable buffers) and
- * instantiated per combination; the virtqueue API hides the layout. The
- * path tables at the end say which instance serves which features.
+ * Rx and Tx bursts: the scalar bodies (virtnet_burst.h) instantiated per
+ * constant ring mode and mergeable buffers, the queue operations that
+ * are not bursts, and the path tables that say which instance (scalar or
+ * vector) serves which features.
  */
 
+#include <rte_cpuflags.h>
 #include <rte_mbuf.h>
 #include <rte_net.h>
+#include <rte_vect.h>
 
-#include "virtnet_offload.h"
-#include "virtnet_rxtx.h"
+#include "virtnet_burst.h"
 
 #define F(bit)	(1ULL << (bit))
-
-static __rte_always_inline uint64_t
-virtnet_mbuf_addr(const struct rte_mbuf *m, bool use_va, int16_t off)
-{
-	if (use_va)
-		return (uint64_t)(uintptr_t)rte_pktmbuf_mtod_offset(m, char *, off);
-	return rte_pktmbuf_iova_offset(m, off);
-}
-
-/* The same for an mbuf taken raw from its pool: data_off is stale. */
-static __rte_always_inline uint64_t
-virtnet_mbuf_room_addr(const struct rte_mbuf *m, bool use_va, int16_t off)
-{
-	if (use_va)
-		return (uint64_t)(uintptr_t)m->buf_addr + RTE_PKTMBUF_HEADROOM + off;
-	return rte_mbuf_data_iova_default(m) + off;
-}
-
-static __rte_always_inline void
-virtnet_kick(struct virtnet_vq *vq, const struct virtnet_transport *tp,
-		uint64_t *kicks, const uint32_t mode)
-{
-	virtnet_vq_publish(vq, mode);
-	if (virtnet_vq_kick_prepare(vq, mode)) {
-		virtnet_transport_notify(tp, vq->qid,
-			virtnet_vq_notify_data(vq, mode));
-		(*kicks)++;
-	}
-}
 
 /* 1.5 KiB, of which a burst touches the lines of the lengths it sees. */
 const uint8_t virtnet_size_bin_of[VIRTNET_SIZE_BIN_MAX + 1] = {
@@ -58,143 +30,6 @@ const uint8_t virtnet_size_bin_of[VIRTNET_SIZE_BIN_MAX + 1] = {
 	[VIRTNET_SIZE_BIN_MAX] = 7,
 };
 
-/*
- * What a burst counts of its packets for the xstats, in locals: added
- * to the queue's counters once per burst (virtnet_tally_add()).
- */
-struct virtnet_tally {
-	uint64_t bytes;
-	uint16_t mcast;		/* multicast bit set, broadcast included */
-	uint16_t bcast;
-	uint16_t bins[VIRTNET_SIZE_BINS];
-};
-
-/*
- * Whether the 6 bytes at @p dst are the broadcast address, reading 8 (a
- * frame has 14 or more): one load and one compare.
- */
-static __rte_always_inline bool
-virtnet_is_bcast8(const void *dst)
-{
-	uint64_t w;
-
-	memcpy(&w, dst, sizeof(w));
-	return (rte_le_to_cpu_64(w) << 16) == (UINT64_MAX << 16);
-}
-
-/*
- * One packet, as net_virtio counts it: pkt_len as the app sees it (after
- * VLAN strip or insertion, no net header), the destination MAC of the
- * first segment (a Tx first segment under 8 bytes counts as unicast).
- * Unicast costs a test; broadcast is a multicast address.
- */
-static __rte_always_inline void
-virtnet_tally_pkt(struct virtnet_tally *t, const struct rte_mbuf *m,
-		const bool tx)
-{
-	const uint8_t *dst = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint32_t len = m->pkt_len;
-
-	t->bytes += len;
-	t->bins[virtnet_size_bin(len)]++;
-	if (tx && unlikely(m->data_len < sizeof(uint64_t)))
-		return;
-	if (unlikely(dst[0] & 1)) {
-		t->mcast++;
-		t->bcast += virtnet_is_bcast8(dst);
-	}
-}
-
-static __rte_always_inline void
-virtnet_tally_add(struct virtnet_queue_stats *s, const struct virtnet_tally *t,
-		uint16_t n)
-{
-	unsigned int b;
-
-	s->packets += n;
-	s->bytes += t->bytes;
-	s->multicast += t->mcast - t->bcast;
-	s->broadcast += t->bcast;
-	for (b = 0; b < VIRTNET_SIZE_BINS; b++)
-		s->size_bins[b] += t->bins[b];
-}
-
-/*
- * Post fresh mbufs; the net header lands in the headroom. Taken raw from
- * the pool (no rte_pktmbuf_reset, which writes the mbuf's second cache
- * line): virtnet_rx_init_mbuf() sets what a received mbuf needs.
- */
-static __rte_always_inline int
-virtnet_rx_post(struct virtnet_rxq *rxq, uint16_t n, const uint32_t mode)
-{
-	struct rte_mbuf *mbufs[VIRTNET_RX_REFILL_MIN * 2];
-	struct virtnet_buf b;
-	uint16_t i;
-
-	if (rte_mempool_get_bulk(rxq->mp, (void **)mbufs, n) != 0) {
-		*rxq->nombuf += n;
-		rxq->stats.nombuf += n;
-		return -ENOMEM;
-	}
-	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = mbufs[i];
-
-		b.addr = virtnet_mbuf_room_addr(m, rxq->use_va,
-			-(int16_t)rxq->hdr_size);
-		b.len = m->buf_len - RTE_PKTMBUF_HEADROOM + rxq->hdr_size;
-		virtnet_vq_add(rxq->vq, &b, 0, 1, m, mode);
-	}
-	return 0;
-}
-
-/*
- * Without mergeable buffers a frame must fit one buffer: when one mbuf is
- * too small, each buffer is a chain of big_bufs mbufs ("big packets").
- */
-static __rte_always_inline int
-virtnet_rx_post_big(struct virtnet_rxq *rxq, const uint32_t mode)
-{
-	struct rte_mbuf *mbufs[VIRTNET_RX_MAX_BIG];
-	struct virtnet_buf b[VIRTNET_RX_MAX_BIG];
-	uint16_t k = rxq->big_bufs, i;
-	int16_t hdr;
-
-	if (rte_pktmbuf_alloc_bulk(rxq->mp, mbufs, k) != 0) {
-		*rxq->nombuf += k;
-		rxq->stats.nombuf += k;
-		return -ENOMEM;
-	}
-	for (i = 0; i < k; i++) {
-		hdr = i == 0 ? (int16_t)rxq->hdr_size : 0;
-		b[i].addr = virtnet_mbuf_addr(mbufs[i], rxq->use_va, -hdr);
-		b[i].len = mbufs[i]->buf_len - RTE_PKTMBUF_HEADROOM + hdr;
-		if (i > 0)
-			mbufs[i - 1]->next = mbufs[i];
-	}
-	if (virtnet_vq_add(rxq->vq, b, 0, k, mbufs[0], mode) < 0) {
-		rte_pktmbuf_free(mbufs[0]);
-		return -ENOSPC;
-	}
-	return 0;
-}
-
-static __rte_always_inline int
-virtnet_rx_fill(struct virtnet_rxq *rxq, const uint32_t mode)
-{
-	struct virtnet_vq *vq = rxq->vq;
-	int ret = 0;
-
-	if (unlikely(rxq->big_bufs > 1)) {
-		while (vq->num_free >= rxq->big_bufs && ret == 0)
-			ret = virtnet_rx_post_big(rxq, mode);
-		return ret;
-	}
-	while (vq->num_free > 0 && ret == 0)
-		ret = virtnet_rx_post(rxq,
-			RTE_MIN(vq->num_free, VIRTNET_RX_REFILL_MIN * 2), mode);
-	return ret;
-}
-
 #define VQ_P	VIRTNET_VQ_PACKED
 #define VQ_O	VIRTNET_VQ_IN_ORDER
 
@@ -206,363 +41,6 @@ virtnet_rx_refill(struct virtnet_rxq *rxq)
 
 	virtnet_vq_publish(rxq->vq, rxq->vq->mode);
 	return ret;
-}
-
-/*
- * Only the mbuf's first cache line: m->next (in the second) is NULL in
- * an mbuf from a mempool, as DPDK keeps it; big-packet chains, the one
- * exception, are unlinked by the caller.
- */
-static __rte_always_inline void
-virtnet_rx_init_mbuf(struct rte_mbuf *m, uint16_t port, uint16_t off,
-		uint32_t len)
-{
-	m->data_off = off;
-	m->data_len = (uint16_t)len;
-	m->pkt_len = len;
-	m->nb_segs = 1;
-	m->port = port;
-	m->ol_flags &= RTE_MBUF_F_EXTERNAL;	/* a pinned external buffer's */
-	m->packet_type = 0;
-	m->vlan_tci = 0;
-}
-
-/* Cut a big-packet chain to the @p len bytes the device wrote. */
-static __rte_always_inline void
-virtnet_rx_big_trim(struct rte_mbuf *head, struct rte_mbuf *rest,
-		uint32_t len)
-{
-	struct rte_mbuf *prev = head, *m;
-	uint32_t left = len - head->data_len;
-
-	while (left > 0 && rest != NULL) {
-		m = rest;
-		rest = m->next;
-		m->next = NULL;
-		m->data_off = RTE_PKTMBUF_HEADROOM;
-		m->data_len = (uint16_t)RTE_MIN(left,
-			(uint32_t)(m->buf_len - RTE_PKTMBUF_HEADROOM));
-		m->nb_segs = 1;
-		left -= m->data_len;
-		prev->next = m;
-		prev = m;
-		head->nb_segs++;
-	}
-	if (rest != NULL)
-		rte_pktmbuf_free(rest);
-}
-
-/* Chain the other @p nbuf - 1 buffers of a packet, known to be ready. */
-static __rte_always_inline int
-virtnet_rx_merge(struct virtnet_rxq *rxq, struct rte_mbuf *head,
-		uint16_t nbuf, const uint32_t mode)
-{
-	struct rte_mbuf *prev = head, *m;
-	uint32_t len;
-	uint16_t i;
-
-	for (i = 1; i < nbuf; i++) {
-		m = virtnet_vq_get_used(rxq->vq, &len, mode);
-		if (unlikely(m == NULL))
-			return -EIO;
-		virtnet_rx_init_mbuf(m, rxq->port_id,
-			RTE_PKTMBUF_HEADROOM - rxq->hdr_size, len);
-		prev->next = m;
-		prev = m;
-		head->nb_segs++;
-		head->pkt_len += len;
-		if (unlikely(len == 0))
-			return -EINVAL;
-	}
-	return 0;
-}
-
-/* Offload state from the header, then VLAN strip, as the app asked. */
-static __rte_always_inline int
-virtnet_rx_offloads(const struct virtnet_rxq *rxq, struct rte_mbuf *m)
-{
-	const struct virtio_net_hdr *h = (const void *)((const char *)
-		m->buf_addr + RTE_PKTMBUF_HEADROOM - rxq->hdr_size);
-
-	if (rxq->ol_hdr && virtnet_rx_offload_hdr(m, h) < 0)
-		return -EINVAL;
-	if (rxq->vlan_strip)
-		rte_vlan_strip(m);
-	return 0;
-}
-
-/*
- * The header says how many buffers the packet spans; a count beyond what
- * is in flight can never be met, one not yet met waits for the next burst.
- */
-static __rte_always_inline int
-virtnet_rx_check_head(struct virtnet_rxq *rxq, const struct rte_mbuf *m,
-		uint32_t len, uint16_t *nbuf, const uint32_t mode, const bool mrg)
-{
-	const struct virtio_net_hdr_mrg_rxbuf *h;
-	struct virtnet_vq *vq = rxq->vq;
-	uint16_t n = 1;
-
-	if (unlikely(len < (uint32_t)rxq->hdr_size + RTE_ETHER_HDR_LEN))
-		return -EINVAL;
-	if (mrg) {
-		h = (const void *)((const char *)m->buf_addr +
-			RTE_PKTMBUF_HEADROOM - rxq->hdr_size);
-		n = __atomic_load_n(&h->num_buffers, __ATOMIC_RELAXED);
-		if (unlikely(n == 0 || n > vq->size - vq->num_free))
-			return -EINVAL;
-		if (n > 1 && !virtnet_vq_used_ready(vq, n, mode))
-			return -EAGAIN;
-	}
-	*nbuf = n;
-	return 0;
-}
-
-static __rte_always_inline uint16_t
-virtnet_rx_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
-		const uint32_t mode, const bool mrg)
-{
-	struct virtnet_tally t = { 0 };
-	struct virtnet_vq *vq = rxq->vq;
-	uint16_t nrx = 0, nbuf = 1;
-	struct rte_mbuf *m, *rest;
-	uint32_t len;
-	int ret;
-
-	if (unlikely(virtnet_vq_broken(vq)))
-		return 0;
-	while (nrx < nb) {
-		m = virtnet_vq_peek_used(vq, &len, mode);
-		if (m == NULL)
-			break;
-		ret = virtnet_rx_check_head(rxq, m, len, &nbuf, mode, mrg);
-		if (ret == -EAGAIN || virtnet_vq_broken(vq))
-			break;
-		virtnet_vq_pop_used(vq, mode);
-		if (unlikely(ret < 0)) {
-			rxq->stats.errors++;
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		virtnet_rx_init_mbuf(m, rxq->port_id, RTE_PKTMBUF_HEADROOM,
-			len - rxq->hdr_size);
-		if (!mrg && unlikely(rxq->big_bufs > 1)) {
-			rest = m->next;
-			m->next = NULL;
-			m->data_len = (uint16_t)RTE_MIN(m->pkt_len,
-				(uint32_t)(m->buf_len - RTE_PKTMBUF_HEADROOM));
-			virtnet_rx_big_trim(m, rest, m->pkt_len);
-		}
-		if (mrg && nbuf > 1 &&
-		    unlikely(virtnet_rx_merge(rxq, m, nbuf, mode) < 0)) {
-			rxq->stats.errors++;
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		if (unlikely(rxq->ol_hdr || rxq->vlan_strip) &&
-		    unlikely(virtnet_rx_offloads(rxq, m) < 0)) {
-			rxq->stats.errors++;
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		virtnet_tally_pkt(&t, m, false);
-		pkts[nrx++] = m;
-	}
-	/* An empty poll stores nothing: a reset from another thread sticks. */
-	if (nrx > 0)
-		virtnet_tally_add(&rxq->stats, &t, nrx);
-	if (vq->num_free >= VIRTNET_RX_REFILL_MIN && !virtnet_vq_broken(vq)) {
-		virtnet_rx_fill(rxq, mode);
-		virtnet_kick(vq, rxq->tp, &rxq->stats.notifications, mode);
-	}
-	return nrx;
-}
-
-/*
- * Free sent mbufs. A one-segment direct mbuf nobody else holds goes
- * straight back to its pool: rte_pktmbuf_free_bulk() would also read
- * m->next, in the mbuf's second cache line, which is NULL in such an
- * mbuf (DPDK's invariant); the rest takes the general way.
- */
-static __rte_always_inline void
-virtnet_tx_free(struct rte_mbuf **done, unsigned int n)
-{
-	void *put[VIRTNET_TX_FREE_BULK];
-	struct rte_mempool *mp = NULL;
-	struct rte_mbuf *m;
-	unsigned int i, k = 0;
-
-	for (i = 0; i < n; i++) {
-		m = done[i];
-		if (unlikely(m->nb_segs != 1 || !RTE_MBUF_DIRECT(m) ||
-			     rte_mbuf_refcnt_read(m) != 1)) {
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		if (m->pool != mp) {
-			if (k > 0)
-				rte_mempool_put_bulk(mp, put, k);
-			mp = m->pool;
-			k = 0;
-		}
-		put[k++] = m;
-	}
-	if (k > 0)
-		rte_mempool_put_bulk(mp, put, k);
-}
-
-/*
- * Take back up to @p want sent packets, oldest first. Taking only what a
- * burst needs keeps the ring full, so the lines read are ones the device
- * finished with long ago, and the mbufs freed per burst fit the mempool
- * cache (net_virtio does the same).
- */
-static __rte_always_inline unsigned int
-virtnet_tx_reclaim_body(struct virtnet_txq *txq, unsigned int want,
-		const uint32_t mode)
-{
-	struct rte_mbuf *done[VIRTNET_TX_FREE_BULK];
-	unsigned int n = 0, total = 0;
-	uint32_t len;
-
-	while (total < want &&
-	       (done[n] = virtnet_vq_get_used(txq->vq, &len, mode)) != NULL) {
-		total++;
-		if (++n == RTE_DIM(done)) {
-			virtnet_tx_free(done, n);
-			n = 0;
-		}
-	}
-	if (n > 0)
-		virtnet_tx_free(done, n);
-	return total;
-}
-
-/* Whether the net header can go into the mbuf's own headroom. */
-static __rte_always_inline bool
-virtnet_tx_can_push(const struct rte_mbuf *m, uint16_t hdr)
-{
-	return rte_mbuf_refcnt_read(m) == 1 && RTE_MBUF_DIRECT(m) &&
-		rte_pktmbuf_headroom(m) >= hdr &&
-		rte_is_aligned(rte_pktmbuf_mtod_offset(m, char *, -(int)hdr),
-			__alignof__(struct virtio_net_hdr_mrg_rxbuf));
-}
-
-/* Ring descriptors a packet takes, at most: indirect chains take one. */
-static __rte_always_inline uint16_t
-virtnet_tx_descs(const struct virtnet_txq *txq, const struct rte_mbuf *m)
-{
-	if (txq->indirect && m->nb_segs < VIRTNET_TX_INDIRECT_MAX)
-		return 1;
-	return m->nb_segs + 1;
-}
-
-/*
- * Indirect and chained packets are counted here, off the one-descriptor
- * path that costs nothing more.
- */
-static __rte_always_inline int
-virtnet_tx_one(struct virtnet_txq *txq, struct rte_mbuf *m, const uint32_t mode)
-{
-	struct virtnet_buf b[VIRTNET_TX_MAX_SEGS + 1];
-	struct virtnet_vq *vq = txq->vq;
-	uint16_t hdr = txq->hdr_size, n = 1;
-	uint16_t id = virtnet_vq_next_id(vq, mode);
-	struct virtnet_tx_slot *slot = &txq->slots[id];
-	uint64_t slot_addr = txq->slots_addr + (uint64_t)id * sizeof(*slot);
-	struct rte_mbuf *s = m;
-	void *h;
-
-	if (virtnet_tx_can_push(m, hdr)) {
-		h = rte_pktmbuf_mtod_offset(m, char *, -(int)hdr);
-		b[0].addr = virtnet_mbuf_addr(m, txq->use_va, -(int16_t)hdr);
-		b[0].len = m->data_len + hdr;
-		/* nb_segs first: next is in the mbuf's second cache line. */
-		s = m->nb_segs > 1 ? m->next : NULL;
-	} else {
-		h = &slot->hdr;
-		b[0].addr = slot_addr;
-		b[0].len = hdr;
-	}
-	/* A constant size lets the compiler store instead of call memset. */
-	if (likely(hdr == sizeof(struct virtio_net_hdr_mrg_rxbuf)))
-		memset(h, 0, sizeof(struct virtio_net_hdr_mrg_rxbuf));
-	else
-		memset(h, 0, hdr);
-	if (txq->ol_hdr)
-		virtnet_tx_offload_hdr(h, m);
-	for (; s != NULL; s = s->next, n++) {
-		b[n].addr = virtnet_mbuf_addr(s, txq->use_va, 0);
-		b[n].len = s->data_len;
-	}
-	if (n > 1 && txq->indirect && n <= VIRTNET_TX_INDIRECT_MAX) {
-		if (virtnet_vq_add_indirect(vq, b, n, 0, slot->indir,
-				slot_addr + offsetof(struct virtnet_tx_slot, indir),
-				m, mode) < 0)
-			return -ENOSPC;
-		txq->stats.indirect++;
-		return 0;
-	}
-	/* A constant count lets the compiler drop the chain loop. */
-	if (likely(n == 1))
-		return virtnet_vq_add(vq, b, 1, 0, m, mode) < 0 ? -ENOSPC : 0;
-	if (virtnet_vq_add(vq, b, n, 0, m, mode) < 0)
-		return -ENOSPC;
-	txq->stats.chained++;
-	return 0;
-}
-
-static __rte_always_inline uint16_t
-virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
-		const uint32_t mode)
-{
-	struct virtnet_tally t = { 0 };
-	struct virtnet_vq *vq = txq->vq;
-	uint16_t i, sent = 0;
-
-	if (unlikely(virtnet_vq_broken(vq)))
-		return 0;
-	if (vq->num_free < nb)
-		virtnet_tx_reclaim_body(txq, nb - vq->num_free, mode);
-	for (i = 0; i < nb; i++) {
-		struct rte_mbuf *m = pkts[i];
-
-		if (unlikely(m->nb_segs > VIRTNET_TX_MAX_SEGS)) {
-			/* Never sendable: drop it rather than stall the queue. */
-			txq->stats.errors++;
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		/* Inserted here too: apps need not call tx_prepare. */
-		if (unlikely(m->ol_flags & RTE_MBUF_F_TX_VLAN)) {
-			if (rte_vlan_insert(&pkts[i]) < 0) {
-				txq->stats.errors++;
-				rte_pktmbuf_free(pkts[i]);
-				continue;
-			}
-			m = pkts[i];
-		}
-		if (vq->num_free < virtnet_tx_descs(txq, m)) {
-			virtnet_tx_reclaim_body(txq, UINT_MAX, mode);
-			if (unlikely(virtnet_tx_descs(txq, m) > vq->size)) {
-				/* More descriptors than the ring has: never fits. */
-				txq->stats.errors++;
-				rte_pktmbuf_free(m);
-				continue;
-			}
-			if (vq->num_free < virtnet_tx_descs(txq, m))
-				break;
-		}
-		if (virtnet_tx_one(txq, m, mode) < 0)
-			break;
-		virtnet_tally_pkt(&t, m, true);
-		sent++;
-	}
-	if (likely(sent > 0)) {
-		virtnet_kick(vq, txq->tp, &txq->stats.notifications, mode);
-		virtnet_tally_add(&txq->stats, &t, sent);
-	}
-	return i;
 }
 
 int
@@ -722,15 +200,35 @@ const struct virtnet_path virtnet_tx_paths[] = {
 };
 
 const struct virtnet_path *
-virtnet_path_select(const struct virtnet_path *table, uint64_t features)
+virtnet_path_select(const struct virtnet_path *table, uint64_t features,
+		uint64_t offloads, uint16_t simd)
 {
 	const struct virtnet_path *p;
 
 	for (p = table; p->name != NULL; p++)
 		if ((features & p->required) == p->required &&
-		    (features & p->forbidden) == 0)
+		    (features & p->forbidden) == 0 &&
+		    (offloads & p->offloads) == 0 && p->simd <= simd)
 			return p;
 	return NULL;
+}
+
+uint16_t
+virtnet_simd_width(void)
+{
+	uint16_t cpu = 0;
+
+#ifdef RTE_ARCH_X86
+	if (rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512F) &&
+	    rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512BW) &&
+	    rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512VL))
+		cpu = RTE_VECT_SIMD_512;
+	else if (rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX2))
+		cpu = RTE_VECT_SIMD_256;
+	else if (rte_cpu_get_flag_enabled(RTE_CPUFLAG_SSE4_2))
+		cpu = RTE_VECT_SIMD_128;
+#endif
+	return RTE_MIN(cpu, rte_vect_get_max_simd_bitwidth());
 }
 
 int

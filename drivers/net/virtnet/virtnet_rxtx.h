@@ -185,16 +185,33 @@ struct virtnet_path {
 	};
 	uint64_t required;	/**< negotiated features it needs */
 	uint64_t forbidden;	/**< negotiated features it cannot handle */
+	/** Rx or Tx offloads (RTE_ETH_*_OFFLOAD_*) it cannot honour. */
+	uint64_t offloads;
+	/** 0 for a scalar path; else the SIMD width it needs (RTE_VECT_SIMD_*). */
+	uint16_t simd;
 };
 
-/** Rx paths, ended by a NULL name; one serves each feature combination. */
+/**
+ * Rx paths, ended by a NULL name: vector paths first, then one scalar
+ * path (simd 0, no offload forbidden) for each feature combination.
+ */
 extern const struct virtnet_path virtnet_rx_paths[];
 /** Tx paths, ended by a NULL name. */
 extern const struct virtnet_path virtnet_tx_paths[];
 
-/** The first path of @p table that serves @p features, or NULL. */
+/**
+ * The first path of @p table that serves @p features and the app's
+ * @p offloads with at most @p simd bits of SIMD (0: scalar only), or NULL.
+ */
 const struct virtnet_path *virtnet_path_select(const struct virtnet_path *table,
-		uint64_t features);
+		uint64_t features, uint64_t offloads, uint16_t simd);
+
+/**
+ * The widest SIMD a vector path may use on this CPU under the EAL's
+ * --force-max-simd-bitwidth (RTE_VECT_SIMD_*), or 0 on a CPU or build
+ * without vector paths.
+ */
+uint16_t virtnet_simd_width(void);
 
 /**
  * Fill an Rx ring with fresh mbufs and publish them (at queue start).
