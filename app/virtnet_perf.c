@@ -399,15 +399,49 @@ drain(struct pair *p, const struct size_case *sz, struct meas *x)
 	}
 }
 
+/*
+ * Cycles per packet of a side over a measurement: the median of its
+ * chunks. A chunk is short (well under a millisecond), so the few that
+ * another process's time slice or an interrupt lands in are outliers the
+ * median drops; a mean over the whole would carry them.
+ */
+#define CHUNKS		25
+
+struct chunks {
+	double drv[CHUNKS];
+	double dev[CHUNKS];
+	unsigned int n;
+	struct meas last;	/* the totals at the end of the last chunk */
+};
+
+static void
+chunk_end(struct chunks *c, const struct meas *x)
+{
+	uint64_t dp = x->drv.pkts - c->last.drv.pkts;
+	uint64_t vp = x->dev.pkts - c->last.dev.pkts;
+
+	if (c->n < CHUNKS && dp > 0 && vp > 0) {
+		c->drv[c->n] = (double)(x->drv.cycles - c->last.drv.cycles) / dp;
+		c->dev[c->n] = (double)(x->dev.cycles - c->last.dev.cycles) / vp;
+		c->n++;
+	}
+	c->last = *x;
+}
+
+static double median(double *v, unsigned int n);
+
 static struct sample
 measure(struct pair *p, const struct size_case *sz, enum dir d,
 		unsigned int bursts)
 {
+	unsigned int per = RTE_MAX(bursts / CHUNKS, 1u);
 	struct sample s = { 0 };
+	struct chunks c;
 	struct meas x;
 	unsigned int i;
 
 	memset(&x, 0, sizeof(x));
+	memset(&c, 0, sizeof(c));
 	for (i = 0; i < bursts; i++) {
 		if (d == DIR_TX)
 			step_tx(p, sz, &x);
@@ -415,15 +449,19 @@ measure(struct pair *p, const struct size_case *sz, enum dir d,
 			step_rx(p, sz, &x);
 		else
 			step_fwd(p, sz, &x);
+		if ((i + 1) % per == 0)
+			chunk_end(&c, &x);
 	}
 	drain(p, sz, &x);
 	drv_pkts[d] += x.drv.pkts;
 	/* A loss or a wrong length: the figure says nothing. */
-	s.valid = x.drv.pkts > 0 && x.out == x.in && x.bad == 0;
+	s.valid = x.drv.pkts > 0 && x.out == x.in && x.bad == 0 && c.n > 0;
 	/* Fewer per burst (a ring the driver refills too little): marked. */
 	s.full = x.in >= (uint64_t)bursts * BURST * 9 / 10;
-	s.drv_cpp = x.drv.pkts ? (double)x.drv.cycles / x.drv.pkts : 0;
-	s.dev_cpp = x.dev.pkts ? (double)x.dev.cycles / x.dev.pkts : 0;
+	if (c.n > 0) {
+		s.drv_cpp = median(c.drv, c.n);
+		s.dev_cpp = median(c.dev, c.n);
+	}
 	return s;
 }
 
