@@ -268,6 +268,8 @@ virtnet_vq_take4(struct virtnet_vq *vq, struct rte_mbuf **done,
  * Take back up to @p want sent packets, oldest first, as the scalar
  * virtnet_tx_reclaim_body() does: four at a time where the ring allows,
  * else one by one through the checks (and fault handling) of virtnet_vq.h.
+ * In order, a device (DPDK's vhost) writes one used entry per batch: the
+ * peek that finds it starts the batch, and the batch goes four at a time.
  */
 static __rte_always_inline unsigned int
 virtnet_tx_reclaim_vec(struct virtnet_txq *txq, unsigned int want,
@@ -284,12 +286,17 @@ virtnet_tx_reclaim_vec(struct virtnet_txq *txq, unsigned int want,
 		    virtnet_vq_take4(vq, &done[n], in_order)) {
 			n += VEC;
 			total += VEC;
-		} else if ((done[n] = virtnet_vq_get_used(vq, &len, mode)) !=
+		} else if ((done[n] = virtnet_vq_peek_used(vq, &len, mode)) ==
 				NULL) {
+			break;
+		} else if (in_order && vq->in_batch && want - total >= VEC &&
+			   virtnet_vq_take4(vq, &done[n], in_order)) {
+			n += VEC;
+			total += VEC;
+		} else {
+			virtnet_vq_pop_used(vq, mode);
 			n++;
 			total++;
-		} else {
-			break;
 		}
 		if (n > RTE_DIM(done) - VEC) {
 			virtnet_tx_free(done, n);
