@@ -66,10 +66,11 @@ phase_sizes() { # log size...
 # case_fwd NAME DEVARGS RXPATH [testpmd commands before the first start]
 # Forwards 64 B, 1518 B and chained 8000 B frames (mac fwd both sides);
 # each size must flow and arrive at its length. RXPATH: the Rx burst mode
-# testpmd must report; the Tx one is the same without " mergeable".
-# TP_RING: the ring size "show rxq/txq info" must report.
+# testpmd must report; the Tx one is the same without " mergeable", or
+# TP_TXPATH. TP_RING: the ring size "show rxq/txq info" must report.
+# TP_EAL: more EAL arguments.
 case_fwd() {
-	local name=$1 devargs=$2 rxpath=$3
+	local name=$1 devargs=$2 rxpath=$3 txpath=${TP_TXPATH:-${3% mergeable}}
 	shift 3
 	# CASE_ONLY=<regex>: run only the forwarding cases whose name matches.
 	[ -z "${CASE_ONLY:-}" ] || [[ $name =~ $CASE_ONLY ]] || return 0
@@ -85,7 +86,7 @@ case_fwd() {
 		touch "$VIRTNET_RUN/vhost.done"
 	} | vn_testpmd tp-virtnet '0@0,1@0' \
 			"net_virtnet_user0,mac=00:01:02:03:04:05,path=$SOCK,$devargs" \
-			"$PLUGIN_ARG" "--txd=1024 --rxd=1024 --max-pkt-len=9600 ${TP_EXTRA:-}"
+			"$PLUGIN_ARG ${TP_EAL:-}" "--txd=1024 --rxd=1024 --max-pkt-len=9600 ${TP_EXTRA:-}"
 	local rc=$?
 	wait "$VH"
 	local log=$VIRTNET_RUN/tp-virtnet.log sizes
@@ -98,8 +99,8 @@ case_fwd() {
 		bad "$name" "mac devarg not reported"
 	elif ! grep -q "Burst mode: $rxpath\$" "$log"; then
 		bad "$name" "Rx path is not \"$rxpath\"; see $log"
-	elif ! grep -q "Burst mode: ${rxpath% mergeable}\$" "$log"; then
-		bad "$name" "Tx path is not \"${rxpath% mergeable}\"; see $log"
+	elif ! grep -q "Burst mode: $txpath\$" "$log"; then
+		bad "$name" "Tx path is not \"$txpath\"; see $log"
 	elif [ -n "${TP_RING:-}" ] &&
 	     ! { grep -q "Number of RXDs: $TP_RING\$" "$log" &&
 		 grep -q "Number of TXDs: $TP_RING\$" "$log"; }; then
@@ -362,7 +363,13 @@ case_pmdinfo() {
 
 want() { [ -z "${CASES:-}" ] || [[ " $CASES " == *" $1 "* ]]; }
 # DTS loopback_multi_paths: packed_vq x in_order x mrg_rxbuf, each also
-# with vectorized=1 (no vector path yet: the scalar one must serve).
+# with vectorized=1: on packed rings the AVX512 Tx path serves where the
+# CPU has it (with --force-max-simd-bitwidth=512), else the scalar one.
+avx512=0
+if grep -qw avx512f /proc/cpuinfo && grep -qw avx512bw /proc/cpuinfo &&
+   grep -qw avx512vl /proc/cpuinfo && grep -qa "vector avx512" "$VIRTNET_PLUGIN"; then
+	avx512=1
+fi
 for packed in 0 1; do
 	for io in 0 1; do
 		for mrg in 0 1; do
@@ -373,7 +380,10 @@ for packed in 0 1; do
 			# descriptors: a larger ring keeps the loop from starving.
 			# The ring is nb_desc within queue_size: ask for both.
 			qs=$([ $mrg = 1 ] && echo 1024 || echo 4096)
+			tx=""
+			[ $packed$avx512 = 11 ] && tx="${l% mergeable} vector avx512"
 			want fwd && TP_EXTRA="--rxd=$qs --txd=$qs" TP_RING=$qs \
+				TP_EAL=--force-max-simd-bitwidth=512 TP_TXPATH=$tx \
 				case_fwd "packed_vq=$packed,in_order=$io,mrg_rxbuf=$mrg" \
 				"packed_vq=$packed,in_order=$io,mrg_rxbuf=$mrg,vectorized=1,queue_size=$qs" "$l"
 		done

@@ -21,6 +21,7 @@
 
 #include <rte_arp.h>
 #include <rte_bus_vdev.h>
+#include <rte_cpuflags.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
@@ -30,6 +31,7 @@
 #include <rte_net.h>
 #include <rte_tcp.h>
 #include <rte_udp.h>
+#include <rte_vect.h>
 #include <rte_vhost.h>
 
 #include "test_common.h"
@@ -55,8 +57,10 @@ static uint16_t vh_port = UINT16_MAX, vn_port = UINT16_MAX;
 static unsigned int lsc_events;
 /* Devargs choosing the ring layout under test ("" or "packed_vq=1"). */
 static const char *layout_args = "";
-/* The Tx path name that layout must select (Rx adds " mergeable"). */
+/* The Rx path that layout must select, without " mergeable". */
 static const char *layout_path = "split";
+/* The Tx path it must select. */
+static const char *layout_tx = "split";
 
 static uint64_t
 ms_to_cycles(unsigned int ms)
@@ -802,8 +806,8 @@ test_mempool_after_stop_and_close(void)
 		strcmp(bm.info + strlen(layout_path), " mergeable") == 0,
 		"Rx path \"%s\", %s mergeable expected", bm.info, layout_path);
 	CHECK(rte_eth_tx_burst_mode_get(vn_port, 0, &bm) == 0 &&
-		strcmp(bm.info, layout_path) == 0,
-		"Tx path \"%s\", %s expected", bm.info, layout_path);
+		strcmp(bm.info, layout_tx) == 0,
+		"Tx path \"%s\", %s expected", bm.info, layout_tx);
 	/* Leave frames in flight both ways, then stop. */
 	flow(vn_port, vh_port, 64, 1000, 2, 0);
 	flow(vh_port, vn_port, 64, 1000, 1, 0);
@@ -2431,6 +2435,133 @@ out:
 	rte_mempool_free(mp);
 }
 
+/* Test frame @seq of @len whose first segment holds 1 byte. */
+static struct rte_mbuf *
+frame_1byte_head(uint32_t len, uint32_t seq)
+{
+	struct rte_mbuf *m = test_frame(tx_mp, len, seq, 1);
+	struct rte_mbuf *h = rte_pktmbuf_alloc(tx_mp);
+	char *d;
+
+	if (m == NULL || h == NULL || (d = rte_pktmbuf_append(h, 1)) == NULL) {
+		rte_pktmbuf_free(m);
+		rte_pktmbuf_free(h);
+		return NULL;
+	}
+	*d = *rte_pktmbuf_mtod(m, char *);
+	rte_pktmbuf_adj(m, 1);
+	if (rte_pktmbuf_chain(h, m) != 0) {
+		rte_pktmbuf_free(h);
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	return h;
+}
+
+/*
+ * Frame @seq of a mixed burst: mostly plain one-segment frames (the
+ * vector path's four at a time), now and then one it leaves to the scalar
+ * code: a chain, a 1-byte first segment, a frame the test holds a second
+ * reference to (in @held), or one without room for the header.
+ */
+static struct rte_mbuf *
+mixed_frame(uint32_t seq, uint32_t len, struct rte_mbuf **held)
+{
+	struct rte_mbuf *m;
+
+	*held = NULL;
+	switch (seq % 23) {
+	case 5:
+		return test_frame(tx_mp, len, seq, 3);
+	case 11:
+		return frame_1byte_head(len, seq);
+	case 17:
+		m = test_frame(tx_mp, len, seq, 1);
+		if (m != NULL) {
+			rte_mbuf_refcnt_update(m, 1);
+			*held = m;
+		}
+		return m;
+	case 19:
+		m = test_frame(tx_mp, len, seq, 1);
+		/* Data moved to the buffer's start: no headroom left. */
+		if (m != NULL) {
+			memmove(m->buf_addr, rte_pktmbuf_mtod(m, void *), len);
+			m->data_off = 0;
+		}
+		return m;
+	default:
+		return test_frame(tx_mp, len, seq, 1);
+	}
+}
+
+/*
+ * Mixed bursts from virtnet to vhost: every frame arrives in order, byte
+ * for byte; the counters say what was sent; no mbuf stays behind.
+ */
+static void
+test_tx_mixed(void)
+{
+	struct rte_mbuf *pkts[BURST], *in[BURST], *held[BURST];
+	uint64_t end = rte_get_timer_cycles() + ms_to_cycles(5000);
+	uint32_t lens[4000], sent = 0, received = 0, bad = 0, seq, i;
+	uint64_t bytes = 0, got_bytes = 0;
+	struct rte_eth_burst_mode bm;
+	struct rte_eth_stats st;
+	uint16_t k, s, got;
+
+	CHECK_GOTO(fx_up("") == 0, out, "setup");
+	CHECK(rte_eth_tx_burst_mode_get(vn_port, 0, &bm) == 0 &&
+		strcmp(bm.info, layout_tx) == 0,
+		"Tx path \"%s\", %s expected", bm.info, layout_tx);
+	rte_eth_stats_reset(vn_port);
+	srand(12);
+	for (i = 0; i < RTE_DIM(lens); i++)
+		lens[i] = 60 + rand() % (1518 - 60 + 1);
+	while (received < RTE_DIM(lens) && rte_get_timer_cycles() < end) {
+		/* Odd burst sizes too: the last few of a burst go one by one. */
+		k = RTE_MIN(1 + (uint32_t)rand() % BURST, RTE_DIM(lens) - sent);
+		for (i = 0; i < k; i++) {
+			pkts[i] = mixed_frame(sent + i, lens[sent + i], &held[i]);
+			if (pkts[i] == NULL)
+				break;
+		}
+		k = i;
+		s = rte_eth_tx_burst(vn_port, 0, pkts, k);
+		for (i = 0; i < k; i++) {
+			if (held[i] != NULL)
+				rte_pktmbuf_free(held[i]);	/* the test's own */
+			if (i >= s)
+				rte_pktmbuf_free(pkts[i]);
+			else
+				bytes += lens[sent + i];
+		}
+		sent += s;	/* what was not sent goes again, same seq */
+		got = rte_eth_rx_burst(vh_port, 0, in, BURST);
+		for (i = 0; i < got; i++) {
+			if (!test_frame_ok(in[i], &seq) || seq != received + i ||
+			    in[i]->pkt_len != lens[seq % RTE_DIM(lens)])
+				bad++;
+			got_bytes += in[i]->pkt_len;
+			rte_pktmbuf_free(in[i]);
+		}
+		received += got;
+	}
+	CHECK(sent == RTE_DIM(lens) && received == sent && bad == 0 &&
+		got_bytes == bytes, "sent %u received %u bad %u bytes %" PRIu64
+		" of %" PRIu64, sent, received, bad, got_bytes, bytes);
+	CHECK(rte_eth_stats_get(vn_port, &st) == 0 && st.opackets == sent &&
+		st.obytes == bytes && st.oerrors == 0,
+		"stats: %" PRIu64 " packets %" PRIu64 " bytes %" PRIu64 " errors",
+		st.opackets, st.obytes, st.oerrors);
+	/* A first segment under 8 bytes counts as unicast (virtnet_tally_pkt). */
+	CHECK(xs_get("tx_q0_broadcast_packets") == sent - (sent + 11) / 23,
+		"broadcast %" PRIu64 " of %u", xs_get("tx_q0_broadcast_packets"),
+		sent);
+out:
+	fx_down();
+}
+
 /* Hugepage files of this run stay behind after exit: remove them. */
 static void
 remove_hugepage_files(int argc, char **argv)
@@ -2469,12 +2600,50 @@ parse_test_args(int argc, char **argv)
 static const struct {
 	const char *name;	/* also the Tx path burst_mode_get must report */
 	const char *args;
+	const char *vec_tx;	/* vectorized=1: the Tx path on an AVX512 CPU */
 } layouts[] = {
-	{ "split", "in_order=0" },
-	{ "split in-order", "in_order=1" },
-	{ "packed", "packed_vq=1,in_order=0" },
-	{ "packed in-order", "packed_vq=1,in_order=1,queue_size=255" },
+	{ "split", "in_order=0", NULL },
+	{ "split in-order", "in_order=1", NULL },
+	{ "packed", "packed_vq=1,in_order=0", NULL },
+	{ "packed in-order", "packed_vq=1,in_order=1,queue_size=255", NULL },
+	{ "packed", "packed_vq=1,in_order=0,vectorized=1",
+		"packed vector avx512" },
+	{ "packed in-order", "packed_vq=1,in_order=1,vectorized=1",
+		"packed in-order vector avx512" },
 };
+
+/* Whether virtnet may choose its AVX512 paths here (cf. virtnet_simd_width). */
+static bool
+avx512_usable(void)
+{
+#if defined(VIRTNET_AVX512)
+	/* The EAL's default is 256 bits unless --force-max-simd-bitwidth. */
+	rte_vect_set_max_simd_bitwidth(RTE_VECT_SIMD_512);
+	return rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512F) > 0 &&
+		rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512BW) > 0 &&
+		rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512VL) > 0 &&
+		rte_vect_get_max_simd_bitwidth() >= RTE_VECT_SIMD_512;
+#else
+	return false;
+#endif
+}
+
+/*
+ * What the vector Tx path is given: the tests that send. Not test_xstats:
+ * it compares with net_virtio's xstats, and net_virtio's vector Tx counts
+ * no size bins nor multicast (test_tx_mixed checks virtnet's).
+ */
+static void
+run_vector_layout(void)
+{
+	RUN(test_tx_sizes);
+	RUN(test_multiseg_tx);
+	RUN(test_indirect_tx);
+	RUN(test_tx_mixed);
+	RUN(test_mempool_after_stop_and_close);
+	RUN(test_tx_done_cleanup);
+	RUN(test_offloads);
+}
 
 int
 main(int argc, char **argv)
@@ -2519,6 +2688,15 @@ main(int argc, char **argv)
 	for (layout = 0; layout < RTE_DIM(layouts); layout++) {
 		layout_args = layouts[layout].args;
 		layout_path = layouts[layout].name;
+		layout_tx = layout_path;
+		if (layouts[layout].vec_tx != NULL) {
+			if (avx512_usable())
+				layout_tx = layouts[layout].vec_tx;
+			printf("=== %s ring, vectorized=1, Tx %s\n", layout_path,
+				layout_tx);
+			run_vector_layout();
+			continue;
+		}
 		printf("=== %s ring\n", layouts[layout].name);
 		RUN(test_tx_sizes);
 		RUN(test_rx_sizes);

@@ -191,6 +191,14 @@ const struct virtnet_path virtnet_rx_paths[] = {
 };
 
 const struct virtnet_path virtnet_tx_paths[] = {
+#ifdef VIRTNET_AVX512
+	/* Any offload: packets that need one take the scalar way inside. */
+	{ "packed in-order vector avx512",
+		{ .tx = virtnet_tx_packed_io_avx512 }, PACKED | IN_ORDER, 0, 0,
+		RTE_VECT_SIMD_512 },
+	{ "packed vector avx512", { .tx = virtnet_tx_packed_avx512 },
+		PACKED, IN_ORDER, 0, RTE_VECT_SIMD_512 },
+#endif
 	{ "packed in-order", { .tx = virtnet_tx_packed_io },
 		PACKED | IN_ORDER, 0 },
 	{ "packed", { .tx = virtnet_tx_packed }, PACKED, IN_ORDER },

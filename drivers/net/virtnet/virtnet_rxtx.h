@@ -199,6 +199,17 @@ extern const struct virtnet_path virtnet_rx_paths[];
 /** Tx paths, ended by a NULL name. */
 extern const struct virtnet_path virtnet_tx_paths[];
 
+#ifdef VIRTNET_AVX512
+/**
+ * The AVX512 Tx bursts of packed rings (virtnet_tx_avx512.c), out of order
+ * and in order: four simple packets per line of descriptors.
+ */
+uint16_t virtnet_tx_packed_avx512(void *txq, struct rte_mbuf **pkts,
+		uint16_t n);
+uint16_t virtnet_tx_packed_io_avx512(void *txq, struct rte_mbuf **pkts,
+		uint16_t n);
+#endif
+
 /**
  * The first path of @p table that serves @p features and the app's
  * @p offloads with at most @p simd bits of SIMD (0: scalar only), or NULL.
