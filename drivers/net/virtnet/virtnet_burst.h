@@ -517,6 +517,45 @@ virtnet_tx_one(struct virtnet_txq *txq, struct rte_mbuf *m, const uint32_t mode)
 	return virtnet_vq_add(txq->vq, &b, 1, 0, m, mode) < 0 ? -ENOSPC : 0;
 }
 
+/*
+ * One packet the scalar way; vector paths send what they cannot take four
+ * at a time through it too.
+ * @return 1 sent, 0 dropped (freed and counted), -1 no room: the burst ends.
+ */
+static __rte_always_inline int
+virtnet_tx_pkt(struct virtnet_txq *txq, struct rte_mbuf **pp,
+		struct virtnet_tally *t, const uint32_t mode)
+{
+	struct virtnet_vq *vq = txq->vq;
+	struct rte_mbuf *m = *pp;
+
+	/* Never sendable: dropped rather than stall the queue. */
+	if (unlikely(m->nb_segs > VIRTNET_TX_MAX_SEGS))
+		goto drop;
+	/* Inserted here too: apps need not call tx_prepare. */
+	if (unlikely(m->ol_flags & RTE_MBUF_F_TX_VLAN)) {
+		if (rte_vlan_insert(pp) < 0)
+			goto drop;
+		m = *pp;
+	}
+	if (vq->num_free < virtnet_tx_descs(txq, m)) {
+		virtnet_tx_reclaim_body(txq, UINT_MAX, mode);
+		/* More descriptors than the ring has: never fits. */
+		if (unlikely(virtnet_tx_descs(txq, m) > vq->size))
+			goto drop;
+		if (vq->num_free < virtnet_tx_descs(txq, m))
+			return -1;
+	}
+	if (virtnet_tx_one(txq, m, mode) < 0)
+		return -1;
+	virtnet_tally_pkt(t, m, true);
+	return 1;
+drop:
+	txq->stats.errors++;
+	rte_pktmbuf_free(*pp);
+	return 0;
+}
+
 static __rte_always_inline uint16_t
 virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
 		const uint32_t mode)
@@ -524,50 +563,42 @@ virtnet_tx_body(struct virtnet_txq *txq, struct rte_mbuf **pkts, uint16_t nb,
 	struct virtnet_tally t = { 0 };
 	struct virtnet_vq *vq = txq->vq;
 	uint16_t i, sent = 0;
+	int ret;
 
 	if (unlikely(virtnet_vq_broken(vq)))
 		return 0;
 	if (vq->num_free < nb)
 		virtnet_tx_reclaim_body(txq, nb - vq->num_free, mode);
 	for (i = 0; i < nb; i++) {
-		struct rte_mbuf *m = pkts[i];
-
-		if (unlikely(m->nb_segs > VIRTNET_TX_MAX_SEGS)) {
-			/* Never sendable: drop it rather than stall the queue. */
-			txq->stats.errors++;
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		/* Inserted here too: apps need not call tx_prepare. */
-		if (unlikely(m->ol_flags & RTE_MBUF_F_TX_VLAN)) {
-			if (rte_vlan_insert(&pkts[i]) < 0) {
-				txq->stats.errors++;
-				rte_pktmbuf_free(pkts[i]);
-				continue;
-			}
-			m = pkts[i];
-		}
-		if (vq->num_free < virtnet_tx_descs(txq, m)) {
-			virtnet_tx_reclaim_body(txq, UINT_MAX, mode);
-			if (unlikely(virtnet_tx_descs(txq, m) > vq->size)) {
-				/* More descriptors than the ring has: never fits. */
-				txq->stats.errors++;
-				rte_pktmbuf_free(m);
-				continue;
-			}
-			if (vq->num_free < virtnet_tx_descs(txq, m))
-				break;
-		}
-		if (virtnet_tx_one(txq, m, mode) < 0)
+		ret = virtnet_tx_pkt(txq, &pkts[i], &t, mode);
+		if (ret < 0)
 			break;
-		virtnet_tally_pkt(&t, m, true);
-		sent++;
+		sent += ret;
 	}
 	if (likely(sent > 0)) {
 		virtnet_kick(vq, txq->tp, &txq->stats.notifications, mode);
 		virtnet_tally_add(&txq->stats, &t, sent);
 	}
 	return i;
+}
+
+/*
+ * Enter a Tx burst. False: return 0, the port is halted or the control
+ * path holds the queue (it sends its own packets, txq->inject, meanwhile).
+ */
+static __rte_always_inline bool
+virtnet_tx_enter(struct virtnet_txq *txq, struct rte_mbuf **pkts)
+{
+	struct rte_mbuf **inject;
+
+	if (unlikely(!virtnet_burst_enter(&txq->guard)))
+		return false;
+	inject = __atomic_load_n(&txq->inject, __ATOMIC_ACQUIRE);
+	if (unlikely(inject != NULL && inject != pkts)) {
+		virtnet_burst_leave(&txq->guard);
+		return false;
+	}
+	return true;
 }
 
 #endif /* VIRTNET_BURST_H */

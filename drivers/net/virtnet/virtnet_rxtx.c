@@ -130,22 +130,15 @@ fn(void *q, struct rte_mbuf **pkts, uint16_t n) \
 	virtnet_burst_leave(&rxq->guard); \
 	return nrx; \
 }
-/* While the control path holds the queue, the app's bursts send nothing. */
 #define VIRTNET_TX_FN(fn, mode) \
 static uint16_t \
 fn(void *q, struct rte_mbuf **pkts, uint16_t n) \
 { \
 	struct virtnet_txq *txq = q; \
-	struct rte_mbuf **inject; \
 	uint16_t ntx; \
 	\
-	if (unlikely(!virtnet_burst_enter(&txq->guard))) \
+	if (unlikely(!virtnet_tx_enter(txq, pkts))) \
 		return 0; \
-	inject = __atomic_load_n(&txq->inject, __ATOMIC_ACQUIRE); \
-	if (unlikely(inject != NULL && inject != pkts)) { \
-		virtnet_burst_leave(&txq->guard); \
-		return 0; \
-	} \
 	ntx = virtnet_tx_body(txq, pkts, n, mode); \
 	virtnet_burst_leave(&txq->guard); \
 	return ntx; \

@@ -400,41 +400,6 @@ virtnet_tx_add4(struct virtnet_txq *txq, struct rte_mbuf **p,
 	return true;
 }
 
-/*
- * One packet the scalar way, as virtnet_tx_body() takes it.
- * @return 1 sent, 0 dropped and counted, -1 no room: the burst ends.
- */
-static __rte_always_inline int
-virtnet_tx_vec_one(struct virtnet_txq *txq, struct rte_mbuf **pp,
-		struct virtnet_tally *t, const uint32_t mode)
-{
-	struct virtnet_vq *vq = txq->vq;
-	struct rte_mbuf *m = *pp;
-
-	if (unlikely(m->nb_segs > VIRTNET_TX_MAX_SEGS))
-		goto drop;
-	if (unlikely(m->ol_flags & RTE_MBUF_F_TX_VLAN)) {
-		if (rte_vlan_insert(pp) < 0)
-			goto drop;
-		m = *pp;
-	}
-	if (vq->num_free < virtnet_tx_descs(txq, m)) {
-		virtnet_tx_reclaim_vec(txq, UINT_MAX, mode);
-		if (unlikely(virtnet_tx_descs(txq, m) > vq->size))
-			goto drop;
-		if (vq->num_free < virtnet_tx_descs(txq, m))
-			return -1;
-	}
-	if (virtnet_tx_one(txq, m, mode) < 0)
-		return -1;
-	virtnet_tally_pkt(t, m, true);
-	return 1;
-drop:
-	txq->stats.errors++;
-	rte_pktmbuf_free(*pp);
-	return 0;
-}
-
 static __rte_always_inline uint16_t
 virtnet_tx_vec_body(struct virtnet_txq *txq, struct rte_mbuf **pkts,
 		uint16_t nb, const uint32_t mode)
@@ -455,7 +420,7 @@ virtnet_tx_vec_body(struct virtnet_txq *txq, struct rte_mbuf **pkts,
 			sent += VEC;
 			continue;
 		}
-		ret = virtnet_tx_vec_one(txq, &pkts[i], &t, mode);
+		ret = virtnet_tx_pkt(txq, &pkts[i], &t, mode);
 		if (ret < 0)
 			break;
 		sent += ret;
@@ -468,22 +433,15 @@ virtnet_tx_vec_body(struct virtnet_txq *txq, struct rte_mbuf **pkts,
 	return i;
 }
 
-/* The guard and injection rules of every Tx burst (virtnet_rxtx.c). */
 static __rte_always_inline uint16_t
 virtnet_tx_vec_burst(void *q, struct rte_mbuf **pkts, uint16_t n,
 		const uint32_t mode)
 {
 	struct virtnet_txq *txq = q;
-	struct rte_mbuf **inject;
 	uint16_t ntx;
 
-	if (unlikely(!virtnet_burst_enter(&txq->guard)))
+	if (unlikely(!virtnet_tx_enter(txq, pkts)))
 		return 0;
-	inject = __atomic_load_n(&txq->inject, __ATOMIC_ACQUIRE);
-	if (unlikely(inject != NULL && inject != pkts)) {
-		virtnet_burst_leave(&txq->guard);
-		return 0;
-	}
 	ntx = virtnet_tx_vec_body(txq, pkts, n, mode);
 	virtnet_burst_leave(&txq->guard);
 	return ntx;
