@@ -220,6 +220,12 @@ uint16_t virtnet_rx_packed_io_avx512(void *rxq, struct rte_mbuf **pkts,
 uint16_t virtnet_rx_packed_avx512(void *rxq, struct rte_mbuf **pkts,
 		uint16_t n);
 #endif
+#ifdef VIRTNET_RX_AVX2
+/** Split Rx without mergeable buffers, AVX2 (virtnet_rx_avx2.c). */
+uint16_t virtnet_rx_split_io_avx2(void *rxq, struct rte_mbuf **pkts,
+		uint16_t n);
+uint16_t virtnet_rx_split_avx2(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+#endif
 
 /**
  * Fill an Rx ring with fresh mbufs and publish them (at queue start).
