@@ -85,10 +85,11 @@ case_fwd() {
 		touch "$VIRTNET_RUN/vhost.done"
 	} | vn_testpmd tp-virtnet '0@0,1@0' \
 			"net_virtnet_user0,mac=00:01:02:03:04:05,path=$SOCK,$devargs" \
-			"$PLUGIN_ARG" "--txd=1024 --rxd=1024 --max-pkt-len=9600 ${TP_EXTRA:-}"
+			"$PLUGIN_ARG ${TP_EAL:-}" "--txd=1024 --rxd=1024 --max-pkt-len=9600 ${TP_EXTRA:-}"
 	local rc=$?
 	wait "$VH"
-	local log=$VIRTNET_RUN/tp-virtnet.log sizes
+	local log=$VIRTNET_RUN/tp-virtnet.log sizes txpath=${rxpath% mergeable}
+	txpath=${txpath% vector *}
 	sizes=$(phase_sizes "$log" 64 1518 8000)
 	if [ $rc -ne 0 ] || ! grep -q "Bye" "$log"; then
 		bad "$name" "testpmd exit $rc; see $log"
@@ -98,8 +99,8 @@ case_fwd() {
 		bad "$name" "mac devarg not reported"
 	elif ! grep -q "Burst mode: $rxpath\$" "$log"; then
 		bad "$name" "Rx path is not \"$rxpath\"; see $log"
-	elif ! grep -q "Burst mode: ${rxpath% mergeable}\$" "$log"; then
-		bad "$name" "Tx path is not \"${rxpath% mergeable}\"; see $log"
+	elif ! grep -q "Burst mode: $txpath\$" "$log"; then
+		bad "$name" "Tx path is not \"$txpath\"; see $log"
 	elif [ -n "${TP_RING:-}" ] &&
 	     ! { grep -q "Number of RXDs: $TP_RING\$" "$log" &&
 		 grep -q "Number of TXDs: $TP_RING\$" "$log"; }; then
@@ -361,19 +362,36 @@ case_pmdinfo() {
 }
 
 want() { [ -z "${CASES:-}" ] || [[ " $CASES " == *" $1 "* ]]; }
+# The Rx path vectorized=1 gives layout $1 (split/packed) without
+# mergeable buffers under --force-max-simd-bitwidth=512 on this CPU.
+vec_suffix() {
+	local f
+	f=$(grep -m1 '^flags' /proc/cpuinfo)
+	if [ "$1" = packed ]; then
+		[[ $f == *" avx512f "* && $f == *" avx512bw "* && $f == *" avx512vl "* ]] &&
+			echo " vector avx512"
+	else
+		[[ $f == *" avx2 "* ]] && echo " vector avx2"
+	fi
+	return 0
+}
 # DTS loopback_multi_paths: packed_vq x in_order x mrg_rxbuf, each also
-# with vectorized=1 (no vector path yet: the scalar one must serve).
+# with vectorized=1: without mergeable buffers a vector Rx path serves
+# where the CPU has it (the Tx path stays scalar).
 for packed in 0 1; do
 	for io in 0 1; do
 		for mrg in 0 1; do
 			l=$([ $packed = 1 ] && echo packed || echo split)
+			lay=$l
 			[ $io = 1 ] && l="$l in-order"
 			[ $mrg = 1 ] && l="$l mergeable"
+			[ $mrg = 0 ] && l="$l$(vec_suffix $lay)"
 			# Without mergeable buffers each 9600 B Rx buffer takes 5
 			# descriptors: a larger ring keeps the loop from starving.
 			# The ring is nb_desc within queue_size: ask for both.
 			qs=$([ $mrg = 1 ] && echo 1024 || echo 4096)
 			want fwd && TP_EXTRA="--rxd=$qs --txd=$qs" TP_RING=$qs \
+				TP_EAL=--force-max-simd-bitwidth=512 \
 				case_fwd "packed_vq=$packed,in_order=$io,mrg_rxbuf=$mrg" \
 				"packed_vq=$packed,in_order=$io,mrg_rxbuf=$mrg,vectorized=1,queue_size=$qs" "$l"
 		done
