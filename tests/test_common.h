@@ -6,6 +6,8 @@
 #define VIRTNET_TEST_COMMON_H
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* Minimal test bookkeeping; the summary line is "N passed, N failed". */
 extern unsigned int t_passed, t_failed, t_case_failed;
@@ -27,7 +29,11 @@ extern unsigned int t_passed, t_failed, t_case_failed;
 		goto label; \
 } while (0)
 
+/* VIRTNET_TEST_ONLY=<part of a name> runs only the cases that match. */
 #define RUN_NAMED(fn, name) do { \
+	const char *only_ = getenv("VIRTNET_TEST_ONLY"); \
+	if (only_ != NULL && strstr(name, only_) == NULL) \
+		break; \
 	t_case_failed = 0; \
 	printf("--- %s\n", name); \
 	fflush(stdout); \

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_vect.h>
+
 #include "virtnet_rxtx.h"
 #include "test_common.h"
 
@@ -111,6 +113,54 @@ test_paths_distinct(void)
 	CHECK(n == 4, "%u scalar Tx paths", n);
 }
 
+/*
+ * The Rx path for @p packed and @p io without mergeable buffers when
+ * @p simd bits may be used: the vector one where it is built and wide
+ * enough, the scalar one otherwise.
+ */
+static void
+check_vector(bool packed, bool io, uint16_t simd)
+{
+	uint64_t f = (packed ? F(VIRTIO_F_RING_PACKED) : 0) |
+		(io ? F(VIRTIO_F_IN_ORDER) : 0);
+	const struct virtnet_path *p;
+	const char *isa = "";
+	char want[64];
+
+#ifdef VIRTNET_AVX512
+	if (packed && simd >= RTE_VECT_SIMD_512)
+		isa = " vector avx512";
+#endif
+#ifdef VIRTNET_AVX2
+	if (!packed && simd >= RTE_VECT_SIMD_256)
+		isa = " vector avx2";
+#endif
+	expected_name(want, sizeof(want), packed, io, false);
+	strcat(want, isa);
+	p = virtnet_path_select(virtnet_rx_paths, f, 0, simd);
+	CHECK(p != NULL && strcmp(p->name, want) == 0 &&
+		(p->simd != 0) == (isa[0] != '\0') && p->simd <= simd,
+		"simd %u: \"%s\" for \"%s\"", simd, p ? p->name : "none", want);
+	/* Mergeable buffers never take a vector path. */
+	p = virtnet_path_select(virtnet_rx_paths, f | F(VIRTIO_NET_F_MRG_RXBUF),
+		0, simd);
+	CHECK(p != NULL && p->simd == 0, "simd %u: \"%s\" with mergeable",
+		simd, p ? p->name : "none");
+}
+
+/* vectorized=1: the vector Rx paths by SIMD width, scalar below it. */
+static void
+test_vector_paths(void)
+{
+	static const uint16_t widths[] = { 0, RTE_VECT_SIMD_128,
+		RTE_VECT_SIMD_256, RTE_VECT_SIMD_512 };
+	unsigned int c, w;
+
+	for (w = 0; w < RTE_DIM(widths); w++)
+		for (c = 0; c < 4; c++)
+			check_vector(c & 1, c & 2, widths[w]);
+}
+
 /* The guide's table has a row for each Rx path. */
 static void
 test_doc_in_sync(void)
@@ -142,6 +192,7 @@ main(int argc, char **argv)
 	doc_path = argc > 1 ? argv[1] : "doc/guides/nics/virtnet.rst";
 	RUN(test_one_path_per_combination);
 	RUN(test_paths_distinct);
+	RUN(test_vector_paths);
 	RUN(test_doc_in_sync);
 	TEST_SUMMARY();
 	return t_failed ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -66,11 +66,12 @@ phase_sizes() { # log size...
 # case_fwd NAME DEVARGS RXPATH [testpmd commands before the first start]
 # Forwards 64 B, 1518 B and chained 8000 B frames (mac fwd both sides);
 # each size must flow and arrive at its length. RXPATH: the Rx burst mode
-# testpmd must report; the Tx one is the same without " mergeable", or
-# TP_TXPATH. TP_RING: the ring size "show rxq/txq info" must report.
+# testpmd must report; the Tx one is the same without " mergeable" and
+# a vector suffix, or TP_TXPATH. TP_RING: the ring size "show rxq/txq info" must report.
 # TP_EAL: more EAL arguments.
 case_fwd() {
-	local name=$1 devargs=$2 rxpath=$3 txpath=${TP_TXPATH:-${3% mergeable}}
+	local name=$1 devargs=$2 rxpath=$3 txpath=${3% mergeable}
+	txpath=${TP_TXPATH:-${txpath% vector *}}
 	shift 3
 	# CASE_ONLY=<regex>: run only the forwarding cases whose name matches.
 	[ -z "${CASE_ONLY:-}" ] || [[ $name =~ $CASE_ONLY ]] || return 0
@@ -362,9 +363,23 @@ case_pmdinfo() {
 }
 
 want() { [ -z "${CASES:-}" ] || [[ " $CASES " == *" $1 "* ]]; }
+# The Rx path vectorized=1 gives layout $1 (split/packed) without
+# mergeable buffers under --force-max-simd-bitwidth=512 on this CPU.
+vec_suffix() {
+	local f
+	f=$(grep -m1 '^flags' /proc/cpuinfo)
+	if [ "$1" = packed ]; then
+		[[ $f == *" avx512f "* && $f == *" avx512bw "* && $f == *" avx512vl "* ]] &&
+			echo " vector avx512"
+	else
+		[[ $f == *" avx2 "* ]] && echo " vector avx2"
+	fi
+	return 0
+}
 # DTS loopback_multi_paths: packed_vq x in_order x mrg_rxbuf, each also
 # with vectorized=1: on packed rings the AVX512 Tx path serves where the
-# CPU has it (with --force-max-simd-bitwidth=512), else the scalar one.
+# CPU has it (with --force-max-simd-bitwidth=512), else the scalar one;
+# without mergeable buffers a vector Rx path serves where the CPU has it.
 avx512=0
 if grep -qw avx512f /proc/cpuinfo && grep -qw avx512bw /proc/cpuinfo &&
    grep -qw avx512vl /proc/cpuinfo && grep -qa "vector avx512" "$VIRTNET_PLUGIN"; then
@@ -374,14 +389,16 @@ for packed in 0 1; do
 	for io in 0 1; do
 		for mrg in 0 1; do
 			l=$([ $packed = 1 ] && echo packed || echo split)
+			lay=$l
 			[ $io = 1 ] && l="$l in-order"
+			tx=$l
+			[ $packed$avx512 = 11 ] && tx="$l vector avx512"
 			[ $mrg = 1 ] && l="$l mergeable"
+			[ $mrg = 0 ] && l="$l$(vec_suffix $lay)"
 			# Without mergeable buffers each 9600 B Rx buffer takes 5
 			# descriptors: a larger ring keeps the loop from starving.
 			# The ring is nb_desc within queue_size: ask for both.
 			qs=$([ $mrg = 1 ] && echo 1024 || echo 4096)
-			tx=""
-			[ $packed$avx512 = 11 ] && tx="${l% mergeable} vector avx512"
 			want fwd && TP_EXTRA="--rxd=$qs --txd=$qs" TP_RING=$qs \
 				TP_EAL=--force-max-simd-bitwidth=512 TP_TXPATH=$tx \
 				case_fwd "packed_vq=$packed,in_order=$io,mrg_rxbuf=$mrg" \

@@ -434,19 +434,21 @@ virtnet_tx_one_slow(struct virtnet_txq *txq, struct rte_mbuf *m,
 	return 0;
 }
 
+/*
+ * Take up to @p nb packets, counted into @p t: the scalar body without
+ * its refill, which vector paths call for what they do not take four at
+ * a time, so faults, drops and counters are the same on every path.
+ */
 static __rte_always_inline uint16_t
-virtnet_rx_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
-		const uint32_t mode, const bool mrg)
+virtnet_rx_take(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
+		struct virtnet_tally *t, const uint32_t mode, const bool mrg)
 {
-	struct virtnet_tally t = { 0 };
 	struct virtnet_vq *vq = rxq->vq;
 	uint16_t nrx = 0, nbuf = 1;
 	struct rte_mbuf *m, *rest;
 	uint32_t len;
 	int ret;
 
-	if (unlikely(virtnet_vq_broken(vq)))
-		return 0;
 	while (nrx < nb) {
 		m = virtnet_vq_peek_used(vq, &len, mode);
 		if (m == NULL)
@@ -481,16 +483,38 @@ virtnet_rx_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		virtnet_tally_pkt(&t, m, false);
+		virtnet_tally_pkt(t, m, false);
 		pkts[nrx++] = m;
 	}
-	/* An empty poll stores nothing: a reset from another thread sticks. */
-	if (nrx > 0)
-		virtnet_tally_add(&rxq->stats, &t, nrx);
+	return nrx;
+}
+
+/* Refill once a burst's worth is free, and kick; not on a broken queue. */
+static __rte_always_inline void
+virtnet_rx_replenish(struct virtnet_rxq *rxq, const uint32_t mode)
+{
+	struct virtnet_vq *vq = rxq->vq;
+
 	if (vq->num_free >= VIRTNET_RX_REFILL_MIN && !virtnet_vq_broken(vq)) {
 		virtnet_rx_fill(rxq, mode);
 		virtnet_kick(vq, rxq->tp, &rxq->stats.notifications, mode);
 	}
+}
+
+static __rte_always_inline uint16_t
+virtnet_rx_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
+		const uint32_t mode, const bool mrg)
+{
+	struct virtnet_tally t = { 0 };
+	uint16_t nrx;
+
+	if (unlikely(virtnet_vq_broken(rxq->vq)))
+		return 0;
+	nrx = virtnet_rx_take(rxq, pkts, nb, &t, mode, mrg);
+	/* An empty poll stores nothing: a reset from another thread sticks. */
+	if (nrx > 0)
+		virtnet_tally_add(&rxq->stats, &t, nrx);
+	virtnet_rx_replenish(rxq, mode);
 	return nrx;
 }
 

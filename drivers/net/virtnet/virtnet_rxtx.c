@@ -166,6 +166,18 @@ VIRTNET_TX_FN(virtnet_tx_packed_io, VQ_P | VQ_O)
  * combination has exactly one. Names are what burst_mode_get reports.
  */
 const struct virtnet_path virtnet_rx_paths[] = {
+#ifdef VIRTNET_AVX512
+	{ "packed in-order vector avx512", { .rx = virtnet_rx_packed_io_avx512 },
+		PACKED | IN_ORDER, MRG, 0, RTE_VECT_SIMD_512 },
+	{ "packed vector avx512", { .rx = virtnet_rx_packed_avx512 },
+		PACKED, IN_ORDER | MRG, 0, RTE_VECT_SIMD_512 },
+#endif
+#ifdef VIRTNET_AVX2
+	{ "split in-order vector avx2", { .rx = virtnet_rx_split_io_avx2 },
+		IN_ORDER, PACKED | MRG, 0, RTE_VECT_SIMD_256 },
+	{ "split vector avx2", { .rx = virtnet_rx_split_avx2 },
+		0, PACKED | IN_ORDER | MRG, 0, RTE_VECT_SIMD_256 },
+#endif
 	{ "packed in-order mergeable", { .rx = virtnet_rx_packed_io_mrg },
 		PACKED | IN_ORDER | MRG, 0 },
 	{ "packed in-order", { .rx = virtnet_rx_packed_io },

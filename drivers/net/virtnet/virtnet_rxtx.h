@@ -224,6 +224,20 @@ const struct virtnet_path *virtnet_path_select(const struct virtnet_path *table,
  */
 uint16_t virtnet_simd_width(void);
 
+#ifdef VIRTNET_AVX512
+/** Packed Rx without mergeable buffers, AVX512 (virtnet_rx_avx512.c). */
+uint16_t virtnet_rx_packed_io_avx512(void *rxq, struct rte_mbuf **pkts,
+		uint16_t n);
+uint16_t virtnet_rx_packed_avx512(void *rxq, struct rte_mbuf **pkts,
+		uint16_t n);
+#endif
+#ifdef VIRTNET_AVX2
+/** Split Rx without mergeable buffers, AVX2 (virtnet_rx_avx2.c). */
+uint16_t virtnet_rx_split_io_avx2(void *rxq, struct rte_mbuf **pkts,
+		uint16_t n);
+uint16_t virtnet_rx_split_avx2(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+#endif
+
 /**
  * Fill an Rx ring with fresh mbufs and publish them (at queue start).
  * @return 0, or -ENOMEM when the mempool ran dry (counted in nombuf).
