@@ -6,7 +6,8 @@
 #
 # Usage: devtools/bench.sh [rounds] [devarg-set ... | all]
 #   devarg sets default to "mrg_rxbuf=1,in_order=0" "mrg_rxbuf=0,in_order=0";
-#   "all" is the eight DTS paths, packed_vq x in_order x mrg_rxbuf.
+#   "all" is the eight DTS paths, packed_vq x in_order x mrg_rxbuf, and
+#   the two vectorized=1 ones net_virtio has (run with 512-bit SIMD).
 # Prints one line per run and a table of medians and bests with ratios;
 # machine-readable: $VIRTNET_RUN/bench.csv (every run) and
 # $VIRTNET_RUN/bench-summary.csv (the table).
@@ -21,7 +22,12 @@ ROUNDS=${1:-3}
 shift || true
 SETS=("$@")
 [ ${#SETS[@]} -gt 0 ] || SETS=("mrg_rxbuf=1,in_order=0" "mrg_rxbuf=0,in_order=0")
-[ "${SETS[0]}" = all ] && mapfile -t SETS < <(vn_all_paths)
+if [ "${SETS[0]}" = all ]; then
+	mapfile -t SETS < <(vn_all_paths)
+	# net_virtio's vector paths (DTS's vectorized cases), with virtnet's.
+	SETS+=("packed_vq=0,in_order=0,mrg_rxbuf=0,vectorized=1"
+		"packed_vq=1,in_order=1,mrg_rxbuf=0,vectorized=1")
+fi
 WARM=${VIRTNET_BENCH_WARM:-4}
 MEASURE=${VIRTNET_BENCH_SECONDS:-5}
 PKTLEN=${VIRTNET_BENCH_PKTLEN:-64}
@@ -60,6 +66,8 @@ run_one() {
 	else
 		vdev="net_virtio_user0,path=$SOCK,$devargs"
 	fi
+	# net_virtio's AVX512 path needs the EAL to allow 512 bits; so do virtnet's.
+	[[ $devargs == *vectorized=1* ]] && extra="$extra --force-max-simd-bitwidth=512"
 	if [ "$dir" = tx ]; then
 		dut_fwd=txonly vh_fwd=rxonly meas_log=bench-vhost
 	else
