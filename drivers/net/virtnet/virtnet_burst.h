@@ -366,6 +366,21 @@ virtnet_tx_can_push(const struct rte_mbuf *m, uint16_t hdr)
 			__alignof__(struct virtio_net_hdr_mrg_rxbuf));
 }
 
+/* The net header of @p m at @p h: zero, or its offload requests. */
+static __rte_always_inline void
+virtnet_tx_hdr(const struct virtnet_txq *txq, void *h, const struct rte_mbuf *m)
+{
+	uint16_t hdr = txq->hdr_size;
+
+	/* A constant size lets the compiler store instead of call memset. */
+	if (likely(hdr == sizeof(struct virtio_net_hdr_mrg_rxbuf)))
+		memset(h, 0, sizeof(struct virtio_net_hdr_mrg_rxbuf));
+	else
+		memset(h, 0, hdr);
+	if (txq->ol_hdr)
+		virtnet_tx_offload_hdr(h, m);
+}
+
 /* Ring descriptors a packet takes, at most: indirect chains take one. */
 static __rte_always_inline uint16_t
 virtnet_tx_descs(const struct virtnet_txq *txq, const struct rte_mbuf *m)
@@ -406,13 +421,7 @@ virtnet_tx_one_slow(struct virtnet_txq *txq, struct rte_mbuf *m,
 		b[0].addr = slot_addr;
 		b[0].len = hdr;
 	}
-	/* A constant size lets the compiler store instead of call memset. */
-	if (likely(hdr == sizeof(struct virtio_net_hdr_mrg_rxbuf)))
-		memset(h, 0, sizeof(struct virtio_net_hdr_mrg_rxbuf));
-	else
-		memset(h, 0, hdr);
-	if (txq->ol_hdr)
-		virtnet_tx_offload_hdr(h, m);
+	virtnet_tx_hdr(txq, h, m);
 	for (; s != NULL; s = s->next, n++) {
 		b[n].addr = virtnet_mbuf_addr(s, txq->use_va, 0);
 		b[n].len = s->data_len;
@@ -531,13 +540,7 @@ virtnet_tx_one(struct virtnet_txq *txq, struct rte_mbuf *m, const uint32_t mode)
 	h = rte_pktmbuf_mtod_offset(m, char *, -(int)hdr);
 	b.addr = virtnet_mbuf_addr(m, txq->use_va, -(int16_t)hdr);
 	b.len = m->data_len + hdr;
-	/* A constant size lets the compiler store instead of call memset. */
-	if (likely(hdr == sizeof(struct virtio_net_hdr_mrg_rxbuf)))
-		memset(h, 0, sizeof(struct virtio_net_hdr_mrg_rxbuf));
-	else
-		memset(h, 0, hdr);
-	if (txq->ol_hdr)
-		virtnet_tx_offload_hdr(h, m);
+	virtnet_tx_hdr(txq, h, m);
 	return virtnet_vq_add(txq->vq, &b, 1, 0, m, mode) < 0 ? -ENOSPC : 0;
 }
 
