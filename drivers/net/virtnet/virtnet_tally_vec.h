@@ -11,8 +11,9 @@
  * virtnet_tally_pkt() calls count, without the table look-up and the
  * read-modify-write of a bin in memory per packet: the lengths go through
  * seven compares at once into lane counters kept across the burst, turned
- * into bins once per burst (virtnet_tally_vec_add()). Packets the vector
- * step does not take are counted the scalar way, into the same tally.
+ * into bins once per burst (virtnet_tally_vec_add()); group addresses
+ * are counted in lanes too. Packets the vector steps do not take are
+ * counted the scalar way, and added in the same place.
  */
 
 #include <immintrin.h>
@@ -22,10 +23,9 @@
 #define VIRTNET_TALLY_VEC	4
 
 /*
- * A burst's tally: two registers, and the scalar tally (the packets the
- * vector steps do not take, the group addresses of those they do). The
- * scalar one is apart: its bins are indexed, so it lives in memory, and
- * the registers would live there with it.
+ * A burst's tally: registers for the vector steps, and the scalar tally
+ * for the packets they do not take. The scalar one is apart: its bins
+ * are indexed, so it lives in memory, and the registers would with it.
  */
 struct virtnet_tally_vec {
 	struct virtnet_tally *t;
@@ -37,6 +37,7 @@ struct virtnet_tally_vec {
 	 */
 	__m256i ge;
 	__m256i bytes;	/* 64-bit lanes, packet k of each four in lane k */
+	__m256i grp;	/* 32-bit lanes: multicast 0-3, broadcast 4-7 */
 };
 
 static __rte_always_inline void
@@ -46,6 +47,7 @@ virtnet_tally_vec_init(struct virtnet_tally_vec *v, struct virtnet_tally *t)
 	v->t = t;
 	v->ge = _mm256_setzero_si256();
 	v->bytes = _mm256_setzero_si256();
+	v->grp = _mm256_setzero_si256();
 }
 
 /*
@@ -87,23 +89,51 @@ virtnet_tally4_len(struct virtnet_tally_vec *v, __m128i len)
 	v->bytes = _mm256_add_epi64(v->bytes, _mm256_cvtepu32_epi64(len));
 }
 
+static __rte_always_inline uint32_t
+virtnet_load32(const uint8_t *p)
+{
+	uint32_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+static __rte_always_inline uint32_t
+virtnet_load16(const uint8_t *p)
+{
+	uint16_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
 /*
  * Multicast and broadcast of four frames whose destination is at @p d,
  * each long enough to be read as virtnet_tally_mac() reads it. Only the
- * first byte is read unless it has the group bit: a one-byte load lies
- * within whatever store wrote it, so it is forwarded from a store still
- * in flight (the app's or the device's copy), where an 8-byte load over
- * a 6-byte store of the address and the next one is not.
+ * first byte is read unless one has the group bit; then the addresses
+ * are read as 4 and 2 bytes, loads that each lie within a store of the
+ * address as apps write it (4 + 2 bytes, or single bytes), so they are
+ * forwarded from stores still in flight, where an 8-byte load over the
+ * source MAC too (virtnet_is_bcast8()) waits for two stores to reach the
+ * cache. The four are counted in lanes, without a branch.
  */
 static __rte_always_inline void
-virtnet_tally4_dst(struct virtnet_tally *t, const uint8_t *const *d)
+virtnet_tally4_dst(struct virtnet_tally_vec *v, const uint8_t *const *d)
 {
-	unsigned int k;
+	const __m128i ones = _mm_set1_epi32(-1);
+	__m128i w4, w2, mc, bc;
 
 	if (likely(((d[0][0] | d[1][0] | d[2][0] | d[3][0]) & 1) == 0))
 		return;
-	for (k = 0; k < VIRTNET_TALLY_VEC; k++)
-		virtnet_tally_dst(t, d[k]);
+	w4 = _mm_setr_epi32(virtnet_load32(d[0]), virtnet_load32(d[1]),
+		virtnet_load32(d[2]), virtnet_load32(d[3]));
+	w2 = _mm_setr_epi32(virtnet_load16(d[0] + 4), virtnet_load16(d[1] + 4),
+		virtnet_load16(d[2] + 4), virtnet_load16(d[3] + 4));
+	mc = _mm_cmpeq_epi32(_mm_and_si128(w4, _mm_set1_epi32(1)),
+		_mm_set1_epi32(1));
+	bc = _mm_and_si128(_mm_cmpeq_epi32(w4, ones),
+		_mm_cmpeq_epi32(w2, _mm_set1_epi32(UINT16_MAX)));
+	v->grp = _mm256_sub_epi32(v->grp, _mm256_set_m128i(bc, mc));
 }
 
 /*
@@ -121,7 +151,7 @@ virtnet_tally4(struct virtnet_tally_vec *v, __m128i len,
 
 	virtnet_tally4_len(v, len);
 	if (likely(!tx_short)) {
-		virtnet_tally4_dst(v->t, d);
+		virtnet_tally4_dst(v, d);
 		return;
 	}
 	for (k = 0; k < VIRTNET_TALLY_VEC; k++)
@@ -139,6 +169,8 @@ virtnet_tally_vec_add(struct virtnet_queue_stats *s,
 {
 	__m256i *sb = (__m256i *)(void *)s->size_bins;
 	__m128i ge, bins, b;
+	uint32_t mc, bc;
+	__m256i g;
 
 	RTE_BUILD_BUG_ON(sizeof(v->t->bins) != sizeof(__m128i));
 	ge = _mm_add_epi16(_mm256_castsi256_si128(v->ge),
@@ -147,11 +179,16 @@ virtnet_tally_vec_add(struct virtnet_queue_stats *s,
 	bins = _mm_add_epi16(bins, _mm_loadu_si128((const void *)v->t->bins));
 	b = _mm_add_epi64(_mm256_castsi256_si128(v->bytes),
 		_mm256_extracti128_si256(v->bytes, 1));
+	/* Lanes 0 and 4: multicast and broadcast of the vector steps. */
+	g = _mm256_hadd_epi32(v->grp, v->grp);
+	g = _mm256_hadd_epi32(g, g);
+	mc = (uint32_t)_mm256_extract_epi32(g, 0) + v->t->mcast;
+	bc = (uint32_t)_mm256_extract_epi32(g, 4) + v->t->bcast;
 	s->packets += n;
 	s->bytes += v->t->bytes + (uint64_t)_mm_cvtsi128_si64(b) +
 		(uint64_t)_mm_extract_epi64(b, 1);
-	s->multicast += v->t->mcast - v->t->bcast;
-	s->broadcast += v->t->bcast;
+	s->multicast += mc - bc;
+	s->broadcast += bc;
 	_mm256_storeu_si256(&sb[0], _mm256_add_epi64(_mm256_loadu_si256(&sb[0]),
 		_mm256_cvtepu16_epi64(bins)));
 	_mm256_storeu_si256(&sb[1], _mm256_add_epi64(_mm256_loadu_si256(&sb[1]),
