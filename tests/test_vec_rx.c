@@ -199,12 +199,17 @@ dev_frame(struct side *sd, const struct round_conf *rc,
 	}
 	for (i = 0; i < flen; i++)
 		f[i] = (uint8_t)rnd(s);
-	switch (rndn(s, 6)) {
+	switch (rndn(s, 8)) {
 	case 0:
 		memset(f, 0xff, RTE_ETHER_ADDR_LEN);	/* broadcast */
 		break;
 	case 1:
 		f[0] |= 1;				/* multicast */
+		break;
+	case 2:
+	case 3:			/* multicast, one bit short of broadcast */
+		memset(f, 0xff, RTE_ETHER_ADDR_LEN);
+		f[rndn(s, 2) ? 4 : 5] = 0xfe;
 		break;
 	default:
 		f[0] &= ~1;

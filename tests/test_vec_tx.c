@@ -54,7 +54,7 @@ struct pkt_spec {
 	enum kind kind;
 	uint16_t len;
 	uint8_t segs;
-	uint8_t dst;		/* 0 unicast, 1 multicast, 2 broadcast */
+	uint8_t dst;	/* 0 unicast, 1 multicast, 2 broadcast, 3-4 near it */
 	uint32_t serial;
 };
 
@@ -280,8 +280,10 @@ make_seg(struct side *s, const struct pkt_spec *p, uint32_t off, uint32_t len,
 		d[i] = (uint8_t)(p->serial * 7 + off + i);
 	if (off == 0 && len >= 6) {
 		d[0] = p->dst == 0 ? 0x02 : 0x01;
-		if (p->dst == 2)
+		if (p->dst >= 2)
 			memset(d, 0xff, 6);
+		if (p->dst >= 3)	/* multicast, one bit short of broadcast */
+			d[p->dst == 3 ? 5 : 4] = 0xfe;
 	}
 	return m;
 }
@@ -405,7 +407,7 @@ make_specs(struct pkt_spec *p, unsigned int n)
 			p[i].kind == K_SEGS65 ? 65 : 1;
 		if (p[i].segs > 1 && p[i].len < 2 * p[i].segs)
 			p[i].len = 2 * p[i].segs;
-		p[i].dst = (uint8_t)rnd(3);
+		p[i].dst = (uint8_t)rnd(5);
 		p[i].serial = next_serial++ % SERIALS;
 	}
 }
