@@ -165,6 +165,15 @@ side_down(struct side *sd)
 	memset(sd, 0, sizeof(*sd));
 }
 
+/*
+ * Frame lengths the tally must tell apart: both sides of each size bin
+ * edge; past the room of one mbuf, as long as it holds.
+ */
+static const uint32_t edge_len[] = {
+	14, 63, 64, 65, 127, 128, 255, 256, 511, 512, 1023, 1024, 1518,
+	1519, 9000
+};
+
 /* A frame into the chain: header state, addresses, ethertype, bytes. */
 static uint32_t
 dev_frame(struct side *sd, const struct round_conf *rc,
@@ -176,6 +185,8 @@ dev_frame(struct side *sd, const struct round_conf *rc,
 	uint8_t *f = buf + rc->hdr;
 
 	flen = RTE_ETHER_HDR_LEN + rndn(s, 4) * 4 + rndn(s, 3) * rndn(s, 1500);
+	if (rndn(s, 3) == 0)
+		flen = edge_len[rndn(s, RTE_DIM(edge_len))];
 	if (flen + rc->hdr > room)
 		flen = room - rc->hdr;
 	memset(buf, 0, rc->hdr);
@@ -188,12 +199,17 @@ dev_frame(struct side *sd, const struct round_conf *rc,
 	}
 	for (i = 0; i < flen; i++)
 		f[i] = (uint8_t)rnd(s);
-	switch (rndn(s, 6)) {
+	switch (rndn(s, 8)) {
 	case 0:
 		memset(f, 0xff, RTE_ETHER_ADDR_LEN);	/* broadcast */
 		break;
 	case 1:
 		f[0] |= 1;				/* multicast */
+		break;
+	case 2:
+	case 3:			/* multicast, one bit short of broadcast */
+		memset(f, 0xff, RTE_ETHER_ADDR_LEN);
+		f[rndn(s, 2) ? 4 : 5] = 0xfe;
 		break;
 	default:
 		f[0] &= ~1;

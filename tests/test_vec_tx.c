@@ -54,7 +54,7 @@ struct pkt_spec {
 	enum kind kind;
 	uint16_t len;
 	uint8_t segs;
-	uint8_t dst;		/* 0 unicast, 1 multicast, 2 broadcast */
+	uint8_t dst;	/* 0 unicast, 1 multicast, 2 broadcast, 3-4 near it */
 	uint32_t serial;
 };
 
@@ -280,8 +280,10 @@ make_seg(struct side *s, const struct pkt_spec *p, uint32_t off, uint32_t len,
 		d[i] = (uint8_t)(p->serial * 7 + off + i);
 	if (off == 0 && len >= 6) {
 		d[0] = p->dst == 0 ? 0x02 : 0x01;
-		if (p->dst == 2)
+		if (p->dst >= 2)
 			memset(d, 0xff, 6);
+		if (p->dst >= 3)	/* multicast, one bit short of broadcast */
+			d[p->dst == 3 ? 5 : 4] = 0xfe;
 	}
 	return m;
 }
@@ -369,6 +371,17 @@ make_pkt(struct side *s, const struct pkt_spec *p, unsigned int slot)
 	return m;
 }
 
+/*
+ * Lengths the tally must tell apart: both sides of each size bin edge,
+ * empty frames and frames under 8 bytes (counted as unicast whatever
+ * their first byte), plain; past one mbuf's room, chained.
+ */
+static const uint16_t edge_len[] = {
+	0, 1, 5, 6, 7, 8, 14, 63, 64, 65, 127, 128, 255, 256, 511, 512, 1023,
+	1024, 1518, 1519, 1900, 9000
+};
+#define ONE_MBUF_MAX	1900
+
 /* Mostly plain frames, as an app sends; each odd kind now and then. */
 static void
 make_specs(struct pkt_spec *p, unsigned int n)
@@ -381,12 +394,20 @@ make_specs(struct pkt_spec *p, unsigned int n)
 		if (p[i].kind == K_SEGS65 && rnd(8) != 0)
 			p[i].kind = K_PLAIN;	/* 66 mbufs: rarely */
 		p[i].len = 60 + rnd(1518 - 60 + 1);
-		p[i].segs = p[i].kind == K_CHAIN ? 2 + rnd(20) :
+		if (rnd(3) == 0) {
+			p[i].len = edge_len[rnd(RTE_DIM(edge_len))];
+			if (p[i].len < 60)
+				p[i].kind = K_PLAIN;
+			else if (p[i].len > ONE_MBUF_MAX)
+				p[i].kind = K_CHAIN;
+		}
+		p[i].segs = p[i].kind == K_CHAIN ?
+			(p[i].len > ONE_MBUF_MAX ? 8 : 2) + rnd(20) :
 			p[i].kind == K_HEAD1 ? 2 :
 			p[i].kind == K_SEGS65 ? 65 : 1;
 		if (p[i].segs > 1 && p[i].len < 2 * p[i].segs)
 			p[i].len = 2 * p[i].segs;
-		p[i].dst = (uint8_t)rnd(3);
+		p[i].dst = (uint8_t)rnd(5);
 		p[i].serial = next_serial++ % SERIALS;
 	}
 }

@@ -74,26 +74,46 @@ virtnet_is_bcast8(const void *dst)
 }
 
 /*
+ * The destination MAC at @p dst, 8 bytes readable. Unicast costs a test;
+ * broadcast is a multicast address.
+ */
+static __rte_always_inline void
+virtnet_tally_dst(struct virtnet_tally *t, const uint8_t *dst)
+{
+	if (unlikely(dst[0] & 1)) {
+		t->mcast++;
+		t->bcast += virtnet_is_bcast8(dst);
+	}
+}
+
+/*
+ * The destination MAC of the first segment, as net_virtio reads it: a Tx
+ * first segment under 8 bytes counts as unicast.
+ */
+static __rte_always_inline void
+virtnet_tally_mac(struct virtnet_tally *t, const struct rte_mbuf *m,
+		const bool tx)
+{
+	if (tx && unlikely(m->data_len < sizeof(uint64_t)))
+		return;
+	virtnet_tally_dst(t, rte_pktmbuf_mtod(m, const uint8_t *));
+}
+
+/*
  * One packet, as net_virtio counts it: pkt_len as the app sees it (after
- * VLAN strip or insertion, no net header), the destination MAC of the
- * first segment (a Tx first segment under 8 bytes counts as unicast).
- * Unicast costs a test; broadcast is a multicast address.
+ * VLAN strip or insertion, no net header) and the destination MAC
+ * (virtnet_tally_mac()). Vector paths count four at a time
+ * (virtnet_tally_vec.h).
  */
 static __rte_always_inline void
 virtnet_tally_pkt(struct virtnet_tally *t, const struct rte_mbuf *m,
 		const bool tx)
 {
-	const uint8_t *dst = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t len = m->pkt_len;
 
 	t->bytes += len;
 	t->bins[virtnet_size_bin(len)]++;
-	if (tx && unlikely(m->data_len < sizeof(uint64_t)))
-		return;
-	if (unlikely(dst[0] & 1)) {
-		t->mcast++;
-		t->bcast += virtnet_is_bcast8(dst);
-	}
+	virtnet_tally_mac(t, m, tx);
 }
 
 static __rte_always_inline void

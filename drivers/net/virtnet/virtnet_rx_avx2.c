@@ -124,7 +124,7 @@ virtnet_rx_avx2_ids(const struct virtnet_vq *vq, uint16_t slot, uint32_t *id,
 
 static __rte_always_inline int
 virtnet_rx_avx2_batch(struct virtnet_rxq *rxq, struct rte_mbuf **pkts,
-		struct virtnet_tally *t, const bool in_order)
+		struct virtnet_tally_vec *v, const bool in_order)
 {
 	struct virtnet_vq *vq = rxq->vq;
 	uint32_t id[VIRTNET_RX_VEC_BATCH], len[VIRTNET_RX_VEC_BATCH];
@@ -145,27 +145,27 @@ virtnet_rx_avx2_batch(struct virtnet_rxq *rxq, struct rte_mbuf **pkts,
 	    !virtnet_rx_avx2_extra(rxq, id, lens, m))
 		return VIRTNET_RX_VEC_SLOW;
 	virtnet_rx_avx2_pop(vq, id, in_order);
-	_mm_storeu_si128((__m128i *)(void *)len,
-		_mm_sub_epi32(lens, _mm_set1_epi32(rxq->hdr_size)));
+	lens = _mm_sub_epi32(lens, _mm_set1_epi32(rxq->hdr_size));
+	_mm_storeu_si128((__m128i *)(void *)len, lens);
 	keep = virtnet_rx_vec_keep();
 	init = virtnet_rx_vec_init(rxq->port_id);
 	for (i = 0; i < VIRTNET_RX_VEC_BATCH; i++)
 		virtnet_rx_vec_init_mbuf(m[i], keep, init, len[i]);
-	return virtnet_rx_vec_finish(rxq, m, pkts, t);
+	return virtnet_rx_vec_finish(rxq, m, lens, pkts, v);
 }
 
 static int
 virtnet_rx_avx2_batch_io(struct virtnet_rxq *rxq, struct rte_mbuf **pkts,
-		struct virtnet_tally *t)
+		struct virtnet_tally_vec *v)
 {
-	return virtnet_rx_avx2_batch(rxq, pkts, t, true);
+	return virtnet_rx_avx2_batch(rxq, pkts, v, true);
 }
 
 static int
 virtnet_rx_avx2_batch_any(struct virtnet_rxq *rxq, struct rte_mbuf **pkts,
-		struct virtnet_tally *t)
+		struct virtnet_tally_vec *v)
 {
-	return virtnet_rx_avx2_batch(rxq, pkts, t, false);
+	return virtnet_rx_avx2_batch(rxq, pkts, v, false);
 }
 
 static void

@@ -18,7 +18,7 @@
 
 #include <immintrin.h>
 
-#include "virtnet_burst.h"
+#include "virtnet_tally_vec.h"
 
 #define VIRTNET_RX_VEC_BATCH	4
 
@@ -79,16 +79,30 @@ virtnet_rx_vec_init_mbuf(struct rte_mbuf *m, __m256i keep, __m256i init,
 
 /*
  * The offloads, the tally and the hand-over of a batch whose mbufs are
- * initialised: each packet as the scalar body finishes it. A packet the
- * offloads refuse is dropped and counted there too.
+ * initialised for frames of @p len bytes (32-bit lanes): each packet as
+ * the scalar body finishes it. Without offloads the four are counted at
+ * once; with them, one by one, as they may change a frame's length. A
+ * packet the offloads refuse is dropped and counted there too.
  * @return packets handed over.
  */
 static __rte_always_inline int
 virtnet_rx_vec_finish(struct virtnet_rxq *rxq, struct rte_mbuf **m,
-		struct rte_mbuf **pkts, struct virtnet_tally *t)
+		__m128i len, struct rte_mbuf **pkts, struct virtnet_tally_vec *v)
 {
+	const uint8_t *dst[VIRTNET_RX_VEC_BATCH];
 	int i, n = 0;
 
+	RTE_BUILD_BUG_ON(VIRTNET_RX_VEC_BATCH != VIRTNET_TALLY_VEC);
+	if (likely(!(rxq->ol_hdr || rxq->vlan_strip))) {
+		/* Where virtnet_rx_vec_init() put the data, not data_off again. */
+		for (i = 0; i < VIRTNET_RX_VEC_BATCH; i++) {
+			dst[i] = (const uint8_t *)m[i]->buf_addr +
+				RTE_PKTMBUF_HEADROOM;
+			pkts[i] = m[i];
+		}
+		virtnet_tally4(v, len, m, dst, false);
+		return VIRTNET_RX_VEC_BATCH;
+	}
 	for (i = 0; i < VIRTNET_RX_VEC_BATCH; i++) {
 		if (unlikely(rxq->ol_hdr || rxq->vlan_strip) &&
 		    unlikely(virtnet_rx_offloads(rxq, m[i]) < 0)) {
@@ -96,7 +110,7 @@ virtnet_rx_vec_finish(struct virtnet_rxq *rxq, struct rte_mbuf **m,
 			rte_pktmbuf_free(m[i]);
 			continue;
 		}
-		virtnet_tally_pkt(t, m[i], false);
+		virtnet_tally_pkt(v->t, m[i], false);
 		pkts[n++] = m[i];
 	}
 	return n;
@@ -104,7 +118,7 @@ virtnet_rx_vec_finish(struct virtnet_rxq *rxq, struct rte_mbuf **m,
 
 /* A layout's batch of four: packets handed over, or NONE or SLOW. */
 typedef int (*virtnet_rx_vec_batch_t)(struct virtnet_rxq *rxq,
-		struct rte_mbuf **pkts, struct virtnet_tally *t);
+		struct rte_mbuf **pkts, struct virtnet_tally_vec *v);
 
 /* A layout's refill of every free slot, as virtnet_rx_fill() does it. */
 typedef void (*virtnet_rx_vec_fill_t)(struct virtnet_rxq *rxq);
@@ -120,7 +134,8 @@ virtnet_rx_vec_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts,
 		virtnet_rx_vec_fill_t fill)
 {
 	struct virtnet_vq *vq = rxq->vq;
-	struct virtnet_tally t = { 0 };
+	struct virtnet_tally_vec v;
+	struct virtnet_tally t;
 	uint16_t nrx = 0, got;
 	int ret;
 
@@ -128,9 +143,10 @@ virtnet_rx_vec_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts,
 		return virtnet_rx_body(rxq, pkts, nb, mode, false);
 	if (unlikely(virtnet_vq_broken(vq)))
 		return 0;
+	virtnet_tally_vec_init(&v, &t);
 	while (nrx < nb) {
 		if (nb - nrx >= VIRTNET_RX_VEC_BATCH) {
-			ret = batch(rxq, &pkts[nrx], &t);
+			ret = batch(rxq, &pkts[nrx], &v);
 			if (ret >= 0) {
 				nrx += ret;
 				continue;
@@ -145,7 +161,7 @@ virtnet_rx_vec_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts,
 	}
 	/* An empty poll stores nothing: a reset from another thread sticks. */
 	if (nrx > 0)
-		virtnet_tally_add(&rxq->stats, &t, nrx);
+		virtnet_tally_vec_add(&rxq->stats, &v, nrx);
 	if (vq->num_free >= VIRTNET_RX_REFILL_MIN && !virtnet_vq_broken(vq)) {
 		fill(rxq);
 		virtnet_kick(vq, rxq->tp, &rxq->stats.notifications, mode);

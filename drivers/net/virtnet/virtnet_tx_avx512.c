@@ -21,7 +21,7 @@
 
 #include <immintrin.h>
 
-#include "virtnet_burst.h"
+#include "virtnet_tally_vec.h"
 
 #define VEC	4	/* descriptors per 64-byte line */
 
@@ -367,10 +367,11 @@ virtnet_tx_simple4(const struct virtnet_txq *txq, struct rte_mbuf **p,
  */
 static __rte_always_inline bool
 virtnet_tx_add4(struct virtnet_txq *txq, struct rte_mbuf **p,
-		struct virtnet_tally *t, const uint32_t mode)
+		struct virtnet_tally_vec *v, const uint32_t mode)
 {
 	const __mmask8 hdr_lanes = (1u << (txq->hdr_size / 2)) - 1;
 	struct virtnet_vq *vq = txq->vq;
+	const uint8_t *dst[VEC];
 	__m256i va, addr, len;
 	uint64_t h[VEC];
 	unsigned int k;
@@ -387,39 +388,82 @@ virtnet_tx_add4(struct virtnet_txq *txq, struct rte_mbuf **p,
 	    !virtnet_tx_simple4(txq, p, &va, &addr))
 		return false;
 	_mm256_storeu_si256((void *)h, va);
-	for (k = 0; k < VEC; k++)
+	for (k = 0; k < VEC; k++) {
 		_mm_mask_storeu_epi16((void *)(uintptr_t)h[k], hdr_lanes,
 			_mm_setzero_si128());
+		dst[k] = (const uint8_t *)(uintptr_t)h[k] + txq->hdr_size;
+	}
 	len = _mm256_add_epi64(_mm256_set_epi64x(p[3]->data_len,
 		p[2]->data_len, p[1]->data_len, p[0]->data_len),
 		_mm256_set1_epi64x(txq->hdr_size));
 	virtnet_vq_packed_add4(vq, addr, len, p,
 		!!(mode & VIRTNET_VQ_IN_ORDER));
-	for (k = 0; k < VEC; k++)
-		virtnet_tally_pkt(t, p[k], true);
+	/* The first segment is the frame: under 8 bytes, not a group. */
+	virtnet_tally4(v, _mm_setr_epi32(p[0]->pkt_len, p[1]->pkt_len,
+		p[2]->pkt_len, p[3]->pkt_len), p, dst,
+		_mm256_cmplt_epu64_mask(len, _mm256_set1_epi64x(txq->hdr_size +
+			sizeof(uint64_t))) != 0);
 	return true;
+}
+
+/* Runs of four simple packets, up to @p nb packets: how many were sent. */
+static __rte_always_inline uint16_t
+virtnet_tx_add_run(struct virtnet_txq *txq, struct rte_mbuf **p, uint16_t nb,
+		struct virtnet_tally_vec *v, const uint32_t mode)
+{
+	struct virtnet_tally_vec r = *v;
+	uint16_t i = 0;
+
+	while (nb - i >= VEC && virtnet_tx_add4(txq, &p[i], &r, mode))
+		i += VEC;
+	*v = r;
+	return i;
+}
+
+/*
+ * Out of line, so that the tally is in registers for the run: inlined
+ * in the burst, with the calls of the scalar way in the same loop, gcc
+ * kept it on the stack and loaded and stored it for every four packets.
+ */
+static __rte_noinline uint16_t
+virtnet_tx_add_run_packed(struct virtnet_txq *txq, struct rte_mbuf **p,
+		uint16_t nb, struct virtnet_tally_vec *v)
+{
+	return virtnet_tx_add_run(txq, p, nb, v, VIRTNET_VQ_PACKED);
+}
+
+static __rte_noinline uint16_t
+virtnet_tx_add_run_packed_io(struct virtnet_txq *txq, struct rte_mbuf **p,
+		uint16_t nb, struct virtnet_tally_vec *v)
+{
+	return virtnet_tx_add_run(txq, p, nb, v,
+		VIRTNET_VQ_PACKED | VIRTNET_VQ_IN_ORDER);
 }
 
 static __rte_always_inline uint16_t
 virtnet_tx_vec_body(struct virtnet_txq *txq, struct rte_mbuf **pkts,
 		uint16_t nb, const uint32_t mode)
 {
-	struct virtnet_tally t = { 0 };
 	struct virtnet_vq *vq = txq->vq;
-	uint16_t i = 0, sent = 0;
+	struct virtnet_tally_vec v;
+	struct virtnet_tally t;
+	uint16_t i = 0, sent = 0, n;
 	int ret;
 
 	virtnet_vec_layout_check();
+	virtnet_tally_vec_init(&v, &t);
 	if (unlikely(virtnet_vq_broken(vq)))
 		return 0;
 	if (vq->num_free < nb)
 		virtnet_tx_reclaim_vec(txq, nb - vq->num_free, mode);
 	while (i < nb) {
-		if (nb - i >= VEC && virtnet_tx_add4(txq, &pkts[i], &t, mode)) {
-			i += VEC;
-			sent += VEC;
-			continue;
-		}
+		n = (mode & VIRTNET_VQ_IN_ORDER) ?
+			virtnet_tx_add_run_packed_io(txq, &pkts[i], nb - i, &v) :
+			virtnet_tx_add_run_packed(txq, &pkts[i], nb - i, &v);
+		i += n;
+		sent += n;
+		if (i == nb)
+			break;
 		ret = virtnet_tx_pkt(txq, &pkts[i], &t, mode);
 		if (ret < 0)
 			break;
@@ -428,7 +472,7 @@ virtnet_tx_vec_body(struct virtnet_txq *txq, struct rte_mbuf **pkts,
 	}
 	if (likely(sent > 0)) {
 		virtnet_kick(vq, txq->tp, &txq->stats.notifications, mode);
-		virtnet_tally_add(&txq->stats, &t, sent);
+		virtnet_tally_vec_add(&txq->stats, &v, sent);
 	}
 	return i;
 }
