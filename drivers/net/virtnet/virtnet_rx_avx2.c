@@ -127,12 +127,10 @@ virtnet_rx_avx2_batch(struct virtnet_rxq *rxq, struct rte_mbuf **pkts,
 		struct virtnet_tally_vec *v, const bool in_order)
 {
 	struct virtnet_vq *vq = rxq->vq;
-	uint32_t id[VIRTNET_RX_VEC_BATCH], len[VIRTNET_RX_VEC_BATCH];
+	uint32_t id[VIRTNET_RX_VEC_BATCH];
 	struct rte_mbuf *m[VIRTNET_RX_VEC_BATCH];
 	uint16_t slot = vq->last_used & vq->mask;
-	__m256i keep, init;
 	__m128i lens;
-	unsigned int i;
 
 	if (in_order && vq->in_batch)
 		return VIRTNET_RX_VEC_SLOW;
@@ -145,13 +143,7 @@ virtnet_rx_avx2_batch(struct virtnet_rxq *rxq, struct rte_mbuf **pkts,
 	    !virtnet_rx_avx2_extra(rxq, id, lens, m))
 		return VIRTNET_RX_VEC_SLOW;
 	virtnet_rx_avx2_pop(vq, id, in_order);
-	lens = _mm_sub_epi32(lens, _mm_set1_epi32(rxq->hdr_size));
-	_mm_storeu_si128((__m128i *)(void *)len, lens);
-	keep = virtnet_rx_vec_keep();
-	init = virtnet_rx_vec_init(rxq->port_id);
-	for (i = 0; i < VIRTNET_RX_VEC_BATCH; i++)
-		virtnet_rx_vec_init_mbuf(m[i], keep, init, len[i]);
-	return virtnet_rx_vec_finish(rxq, m, lens, pkts, v);
+	return virtnet_rx_vec_deliver(rxq, m, lens, pkts, v);
 }
 
 static int

@@ -103,13 +103,11 @@ virtnet_rx_avx512_batch(struct virtnet_rxq *rxq, struct rte_mbuf **pkts,
 	struct virtnet_vq *vq = rxq->vq;
 	uint16_t pos = vq->last_used;
 	const void *line = &vq->pdesc[pos];
-	uint32_t id[VIRTNET_RX_VEC_BATCH], len[VIRTNET_RX_VEC_BATCH];
+	uint32_t id[VIRTNET_RX_VEC_BATCH];
 	struct rte_mbuf *m[VIRTNET_RX_VEC_BATCH];
 	__m512i cols, ext;
 	__m128i lens, ids, inl, nd;
-	__m256i keep, init;
 	__mmask8 used, bad;
-	unsigned int i;
 
 	if ((pos & 3) != 0 || pos + VIRTNET_RX_VEC_BATCH > vq->size ||
 	    (in_order && vq->in_batch))
@@ -149,13 +147,7 @@ virtnet_rx_avx512_batch(struct virtnet_rxq *rxq, struct rte_mbuf **pkts,
 	_mm256_storeu_si256((__m256i *)(void *)m,
 		_mm512_castsi512_si256(_mm512_maskz_compress_epi64(0x55, ext)));
 	virtnet_rx_avx512_pop(vq, pos, id, in_order);
-	lens = _mm_sub_epi32(lens, _mm_set1_epi32(rxq->hdr_size));
-	_mm_storeu_si128((__m128i *)(void *)len, lens);
-	keep = virtnet_rx_vec_keep();
-	init = virtnet_rx_vec_init(rxq->port_id);
-	for (i = 0; i < VIRTNET_RX_VEC_BATCH; i++)
-		virtnet_rx_vec_init_mbuf(m[i], keep, init, len[i]);
-	return virtnet_rx_vec_finish(rxq, m, lens, pkts, v);
+	return virtnet_rx_vec_deliver(rxq, m, lens, pkts, v);
 }
 
 static int

@@ -116,6 +116,28 @@ virtnet_rx_vec_finish(struct virtnet_rxq *rxq, struct rte_mbuf **m,
 	return n;
 }
 
+/*
+ * The common end of a layout's batch, once its four used entries passed
+ * the checks and were taken: the mbufs initialised for the @p used_len
+ * the device wrote (32-bit lanes, net header included), then finished.
+ * @return packets handed over.
+ */
+static __rte_always_inline int
+virtnet_rx_vec_deliver(struct virtnet_rxq *rxq, struct rte_mbuf **m,
+		__m128i used_len, struct rte_mbuf **pkts, struct virtnet_tally_vec *v)
+{
+	uint32_t len[VIRTNET_RX_VEC_BATCH];
+	__m128i lens = _mm_sub_epi32(used_len, _mm_set1_epi32(rxq->hdr_size));
+	__m256i keep = virtnet_rx_vec_keep();
+	__m256i init = virtnet_rx_vec_init(rxq->port_id);
+	unsigned int i;
+
+	_mm_storeu_si128((__m128i *)(void *)len, lens);
+	for (i = 0; i < VIRTNET_RX_VEC_BATCH; i++)
+		virtnet_rx_vec_init_mbuf(m[i], keep, init, len[i]);
+	return virtnet_rx_vec_finish(rxq, m, lens, pkts, v);
+}
+
 /* A layout's batch of four: packets handed over, or NONE or SLOW. */
 typedef int (*virtnet_rx_vec_batch_t)(struct virtnet_rxq *rxq,
 		struct rte_mbuf **pkts, struct virtnet_tally_vec *v);
