@@ -353,20 +353,42 @@ virtnet_tx_free(struct rte_mbuf **done, unsigned int n)
  * Take back up to @p want sent packets, oldest first. Taking only what a
  * burst needs keeps the ring full, so the lines read are ones the device
  * finished with long ago, and the mbufs freed per burst fit the mempool
- * cache (net_virtio does the same).
+ * cache (net_virtio does the same). In order, the rest of a batch (one
+ * used entry for several chains, as DPDK's vhost writes) goes at once.
  */
 static __rte_always_inline unsigned int
 virtnet_tx_reclaim_body(struct virtnet_txq *txq, unsigned int want,
 		const uint32_t mode)
 {
 	struct rte_mbuf *done[VIRTNET_TX_FREE_BULK];
-	unsigned int n = 0, total = 0;
+	struct virtnet_vq *vq = txq->vq;
+	unsigned int n = 0, total = 0, k, max;
 	uint32_t len;
 
-	while (total < want &&
-	       (done[n] = virtnet_vq_get_used(txq->vq, &len, mode)) != NULL) {
-		total++;
-		if (++n == RTE_DIM(done)) {
+	while (total < want) {
+		max = RTE_MIN(want - total, RTE_DIM(done) - n);
+		if ((mode & VIRTNET_VQ_IN_ORDER) && vq->in_batch) {
+			k = virtnet_vq_take_batch(vq, (void **)&done[n], max,
+				mode);
+		} else if ((mode & VIRTNET_VQ_PACKED) &&
+			   !(mode & VIRTNET_VQ_IN_ORDER)) {
+			/* Fewer than asked: none left, or a fault. */
+			k = virtnet_vq_take_used_packed(vq, (void **)&done[n],
+				max);
+			if (k < max) {
+				total += k;
+				n += k;
+				break;
+			}
+		} else {
+			done[n] = virtnet_vq_get_used(vq, &len, mode);
+			k = done[n] != NULL;
+			if (k == 0)
+				break;
+		}
+		total += k;
+		n += k;
+		if (n == RTE_DIM(done)) {
 			virtnet_tx_free(done, n);
 			n = 0;
 		}

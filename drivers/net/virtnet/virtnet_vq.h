@@ -736,6 +736,104 @@ virtnet_vq_get_used(struct virtnet_vq *vq, uint32_t *len, const uint32_t mode)
 }
 
 /**
+ * In order, inside a batch (a used entry whose id named a later chain,
+ * see virtnet_vq_inorder_check()): take up to @p max of the batch's
+ * remaining chains at once, as virtnet_vq_get_used() would one by one.
+ * Nothing of them is device-written: the chains in flight lie head to
+ * tail from the expected one, and the batch's last id was checked to be
+ * one of them when its entry was read. For chains the device only reads
+ * (Tx), whose length is 0 anyway.
+ *
+ * @return the number of cookies put in @p out.
+ */
+static __rte_always_inline unsigned int
+virtnet_vq_take_batch(struct virtnet_vq *vq, void **out, unsigned int max,
+		const uint32_t mode)
+{
+	const bool packed = !!(mode & VIRTNET_VQ_PACKED);
+	uint32_t pos = virtnet_vq_inorder_expected(vq, mode), id = pos;
+	uint16_t last = vq->batch_last, freed = 0, n;
+	bool wrap = vq->used_wrap, done = false;
+	unsigned int k = 0;
+
+	/* Locals, not vq fields: stores to extra[] would reload those. */
+	while (k < max && !done) {
+		id = pos;
+		n = vq->extra[id].ndescs;
+		out[k++] = vq->extra[id].cookie;
+		vq->extra[id].cookie = NULL;
+		freed += n;
+		done = id == last;
+		pos += n;
+		if (packed && pos >= vq->size) {
+			pos -= vq->size;
+			wrap = !wrap;
+		}
+		if (!packed)
+			pos &= vq->mask;
+	}
+	vq->num_free += freed;
+	vq->in_batch = !done;
+	vq->peek_id = (uint16_t)id;
+	if (packed) {
+		vq->last_used = (uint16_t)pos;
+		vq->used_wrap = wrap;
+	} else {
+		vq->inorder_next = (uint16_t)pos;
+		if (done) {
+			vq->last_used++;
+			vq->used_cached--;
+		}
+	}
+	return k;
+}
+
+/**
+ * Packed, out of order: take up to @p max used chains the device only
+ * reads (Tx), as virtnet_vq_get_used() would one by one, with the same
+ * checks (flags and wrap, id in range and in flight) and the same fault
+ * on a bad id; the bookkeeping stays in locals meanwhile.
+ *
+ * @return the number of cookies put in @p out.
+ */
+static __rte_always_inline unsigned int
+virtnet_vq_take_used_packed(struct virtnet_vq *vq, void **out,
+		unsigned int max)
+{
+	uint32_t pos = vq->last_used;
+	uint16_t head = vq->free_head, freed = 0, id = vq->peek_id, n;
+	bool wrap = vq->used_wrap;
+	unsigned int k = 0;
+	void *c;
+
+	while (k < max && virtnet_vq_packed_is_used(vq, (uint16_t)pos, wrap)) {
+		id = vq->pdesc[pos].id;
+		if (unlikely(id >= vq->size ||
+			     (c = vq->extra[id].cookie) == NULL)) {
+			virtnet_vq_fail(vq, VIRTNET_VQ_BAD_ID);
+			break;
+		}
+		out[k++] = c;
+		n = vq->extra[id].ndescs;
+		vq->extra[id].cookie = NULL;
+		vq->extra[id].next = head;
+		head = id;
+		freed += n;
+		pos += n;
+		if (pos >= vq->size) {
+			pos -= vq->size;
+			wrap = !wrap;
+		}
+	}
+	vq->free_head = head;
+	vq->num_free += freed;
+	vq->peek_id = id;
+	vq->last_used = (uint16_t)pos;
+	vq->used_wrap = wrap;
+	return k;
+}
+
+/**
  * Whether @p n used chains are ready, counting the one a peek returned.
  * Ids on the way are checked; lengths are checked when each is taken.
  * A split used entry may stand for several chains in order, so counting
