@@ -37,6 +37,21 @@ virtnet_mbuf_room_addr(const struct rte_mbuf *m, bool use_va, int16_t off)
 	return rte_mbuf_data_iova_default(m) + off;
 }
 
+/*
+ * Whether @p m is one segment nobody else holds: refcnt and nb_segs are
+ * adjacent, read as one word (1 in both halves, whatever the byte order).
+ */
+static __rte_always_inline bool
+virtnet_mbuf_sole(const struct rte_mbuf *m)
+{
+	uint32_t w;
+
+	RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, nb_segs) !=
+		offsetof(struct rte_mbuf, refcnt) + sizeof(uint16_t));
+	memcpy(&w, &m->refcnt, sizeof(w));
+	return w == (1u | 1u << 16);
+}
+
 static __rte_always_inline void
 virtnet_kick(struct virtnet_vq *vq, const struct virtnet_transport *tp,
 		uint64_t *kicks, const uint32_t mode)
@@ -332,8 +347,7 @@ virtnet_tx_free(struct rte_mbuf **done, unsigned int n)
 
 	for (i = 0; i < n; i++) {
 		m = done[i];
-		if (unlikely(m->nb_segs != 1 || !RTE_MBUF_DIRECT(m) ||
-			     rte_mbuf_refcnt_read(m) != 1)) {
+		if (unlikely(!virtnet_mbuf_sole(m) || !RTE_MBUF_DIRECT(m))) {
 			rte_pktmbuf_free(m);
 			continue;
 		}
@@ -569,21 +583,47 @@ virtnet_rx_body(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
 	return nrx;
 }
 
+/* Mbuf flags that keep a packet off the inline path. */
+#define VIRTNET_TX_NOT_SIMPLE	(RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL | \
+	RTE_MBUF_F_TX_VLAN)
+
+/*
+ * Whether @p m goes the inline way (virtnet_tx_push()): one direct
+ * segment nobody else holds, no VLAN tag to insert, an aligned header in
+ * its headroom. virtnet_tx_pkt() checks the same, in more words.
+ */
+static __rte_always_inline bool
+virtnet_tx_simple(const struct rte_mbuf *m, uint16_t hdr)
+{
+	return virtnet_mbuf_sole(m) &&
+		!(m->ol_flags & VIRTNET_TX_NOT_SIMPLE) &&
+		m->data_off >= hdr &&
+		rte_is_aligned(rte_pktmbuf_mtod_offset(m, char *, -(int)hdr),
+			__alignof__(struct virtio_net_hdr_mrg_rxbuf));
+}
+
+/* The net header into the headroom, one descriptor; the room checked. */
+static __rte_always_inline void
+virtnet_tx_push(struct virtnet_txq *txq, struct rte_mbuf *m,
+		const uint32_t mode)
+{
+	uint16_t hdr = txq->hdr_size;
+	struct virtnet_buf b;
+
+	virtnet_tx_hdr(txq, rte_pktmbuf_mtod_offset(m, char *, -(int)hdr), m);
+	b.addr = virtnet_mbuf_addr(m, txq->use_va, -(int16_t)hdr);
+	b.len = m->data_len + hdr;
+	virtnet_vq_add(txq->vq, &b, 1, 0, m, mode);
+}
+
 /* The one-descriptor path inline, the rest out of line. */
 static __rte_always_inline int
 virtnet_tx_one(struct virtnet_txq *txq, struct rte_mbuf *m, const uint32_t mode)
 {
-	uint16_t hdr = txq->hdr_size;
-	struct virtnet_buf b;
-	void *h;
-
-	if (unlikely(m->nb_segs != 1 || !virtnet_tx_can_push(m, hdr)))
+	if (unlikely(m->nb_segs != 1 || !virtnet_tx_can_push(m, txq->hdr_size)))
 		return virtnet_tx_one_slow(txq, m, mode);
-	h = rte_pktmbuf_mtod_offset(m, char *, -(int)hdr);
-	b.addr = virtnet_mbuf_addr(m, txq->use_va, -(int16_t)hdr);
-	b.len = m->data_len + hdr;
-	virtnet_tx_hdr(txq, h, m);
-	return virtnet_vq_add(txq->vq, &b, 1, 0, m, mode) < 0 ? -ENOSPC : 0;
+	virtnet_tx_push(txq, m, mode);
+	return 0;
 }
 
 /*
@@ -598,6 +638,11 @@ virtnet_tx_pkt(struct virtnet_txq *txq, struct rte_mbuf **pp,
 	struct virtnet_vq *vq = txq->vq;
 	struct rte_mbuf *m = *pp;
 
+	if (likely(vq->num_free > 0 && virtnet_tx_simple(m, txq->hdr_size))) {
+		virtnet_tx_push(txq, m, mode);
+		virtnet_tally_pkt(t, m, true);
+		return 1;
+	}
 	/* Never sendable: dropped rather than stall the queue. */
 	if (unlikely(m->nb_segs > VIRTNET_TX_MAX_SEGS))
 		goto drop;
