@@ -476,10 +476,11 @@ static __rte_always_inline bool
 virtnet_vq_packed_is_used(const struct virtnet_vq *vq, uint16_t pos,
 		bool wrap)
 {
+	const uint16_t both = VRING_PACKED_DESC_F_AVAIL | VRING_PACKED_DESC_F_USED;
 	uint16_t f = __atomic_load_n(&vq->pdesc[pos].flags, __ATOMIC_ACQUIRE);
 
-	return !!(f & VRING_PACKED_DESC_F_AVAIL) == wrap &&
-		!!(f & VRING_PACKED_DESC_F_USED) == wrap;
+	/* Used: AVAIL and USED both equal to the wrap counter. */
+	return (f & both) == (wrap ? both : 0);
 }
 
 static __rte_always_inline bool
@@ -800,6 +801,9 @@ static __rte_always_inline unsigned int
 virtnet_vq_take_used_packed(struct virtnet_vq *vq, void **out,
 		unsigned int max)
 {
+	const struct vring_packed_desc *d = vq->pdesc;
+	struct virtnet_vq_extra *x = vq->extra;
+	const uint16_t size = vq->size;
 	uint32_t pos = vq->last_used;
 	uint16_t head = vq->free_head, freed = 0, id = vq->peek_id, n;
 	bool wrap = vq->used_wrap;
@@ -807,21 +811,20 @@ virtnet_vq_take_used_packed(struct virtnet_vq *vq, void **out,
 	void *c;
 
 	while (k < max && virtnet_vq_packed_is_used(vq, (uint16_t)pos, wrap)) {
-		id = vq->pdesc[pos].id;
-		if (unlikely(id >= vq->size ||
-			     (c = vq->extra[id].cookie) == NULL)) {
+		id = d[pos].id;
+		if (unlikely(id >= size || (c = x[id].cookie) == NULL)) {
 			virtnet_vq_fail(vq, VIRTNET_VQ_BAD_ID);
 			break;
 		}
 		out[k++] = c;
-		n = vq->extra[id].ndescs;
-		vq->extra[id].cookie = NULL;
-		vq->extra[id].next = head;
+		n = x[id].ndescs;
+		x[id].cookie = NULL;
+		x[id].next = head;
 		head = id;
 		freed += n;
 		pos += n;
-		if (pos >= vq->size) {
-			pos -= vq->size;
+		if (pos >= size) {
+			pos -= size;
 			wrap = !wrap;
 		}
 	}
