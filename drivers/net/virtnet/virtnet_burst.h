@@ -154,7 +154,7 @@ static __rte_always_inline int
 virtnet_rx_post(struct virtnet_rxq *rxq, uint16_t n, const uint32_t mode)
 {
 	struct rte_mbuf *mbufs[VIRTNET_RX_REFILL_MIN * 2];
-	struct virtnet_buf b;
+	struct virtnet_buf b[VIRTNET_RX_REFILL_MIN * 2];
 	uint16_t i;
 
 	if (rte_mempool_get_bulk(rxq->mp, (void **)mbufs, n) != 0) {
@@ -163,13 +163,18 @@ virtnet_rx_post(struct virtnet_rxq *rxq, uint16_t n, const uint32_t mode)
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = mbufs[i];
-
-		b.addr = virtnet_mbuf_room_addr(m, rxq->use_va,
+		b[i].addr = virtnet_mbuf_room_addr(mbufs[i], rxq->use_va,
 			-(int16_t)rxq->hdr_size);
-		b.len = m->buf_len - RTE_PKTMBUF_HEADROOM + rxq->hdr_size;
-		virtnet_vq_add(rxq->vq, &b, 0, 1, m, mode);
+		b[i].len = mbufs[i]->buf_len - RTE_PKTMBUF_HEADROOM +
+			rxq->hdr_size;
+		/* Split adds as it goes (measured faster than after). */
+		if (!(mode & VIRTNET_VQ_PACKED))
+			virtnet_vq_add(rxq->vq, &b[i], 0, 1, mbufs[i], mode);
 	}
+	/* Packed: in one go, the ring state in registers meanwhile. */
+	if (mode & VIRTNET_VQ_PACKED)
+		virtnet_vq_packed_add_in(rxq->vq, b, (void *const *)mbufs, n,
+			!!(mode & VIRTNET_VQ_IN_ORDER));
 	return 0;
 }
 

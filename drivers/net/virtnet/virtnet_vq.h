@@ -438,6 +438,47 @@ virtnet_vq_packed_add(struct virtnet_vq *vq, const struct virtnet_buf *bufs,
 	return id;
 }
 
+/*
+ * Make @p n one-buffer device-writable chains available (Rx refill), as
+ * n virtnet_vq_packed_add() would, with the ring position, wrap and free
+ * ids in locals. The caller checked there is room.
+ */
+static __rte_always_inline void
+virtnet_vq_packed_add_in(struct virtnet_vq *vq, const struct virtnet_buf *b,
+		void *const *cookies, uint16_t n, const bool in_order)
+{
+	const uint16_t both = VRING_PACKED_DESC_F_AVAIL |
+		VRING_PACKED_DESC_F_USED;
+	struct vring_packed_desc *d = vq->pdesc;
+	struct virtnet_vq_extra *x = vq->extra;
+	uint16_t pos = vq->avail_idx, head = vq->free_head, size = vq->size;
+	uint16_t flags = vq->avail_flags | VRING_DESC_F_WRITE, id, i;
+
+	for (i = 0; i < n; i++) {
+		id = in_order ? pos : head;
+		if (!in_order)
+			head = x[id].next;
+		x[id].cookie = cookies[i];
+		x[id].in_len = b[i].len;
+		x[id].ndescs = 1;
+		d[pos].addr = b[i].addr;
+		d[pos].len = b[i].len;
+		d[pos].id = id;
+		/* Each buffer is handed over by its own flags, written last. */
+		__atomic_store_n(&d[pos].flags, flags, __ATOMIC_RELEASE);
+		if (++pos == size) {
+			pos = 0;
+			flags ^= both;
+		}
+	}
+	vq->avail_idx = pos;
+	vq->avail_flags = flags & both;
+	if (!in_order)
+		vq->free_head = head;
+	vq->num_free -= n;
+	vq->kick_added += n;
+}
+
 /* Whether the device's event offset asks for a kick for what was added. */
 static __rte_always_inline bool
 virtnet_vq_packed_event_due(struct virtnet_vq *vq, uint16_t off_wrap,
