@@ -531,8 +531,9 @@ virtnet_vq_packed_peek(struct virtnet_vq *vq, uint32_t *id, uint32_t *len)
 
 	if (!virtnet_vq_packed_is_used(vq, vq->last_used, vq->used_wrap))
 		return false;
-	*id = d->id;
-	*len = d->len;
+	/* Read once: the compiler may not fetch them again after the checks. */
+	*id = __atomic_load_n(&d->id, __ATOMIC_RELAXED);
+	*len = __atomic_load_n(&d->len, __ATOMIC_RELAXED);
 	return true;
 }
 
@@ -852,7 +853,7 @@ virtnet_vq_take_used_packed(struct virtnet_vq *vq, void **out,
 	void *c;
 
 	while (k < max && virtnet_vq_packed_is_used(vq, (uint16_t)pos, wrap)) {
-		id = d[pos].id;
+		id = __atomic_load_n(&d[pos].id, __ATOMIC_RELAXED);
 		if (unlikely(id >= size || (c = x[id].cookie) == NULL)) {
 			virtnet_vq_fail(vq, VIRTNET_VQ_BAD_ID);
 			break;
@@ -897,7 +898,7 @@ virtnet_vq_used_ready(struct virtnet_vq *vq, uint16_t n, const uint32_t mode)
 	for (i = 0; i < n; i++) {
 		if (!virtnet_vq_packed_is_used(vq, (uint16_t)pos, wrap))
 			return false;
-		id = vq->pdesc[pos].id;
+		id = __atomic_load_n(&vq->pdesc[pos].id, __ATOMIC_RELAXED);
 		if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL)) {
 			virtnet_vq_fail(vq, VIRTNET_VQ_BAD_ID);
 			return false;
