@@ -28,6 +28,12 @@
 #define VIRTNET_TX_MAX_SEGS		64
 #define VIRTNET_RX_REFILL_MIN		32
 #define VIRTNET_TX_FREE_BULK		64
+/*
+ * Sent packets a Tx burst takes back, at least (or the burst's size):
+ * all the device finished, so few mbufs stay in flight (see
+ * virtnet_tx_reclaim_body()).
+ */
+#define VIRTNET_TX_RECLAIM_MIN		32
 /** Descriptors (header included) a chain may have to go indirect. */
 #define VIRTNET_TX_INDIRECT_MAX		16
 /** Most mbufs in one non-mergeable ("big packet") Rx buffer. */

@@ -454,8 +454,7 @@ virtnet_tx_vec_body(struct virtnet_txq *txq, struct rte_mbuf **pkts,
 	virtnet_tally_vec_init(&v, &t);
 	if (unlikely(virtnet_vq_broken(vq)))
 		return 0;
-	if (vq->num_free < nb)
-		virtnet_tx_reclaim_vec(txq, nb - vq->num_free, mode);
+	virtnet_tx_reclaim_vec(txq, RTE_MAX(nb, VIRTNET_TX_RECLAIM_MIN), mode);
 	while (i < nb) {
 		n = (mode & VIRTNET_VQ_IN_ORDER) ?
 			virtnet_tx_add_run_packed_io(txq, &pkts[i], nb - i, &v) :

@@ -847,17 +847,18 @@ virtnet_vq_take_used_packed(struct virtnet_vq *vq, void **out,
 	struct virtnet_vq_extra *x = vq->extra;
 	const uint16_t size = vq->size;
 	uint32_t pos = vq->last_used;
-	uint16_t head = vq->free_head, freed = 0, id = vq->peek_id, n;
+	uint16_t head = vq->free_head, freed = 0, id = vq->peek_id, u, n;
 	bool wrap = vq->used_wrap;
 	unsigned int k = 0;
 	void *c;
 
 	while (k < max && virtnet_vq_packed_is_used(vq, (uint16_t)pos, wrap)) {
-		id = __atomic_load_n(&d[pos].id, __ATOMIC_RELAXED);
-		if (unlikely(id >= size || (c = x[id].cookie) == NULL)) {
+		u = __atomic_load_n(&d[pos].id, __ATOMIC_RELAXED);
+		if (unlikely(u >= size || (c = x[u].cookie) == NULL)) {
 			virtnet_vq_fail(vq, VIRTNET_VQ_BAD_ID);
 			break;
 		}
+		id = u;
 		out[k++] = c;
 		n = x[id].ndescs;
 		x[id].cookie = NULL;
