@@ -12,6 +12,15 @@
 # machine-readable: $VIRTNET_RUN/bench.csv (every run) and
 # $VIRTNET_RUN/bench-summary.csv (the table).
 #
+# In a VM the host places the two vCPUs, and that placement sets the Mpps
+# of both drivers more than either driver does (3-4x, changing between
+# runs). Each run is bracketed by app/virtnet-corelat, a cache line's round
+# trip between CPUs 0 and 1: runs within 1.6x of the fastest round trip
+# seen are "near", slower ones "far", and a run whose round trip changed
+# by more than 1.6x during it is "moved". The table gives the medians of
+# all runs and, per placement, of the runs that saw it (ratios compare
+# like with like).
+#
 # VIRTNET_BENCH_BASE=<librte_net_virtnet.so of another build> adds that
 # build as a third driver ("base"), alternated with the two others, for a
 # before/after comparison in the same sitting.
@@ -43,6 +52,8 @@ fi
 
 mkdir -p "$VIRTNET_RUN"
 vn_build
+ninja -C "$VIRTNET_BUILD" >/dev/null || vn_die "build failed"
+CORELAT=$VIRTNET_BUILD/app/virtnet-corelat
 vn_check_hugepages
 vn_plugin_setup
 SOCK=$VIRTNET_RUN/bench.sock
@@ -50,7 +61,12 @@ RESULTS=$VIRTNET_RUN/bench.results
 CSV=$VIRTNET_RUN/bench.csv
 SUMMARY=$VIRTNET_RUN/bench-summary.csv
 : >"$RESULTS"
-echo "devargs,dir,driver,round,pps,pkt_len" >"$CSV"
+echo "devargs,dir,driver,round,pps,pkt_len,corelat_before_cycles,corelat_after_cycles" >"$CSV"
+
+# Round trip of a cache line between the two CPUs the runs use, in cycles.
+corelat() {
+	"$CORELAT" 0 1 | sed -n 's/^round_trip_cycles=\([0-9]*\) .*/\1/p'
+}
 
 # run_one DRIVER(virtnet|virtio) DIR(tx|rx) DEVARGS -> packets/s delivered
 run_one() {
@@ -104,29 +120,43 @@ for set in "${SETS[@]}"; do
 			# Rotate which driver goes first to spread drift evenly.
 			order=$(vn_rotate "$r" $DRIVERS)
 			for drv in $order; do
+				lat0=$(corelat)
 				pps=$(run_one "$drv" "$dir" "$set")
-				printf '%s\t%s\t%s\t%s\n' "$set" "$dir" "$drv" "$pps" >>"$RESULTS"
-				printf '"%s",%s,%s,%s,%s,%s\n' "$set" "$dir" "$drv" "$r" \
-					"${pps:-0}" "$PKTLEN" >>"$CSV"
-				printf 'round %s %-34s %s %-8s %10.3f Mpps\n' "$r" "$set" "$dir" "$drv" \
-					"$(echo "$pps / 1000000" | bc -l)"
+				lat1=$(corelat)
+				printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$set" "$dir" "$drv" "$pps" \
+					"$lat0" "$lat1" >>"$RESULTS"
+				printf '"%s",%s,%s,%s,%s,%s,%s,%s\n' "$set" "$dir" "$drv" "$r" \
+					"${pps:-0}" "$PKTLEN" "$lat0" "$lat1" >>"$CSV"
+				printf 'round %s %-34s %s %-8s %10.3f Mpps  corelat %s/%s cycles\n' \
+					"$r" "$set" "$dir" "$drv" \
+					"$(echo "$pps / 1000000" | bc -l)" "$lat0" "$lat1"
 			done
 		done
 	done
 done
 vn_cleanup
 
+# Each run's placement, from its round trips (column 7 of the results).
+awk -F'\t' 'NR == FNR { for (i = 5; i <= 6; i++) if ($i > 0 && (min == 0 || $i < min)) min = $i; next }
+	{ lo = $5 < $6 ? $5 : $6; hi = $5 < $6 ? $6 : $5
+	  p = (lo <= 0) ? "unknown" : (hi > 1.6 * lo) ? "moved" : (hi <= 1.6 * min) ? "near" : "far"
+	  print $0 "\t" p }' "$RESULTS" "$RESULTS" >"$RESULTS.p"
+mv "$RESULTS.p" "$RESULTS"
+
 # Medians, and the best of the rounds: on a shared host runs swing between
-# two levels (both drivers alike), and the best shows what each can do.
-printf '\n%-34s %-4s %9s %9s %6s %9s %9s %6s   (%s rounds, %s B, Mpps)\n' \
-	devargs dir "virtnet" "virtio" ratio "best-vn" "best-vio" ratio "$ROUNDS" "$PKTLEN"
-pick() { # set dir driver -> values
-	awk -F'\t' -v s="$1" -v d="$2" -v v="$3" '$1 == s && $2 == d && $3 == v { print $4 }' "$RESULTS"
+# two levels (both drivers alike), and the best shows what each can do;
+# then the medians of the runs that saw each placement, with their counts.
+printf '\n%-34s %-4s %9s %9s %6s %9s %9s %6s  %-17s %-17s (%s rounds, %s B, Mpps)\n' \
+	devargs dir "virtnet" "virtio" ratio "best-vn" "best-vio" ratio \
+	"near: ratio n/n" "far: ratio n/n" "$ROUNDS" "$PKTLEN"
+pick() { # set dir driver [placement] -> values
+	awk -F'\t' -v s="$1" -v d="$2" -v v="$3" -v p="${4:-}" \
+		'$1 == s && $2 == d && $3 == v && (p == "" || $7 == p) { print $4 }' "$RESULTS"
 }
 best() { sort -n | tail -1; }
 mpps() { echo "$1 / 1000000" | bc -l; }
 ratio() { echo "if ($2 > 0) $1 / $2 else 0" | bc -l; }
-echo "devargs,dir,virtnet_median_pps,virtio_median_pps,ratio,virtnet_best_pps,virtio_best_pps,best_ratio,rounds" >"$SUMMARY"
+echo "devargs,dir,virtnet_median_pps,virtio_median_pps,ratio,virtnet_best_pps,virtio_best_pps,best_ratio,rounds,near_virtnet_median_pps,near_virtio_median_pps,near_ratio,near_runs_virtnet,near_runs_virtio,far_virtnet_median_pps,far_virtio_median_pps,far_ratio,far_runs_virtnet,far_runs_virtio" >"$SUMMARY"
 for set in "${SETS[@]}"; do
 	for dir in tx rx; do
 		a=$(pick "$set" "$dir" virtnet | median)
@@ -136,9 +166,22 @@ for set in "${SETS[@]}"; do
 		printf '%-34s %-4s %9.3f %9.3f %6.3f %9.3f %9.3f %6.3f' "$set" "$dir" \
 			"$(mpps "$a")" "$(mpps "$b")" "$(ratio "$a" "$b")" \
 			"$(mpps "$ba")" "$(mpps "$bb")" "$(ratio "$ba" "$bb")"
-		printf '"%s",%s,%s,%s,%.3f,%s,%s,%.3f,%s\n' "$set" "$dir" "$a" "$b" \
-			"$(ratio "$a" "$b")" "$ba" "$bb" "$(ratio "$ba" "$bb")" \
-			"$ROUNDS" >>"$SUMMARY"
+		line=$(printf '"%s",%s,%s,%s,%.3f,%s,%s,%.3f,%s' "$set" "$dir" "$a" "$b" \
+			"$(ratio "$a" "$b")" "$ba" "$bb" "$(ratio "$ba" "$bb")" "$ROUNDS")
+		for pl in near far; do
+			na=$(pick "$set" "$dir" virtnet $pl | wc -l)
+			nb=$(pick "$set" "$dir" virtio $pl | wc -l)
+			if [ "$na" -gt 0 ] && [ "$nb" -gt 0 ]; then
+				pa=$(pick "$set" "$dir" virtnet $pl | median)
+				pb=$(pick "$set" "$dir" virtio $pl | median)
+				printf '  %6.3f %4s      ' "$(ratio "$pa" "$pb")" "$na/$nb"
+				line+=$(printf ',%s,%s,%.3f,%s,%s' "$pa" "$pb" "$(ratio "$pa" "$pb")" "$na" "$nb")
+			else
+				printf '  %6s %4s      ' - "$na/$nb"
+				line+=",,,,$na,$nb"
+			fi
+		done
+		echo "$line" >>"$SUMMARY"
 		if [ -n "${BASE_DIR:-}" ]; then
 			c=$(pick "$set" "$dir" base | median)
 			printf '   base %9.3f  virtnet/base %6.3f' "$(mpps "$c")" "$(ratio "$a" "$c")"
