@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_power_intrinsics.h>
+
 #include "virtnet_vq.h"
 #include "devmodel.h"
 #include "test_common.h"
@@ -488,6 +490,57 @@ test_used_ready(void)
 	fx_fini(&f);
 }
 
+/*
+ * The done count (rx_queue_count, descriptor status) and the power-monitor
+ * condition follow the device and the driver, and stop at what is not
+ * sound without faulting the queue.
+ */
+static void
+test_done_count_monitor(void)
+{
+	struct rte_power_monitor_cond pmc;
+	struct fixture f;
+	struct dm_chain ch[8];
+	char bufs[8 * 64];
+	uint64_t v;
+	uint32_t len;
+
+	fx_init(&f, 8);
+	post_n(&f, 6, ch, bufs);
+	CHECK(virtnet_vq_done_count(f.vq) == 0, "none done");
+	virtnet_vq_monitor(f.vq, &pmc);
+	v = *(volatile uint16_t *)pmc.addr;
+	CHECK(pmc.size == 2 && pmc.fn(v, pmc.opaque) == 0, "sleeps when idle");
+	dm_push(&f.dm, ch[0].head, 64, 1);
+	dm_push(&f.dm, ch[1].head, 64, 1);
+	dm_publish(&f.dm);
+	v = *(volatile uint16_t *)pmc.addr;
+	CHECK(pmc.fn(v, pmc.opaque) == -1, "wakes on a used entry");
+	CHECK(virtnet_vq_done_count(f.vq) == 2, "two done: %u",
+		virtnet_vq_done_count(f.vq));
+	CHECK(get_used(&f, &len) == &bufs[0], "first");
+	CHECK(virtnet_vq_done_count(f.vq) == 1, "one left");
+	CHECK(get_used(&f, &len) == &bufs[64], "second");
+	virtnet_vq_monitor(f.vq, &pmc);
+	v = *(volatile uint16_t *)pmc.addr;
+	CHECK(pmc.fn(v, pmc.opaque) == 0, "sleeps again once taken");
+	/* An id never posted ends the count, and the queue is not faulted. */
+	dm_push(&f.dm, IO ? ch[2].head : ch[3].head, 64, 1);
+	dm_push(&f.dm, 7, 64, 1);
+	dm_publish(&f.dm);
+	CHECK(virtnet_vq_done_count(f.vq) == 1, "stops at the bad id: %u",
+		virtnet_vq_done_count(f.vq));
+	CHECK(!virtnet_vq_broken(f.vq), "counting faults nothing");
+	if (!P) {
+		/* An index far past what is in flight counts what is. */
+		dm_set_used_idx(&f.dm, 200);
+		CHECK(virtnet_vq_done_count(f.vq) <= 4, "runaway index: %u",
+			virtnet_vq_done_count(f.vq));
+		CHECK(!virtnet_vq_broken(f.vq), "still counting only");
+	}
+	fx_fini(&f);
+}
+
 /* Random posting and completion orders keep the books balanced. */
 static void
 test_random_orders(void)
@@ -495,7 +548,7 @@ test_random_orders(void)
 	struct fixture f;
 	struct dm_chain pend[255];
 	char data[64];
-	unsigned int npend = 0, inflight = 0, round, bad = 0;
+	unsigned int npend = 0, inflight = 0, round, bad = 0, done = 0;
 	uint16_t size = P ? 255 : 256;
 	uint32_t len;
 
@@ -523,10 +576,18 @@ test_random_orders(void)
 			dm_push(&f.dm, pend[k].head, 0, pend[k].n);
 			inflight -= pend[k].n;
 			pend[k] = pend[--npend];
+			done++;
 		}
 		dm_publish(&f.dm);
+		/* Take some, then all: the count follows both. */
+		for (i = rand() % 3; i > 0 && get_used(&f, &len) != NULL; i--)
+			done--;
+		if (virtnet_vq_done_count(f.vq) != done)
+			bad++;
 		while (get_used(&f, &len) != NULL)
-			;
+			done--;
+		if (virtnet_vq_done_count(f.vq) != 0 || done != 0)
+			bad++;
 		if (f.vq->num_free != size - inflight)
 			bad++;
 	}
@@ -545,7 +606,7 @@ test_inorder_batches(void)
 	struct fixture f;
 	struct dm_chain pend[64];
 	char data[4];
-	unsigned int npend = 0, round, bad = 0;
+	unsigned int npend = 0, round, bad = 0, done = 0;
 	uint32_t next_ck = 1, want_ck = 1, len;
 	uint16_t size = P ? 61 : 64;
 	void *ck;
@@ -577,10 +638,21 @@ test_inorder_batches(void)
 		}
 		memmove(pend, pend + k, (npend - k) * sizeof(pend[0]));
 		npend -= k;
+		done += k;
 		dm_publish(&f.dm);
-		while ((ck = get_used(&f, &len)) != NULL)
+		/* Part of a batch taken: the count is what is left of it. */
+		for (i = rand() % 3; i > 0 && (ck = get_used(&f, &len)) != NULL; i--) {
+			done--;
 			if ((uintptr_t)ck != want_ck++ || len != 0)
 				bad++;
+		}
+		if (virtnet_vq_done_count(f.vq) != done)
+			bad++;
+		while ((ck = get_used(&f, &len)) != NULL) {
+			done--;
+			if ((uintptr_t)ck != want_ck++ || len != 0)
+				bad++;
+		}
 	}
 	CHECK(bad == 0 && !virtnet_vq_broken(f.vq), "%u out of order", bad);
 	CHECK(want_ck + npend == next_ck, "taken %u + pending %u != added %u",
@@ -787,6 +859,7 @@ main(void)
 	RUN_ALL(test_readonly_len_ignored);
 	RUN_ALL(test_bad_used_idx);
 	RUN_ALL(test_used_ready);
+	RUN_ALL(test_done_count_monitor);
 	RUN_BOTH(test_random_orders);
 	RUN_IN_ORDER(test_inorder_batches);
 	RUN_IN_ORDER(test_inorder_bad_batch);

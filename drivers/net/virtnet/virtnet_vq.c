@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_power_intrinsics.h>
+
 #include "virtnet_vq.h"
 
 /* Packed ring: descriptors, then the driver and device event areas, each
@@ -224,4 +226,137 @@ virtnet_vq_dump_next(const struct virtnet_vq *vq, uint32_t *len)
 		return NULL;
 	*len = e.len;
 	return vq->extra[e.id].cookie;
+}
+
+/* A packed ring position moved on by @p n descriptors, the wrap with it. */
+static void
+vq_pos_advance(const struct virtnet_vq *vq, uint16_t *pos, bool *wrap,
+		uint16_t n)
+{
+	uint32_t p = (uint32_t)*pos + n;
+
+	if (p >= vq->size) {
+		p -= vq->size;
+		*wrap = !*wrap;
+	}
+	*pos = (uint16_t)p;
+}
+
+/*
+ * In order: the chains in flight from @p *next up to and including
+ * @p last, counted at most up to @p room. *next and *wrap move past them.
+ * Stops (short) at a chain not in flight: the device named one that
+ * never was, which the next burst faults on.
+ */
+static uint16_t
+vq_inorder_span(const struct virtnet_vq *vq, uint16_t *next, bool *wrap,
+		uint16_t last, uint16_t room)
+{
+	uint16_t n = 0, id = *next, cur;
+
+	while (n < room && vq->extra[id].cookie != NULL) {
+		cur = id;
+		n++;
+		if (vq->packed)
+			vq_pos_advance(vq, &id, wrap, vq->extra[cur].ndescs);
+		else
+			id = (id + vq->extra[cur].ndescs) & vq->mask;
+		if (cur == last)
+			break;
+	}
+	*next = id;
+	return n;
+}
+
+/* The id of a used entry, or size when it names nothing in flight. */
+static uint16_t
+vq_checked_id(const struct virtnet_vq *vq, uint32_t id)
+{
+	if (id >= vq->size || vq->extra[id].cookie == NULL)
+		return vq->size;
+	return (uint16_t)id;
+}
+
+uint16_t
+virtnet_vq_done_count(const struct virtnet_vq *vq)
+{
+	const bool in_order = !!(vq->mode & VIRTNET_VQ_IN_ORDER);
+	uint16_t room = vq->size - vq->num_free;	/* chains <= descriptors */
+	uint16_t next, pos, n = 0, entries, i, id;
+	bool wrap = vq->used_wrap;
+
+	if (virtnet_vq_broken(vq))
+		return 0;
+	next = vq->packed ? vq->last_used : vq->inorder_next;
+	if (in_order && vq->in_batch)
+		n = vq_inorder_span(vq, &next, &wrap, vq->batch_last, room);
+	if (!vq->packed) {
+		entries = __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE) -
+			vq->last_used;
+		pos = vq->last_used + (in_order && vq->in_batch);
+		if (in_order && vq->in_batch && entries > 0)
+			entries--;
+		for (i = 0; i < entries && n < room; i++, pos++) {
+			id = vq_checked_id(vq, __atomic_load_n(
+				&vq->used->ring[pos & vq->mask].id,
+				__ATOMIC_RELAXED));
+			if (id == vq->size)
+				break;
+			n += in_order ? vq_inorder_span(vq, &next, &wrap, id,
+				room - n) : 1;
+		}
+		return n;
+	}
+	pos = next;
+	while (n < room && virtnet_vq_packed_is_used(vq, pos, wrap)) {
+		id = vq_checked_id(vq, __atomic_load_n(&vq->pdesc[pos].id,
+			__ATOMIC_RELAXED));
+		if (id == vq->size)
+			break;
+		if (in_order) {
+			n += vq_inorder_span(vq, &pos, &wrap, id, room - n);
+		} else {
+			n++;
+			vq_pos_advance(vq, &pos, &wrap, vq->extra[id].ndescs);
+		}
+	}
+	return n;
+}
+
+/* rte_power_monitor's test: -1 wakes (the entry was written), 0 sleeps. */
+static int
+vq_monitor_split(const uint64_t val,
+		const uint64_t opaque[RTE_POWER_MONITOR_OPAQUE_SZ])
+{
+	return (uint16_t)val != (uint16_t)opaque[0] ? -1 : 0;
+}
+
+static int
+vq_monitor_packed(const uint64_t val,
+		const uint64_t opaque[RTE_POWER_MONITOR_OPAQUE_SZ])
+{
+	const uint16_t both = VRING_PACKED_DESC_F_AVAIL | VRING_PACKED_DESC_F_USED;
+
+	return ((uint16_t)val & both) == (uint16_t)opaque[0] ? -1 : 0;
+}
+
+void
+virtnet_vq_monitor(const struct virtnet_vq *vq,
+		struct rte_power_monitor_cond *pmc)
+{
+	const uint16_t both = VRING_PACKED_DESC_F_AVAIL | VRING_PACKED_DESC_F_USED;
+
+	memset(pmc, 0, sizeof(*pmc));
+	pmc->size = sizeof(uint16_t);
+	if (vq->packed) {
+		/* The next used descriptor's flags turn to the device's wrap. */
+		pmc->addr = &vq->pdesc[vq->last_used].flags;
+		pmc->opaque[0] = vq->used_wrap ? both : 0;
+		pmc->fn = vq_monitor_packed;
+	} else {
+		/* The used index moves past what the driver took. */
+		pmc->addr = &vq->used->idx;
+		pmc->opaque[0] = vq->last_used;
+		pmc->fn = vq_monitor_split;
+	}
 }

@@ -186,6 +186,23 @@ int virtnet_vq_dump(const struct virtnet_vq *vq, char *buf, size_t len);
  */
 void *virtnet_vq_dump_next(const struct virtnet_vq *vq, uint32_t *len);
 
+/**
+ * Chains the device has finished that the driver has not taken yet
+ * (rx_queue_count, descriptor status). Reads device memory and changes
+ * nothing; what is not sound (an index past what is in flight, an id not
+ * in flight) ends the count there, and the next burst faults on it.
+ */
+uint16_t virtnet_vq_done_count(const struct virtnet_vq *vq);
+
+struct rte_power_monitor_cond;
+
+/**
+ * Where the device writes its next used entry and how to tell that it
+ * did, for rte_power_monitor() (get_monitor_addr).
+ */
+void virtnet_vq_monitor(const struct virtnet_vq *vq,
+		struct rte_power_monitor_cond *pmc);
+
 /** Ask the device not to interrupt on used buffers (polling). */
 void virtnet_vq_disable_intr(struct virtnet_vq *vq);
 
