@@ -29,6 +29,7 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_net.h>
+#include <rte_power_intrinsics.h>
 #include <rte_tcp.h>
 #include <rte_udp.h>
 #include <rte_vect.h>
@@ -387,6 +388,94 @@ static void
 test_rx_sizes(void)
 {
 	sizes_one_way(false);
+}
+
+/* Whether the monitor condition of Rx queue 0 says "wake". */
+static bool
+monitor_wakes(const struct rte_power_monitor_cond *pmc)
+{
+	uint64_t v = *(const volatile uint16_t *)pmc->addr;
+
+	return pmc->fn(v, pmc->opaque) != 0;
+}
+
+/*
+ * rx_queue_count, descriptor status and the power-monitor condition
+ * against vhost: what the device wrote is counted and DONE, the rest of
+ * what was posted AVAIL; the monitor wakes once a frame is in; Tx
+ * buffers are FULL until vhost takes them.
+ */
+static void
+test_queue_status(void)
+{
+	struct rte_mbuf *pkts[8], *in[BURST];
+	struct rte_power_monitor_cond pmc;
+	struct rte_eth_rxq_info rqi;
+	struct rte_eth_txq_info tqi;
+	uint16_t i, n, got = 0, rs, ts;
+	uint64_t end;
+
+	CHECK_GOTO(fx_up("") == 0, out, "setup");
+	CHECK_GOTO(rte_eth_rx_queue_info_get(vn_port, 0, &rqi) == 0 &&
+		rte_eth_tx_queue_info_get(vn_port, 0, &tqi) == 0, out, "info");
+	rs = rqi.nb_desc;
+	ts = tqi.nb_desc;
+	CHECK(rte_eth_rx_queue_count(vn_port, 0) == 0, "idle count %d",
+		rte_eth_rx_queue_count(vn_port, 0));
+	CHECK(rte_eth_rx_descriptor_status(vn_port, 0, 0) ==
+		RTE_ETH_RX_DESC_AVAIL, "posted buffer not AVAIL");
+	CHECK(rte_eth_rx_descriptor_status(vn_port, 0, rs) == -EINVAL,
+		"offset past the ring");
+	CHECK_GOTO(rte_eth_get_monitor_addr(vn_port, 0, &pmc) == 0, out,
+		"no monitor address");
+	CHECK(!monitor_wakes(&pmc), "monitor wakes on an idle ring");
+	for (i = 0; i < 5; i++)
+		pkts[i] = test_frame(tx_mp, 64, i, 1);
+	n = rte_eth_tx_burst(vh_port, 0, pkts, 5);
+	for (i = n; i < 5; i++)
+		rte_pktmbuf_free(pkts[i]);
+	CHECK(n == 5, "vhost sent %u of 5", n);
+	CHECK(monitor_wakes(&pmc), "monitor sleeps through a frame");
+	CHECK(rte_eth_rx_queue_count(vn_port, 0) == 5, "count %d, not 5",
+		rte_eth_rx_queue_count(vn_port, 0));
+	CHECK(rte_eth_rx_descriptor_status(vn_port, 0, 4) ==
+		RTE_ETH_RX_DESC_DONE && rte_eth_rx_descriptor_status(vn_port,
+		0, 5) == RTE_ETH_RX_DESC_AVAIL, "status around the 5th");
+	got = rte_eth_rx_burst(vn_port, 0, in, 2);
+	CHECK(got == 2 && rte_eth_rx_queue_count(vn_port, 0) == 3,
+		"after taking %u: count %d", got,
+		rte_eth_rx_queue_count(vn_port, 0));
+	got += rte_eth_rx_burst(vn_port, 0, in + got, BURST - got);
+	CHECK(got == 5 && rte_eth_rx_queue_count(vn_port, 0) == 0,
+		"took %u, count %d", got, rte_eth_rx_queue_count(vn_port, 0));
+	rte_pktmbuf_free_bulk(in, got);
+
+	/* Tx: after the free ones, the oldest in flight come last. */
+	for (i = 0; i < 8; i++)
+		pkts[i] = test_frame(tx_mp, 64, i, 1);
+	n = rte_eth_tx_burst(vn_port, 0, pkts, 8);
+	for (i = n; i < 8; i++)
+		rte_pktmbuf_free(pkts[i]);
+	CHECK(n == 8, "sent %u of 8", n);
+	CHECK(rte_eth_tx_descriptor_status(vn_port, 0, 0) ==
+		RTE_ETH_TX_DESC_DONE, "a free slot is not DONE");
+	CHECK(rte_eth_tx_descriptor_status(vn_port, 0, ts - 1) ==
+		RTE_ETH_TX_DESC_FULL, "a frame vhost has not taken is not FULL");
+	CHECK(rte_eth_tx_descriptor_status(vn_port, 0, ts) == -EINVAL,
+		"offset past the ring");
+	end = rte_get_timer_cycles() + ms_to_cycles(2000);
+	for (got = 0; got < n && rte_get_timer_cycles() < end;) {
+		i = rte_eth_rx_burst(vh_port, 0, in, BURST);
+		rte_pktmbuf_free_bulk(in, i);
+		got += i;
+	}
+	CHECK(got == n, "vhost took %u of %u", got, n);
+	/* vhost marks packed buffers used only in large batches. */
+	if (strstr(layout_args, "packed_vq=1") == NULL)
+		CHECK(rte_eth_tx_descriptor_status(vn_port, 0, ts - 1) ==
+			RTE_ETH_TX_DESC_DONE, "a frame vhost took is not DONE");
+out:
+	fx_down();
 }
 
 static void
@@ -2791,6 +2880,7 @@ run_vector_layout(void)
 	RUN(test_tx_mixed);
 	RUN(test_mempool_after_stop_and_close);
 	RUN(test_tx_done_cleanup);
+	RUN(test_queue_status);
 	RUN(test_offloads);
 }
 
@@ -2862,6 +2952,7 @@ main(int argc, char **argv)
 		RUN(test_non_mergeable);
 		RUN(test_mempool_after_stop_and_close);
 		RUN(test_tx_done_cleanup);
+		RUN(test_queue_status);
 		RUN(test_restart_100);
 		RUN(test_backend_gone);
 		RUN(test_offloads);

@@ -17,6 +17,7 @@
 #include "virtnet_filter.h"
 #include "virtnet_log.h"
 #include "virtnet_queue.h"
+#include "virtnet_qstatus.h"
 #include "virtnet_restart.h"
 #include "virtnet_rxtx.h"
 #include "virtnet_xstats.h"
@@ -715,6 +716,7 @@ static const struct eth_dev_ops virtnet_eth_dev_ops = {
 	.rx_burst_mode_get = virtnet_rx_burst_mode_get,
 	.tx_burst_mode_get = virtnet_tx_burst_mode_get,
 	.tx_done_cleanup = virtnet_tx_done_cleanup,
+	.get_monitor_addr = virtnet_get_monitor_addr,
 	/* Receive filters (virtnet_filter.c). */
 	.mac_addr_set = virtnet_filter_mac_addr_set,
 	.mac_addr_add = virtnet_filter_mac_addr_add,
@@ -756,6 +758,7 @@ virtnet_dev_init(struct rte_eth_dev *dev)
 	dev->rx_pkt_burst = rte_eth_pkt_burst_dummy;
 	dev->tx_pkt_burst = rte_eth_pkt_burst_dummy;
 	dev->tx_pkt_prepare = virtnet_tx_prepare;
+	virtnet_qstatus_set(dev);
 	/* No AUTOFILL_QUEUE_XSTATS: net_virtio's per-queue xstats say it. */
 	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC;
 	ret = virtnet_device_probe(virtnet_dev(dev), &mac);
