@@ -337,6 +337,44 @@ case_filters_user() { # driver
 	fi
 }
 
+# Queue status from testpmd: the back-end sends one burst of 32 frames
+# that virtnet's testpmd leaves in its Rx ring (not forwarding), then
+# "desc used count" and "desc N status" on the Rx and Tx queues.
+case_qstatus() { # name devargs
+	local name=qstatus_$1 log got
+	log=$VIRTNET_RUN/$name.log
+	vn_cleanup
+	rm -f "$SOCK" "$VIRTNET_RUN/vn.ready" "$VIRTNET_RUN/vh.sent"
+	{ vn_script "until $VIRTNET_RUN/vn.ready 60" "set fwd rxonly" "start tx_first" \
+		"sleep 1" "stop"
+	  touch "$VIRTNET_RUN/vh.sent"
+	  vn_script "sleep 4" "quit"; } |
+		vn_testpmd "$name-vhost" '0@1,1@1' "net_vhost0,iface=$SOCK" "" "" &
+	VH=$!
+	for _ in $(seq 50); do [ -S "$SOCK" ] && break; sleep 0.1; done
+	{ vn_script "ready $name" "sleep 1"
+	  touch "$VIRTNET_RUN/vn.ready"
+	  vn_script "until $VIRTNET_RUN/vh.sent 60" "sleep 1" \
+		"show port 0 rxq 0 desc used count" "show port 0 rxq 0 desc 31 status" \
+		"show port 0 rxq 0 desc 32 status" "show port 0 rxq 0 desc 4096 status" \
+		"show port 0 txq 0 desc 0 status" "quit"; } |
+		vn_testpmd "$name" '0@0,1@0' "net_virtnet_user0,path=$SOCK,$2" "$PLUGIN_ARG" \
+			"--rxd=256 --txd=256"
+	local rc=$?
+	wait "$VH"
+	got=$(grep -oE "Used desc count = [0-9-]+|Desc status = [A-Z]+" "$log" |
+		sed 's/.* = //' | tr '\n' ' ')
+	if [ $rc -ne 0 ] || ! grep -q "Bye" "$log"; then
+		bad "$name" "testpmd exit $rc; see $log"
+	elif [ "$got" != "32 DONE AVAILABLE DONE " ]; then
+		bad "$name" "got '$got', want '32 DONE AVAILABLE DONE'; see $log"
+	elif ! grep -q "Invalid input: queue id = 0, desc id = 4096" "$log"; then
+		bad "$name" "desc 4096 of a 256 ring not refused; see $log"
+	else
+		ok "$name (32 frames waiting: used count 32, desc 31 DONE, 32 AVAILABLE, 4096 refused; Tx desc 0 DONE)"
+	fi
+}
+
 case_no_backend() {
 	vn_cleanup
 	rm -f "$SOCK"
@@ -418,6 +456,8 @@ want offload && TP_EXTRA="--enable-hw-vlan-strip --rx-offloads=0x10 --tx-offload
 want mq && case_mq
 want xstats && case_xstats
 want killed && case_backend_killed
+want qstatus && case_qstatus split "packed_vq=0,mrg_rxbuf=0"
+want qstatus && case_qstatus packed "packed_vq=1,in_order=1,mrg_rxbuf=1"
 want nobackend && case_no_backend
 want filters && case_filters_user virtnet
 want filters && case_filters_user net_virtio
