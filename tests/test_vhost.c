@@ -2555,6 +2555,42 @@ static const char * const xs_fault_names[] = {
 	"rx_q0_bad_used_idx_errors",
 };
 
+static volatile unsigned int reset_events;
+
+static int
+reset_cb(uint16_t port __rte_unused, enum rte_eth_event_type ev __rte_unused,
+		void *arg __rte_unused, void *ret __rte_unused)
+{
+	reset_events++;
+	return 0;
+}
+
+/* Whether *@p v reaches @p want within @p ms. */
+static bool
+wait_count(volatile unsigned int *v, unsigned int want, unsigned int ms)
+{
+	uint64_t end = rte_get_timer_cycles() + ms_to_cycles(ms);
+
+	while (*v < want && rte_get_timer_cycles() < end)
+		rte_delay_ms(1);
+	return *v >= want;
+}
+
+/* One Rx burst on virtnet's queue 0 with the log captured into log_buf. */
+static uint16_t
+rx_logged(struct rte_mbuf **m)
+{
+	FILE *f = open_memstream(&log_buf, &log_len);
+	FILE *old = rte_log_get_stream();
+	uint16_t n;
+
+	rte_openlog_stream(f);
+	n = rte_eth_rx_burst(vn_port, 0, m, BURST);
+	rte_openlog_stream(old);
+	fclose(f);
+	return n;
+}
+
 /*
  * As the device, write one bad used entry into Rx queue 0's split ring
  * (full of buffers, none used yet): an id out of range, the first
@@ -2600,11 +2636,28 @@ test_xstats_faults(void)
 		return;
 	}
 	CHECK_GOTO(fx_up("") == 0, out, "setup");
+	reset_events = 0;
+	CHECK_GOTO(rte_eth_dev_callback_register(vn_port,
+		RTE_ETH_EVENT_INTR_RESET, reset_cb, NULL) == 0, out, "callback");
 	rte_eth_xstats_reset(vn_port);
 	for (f = 0; f < RTE_DIM(xs_fault_names); f++) {
 		CHECK_GOTO(xs_inject(f), out, "inject %s", xs_fault_names[f]);
-		CHECK(rte_eth_rx_burst(vn_port, 0, m, BURST) == 0,
-			"%s: frames from a bad ring", xs_fault_names[f]);
+		CHECK(rx_logged(m) == 0, "%s: frames from a bad ring",
+			xs_fault_names[f]);
+		CHECK(log_buf != NULL && strstr(log_buf,
+			"Rx queue 0 stopped: the device") != NULL,
+			"%s: no log line", xs_fault_names[f]);
+		free(log_buf);
+		log_buf = NULL;
+		/* Once per broken ring: more bursts neither log nor signal. */
+		CHECK(rx_logged(m) == 0 && log_buf != NULL && log_buf[0] == 0,
+			"%s: logged again", xs_fault_names[f]);
+		free(log_buf);
+		log_buf = NULL;
+		CHECK(wait_count(&reset_events, f + 1, 2000) &&
+			!wait_count(&reset_events, f + 2, 100),
+			"%s: %u reset events, want %u", xs_fault_names[f],
+			reset_events, f + 1);
 		for (k = 0; k < RTE_DIM(xs_fault_names); k++)
 			CHECK(xs_get(xs_fault_names[k]) == (k <= f),
 				"after %s: %s = %" PRIu64, xs_fault_names[f],
@@ -2623,7 +2676,19 @@ test_xstats_faults(void)
 	xs_check_zero(vn_port, "faults after xstats_reset");
 	check_flow(vn_port, vh_port, 100, 500, 1);
 	check_flow(vh_port, vn_port, 100, 500, 1);
+	/* What the event asks for: reset, configure and start again. */
+	CHECK_GOTO(xs_inject(XS_BAD_ID), out, "inject again");
+	CHECK(rte_eth_rx_burst(vn_port, 0, m, BURST) == 0, "bad ring again");
+	CHECK(wait_count(&reset_events, f + 1, 2000), "no event for it");
+	CHECK(rte_eth_dev_reset(vn_port) == 0 && pools_full(),
+		"rte_eth_dev_reset");
+	CHECK(port_setup(vn_port, vn_mp, false) == 0 &&
+		wait_link(vh_port, true, 3000), "set up again after the reset");
+	check_flow(vn_port, vh_port, 100, 500, 1);
+	check_flow(vh_port, vn_port, 100, 500, 1);
 out:
+	rte_eth_dev_callback_unregister(vn_port, RTE_ETH_EVENT_INTR_RESET,
+		reset_cb, NULL);
 	fx_down();
 }
 

@@ -87,6 +87,8 @@ struct virtnet_dev {
 	volatile bool halted;	/**< bursts return 0 (stopped, device lost) */
 	volatile bool lost;	/**< the device went away under running rings */
 	volatile bool closing;	/**< no more recovery */
+	/** A burst found a ring the device broke: RTE_ETH_EVENT_INTR_RESET due. */
+	bool reset_due;
 	bool want_up;		/**< the app started the port */
 	bool started;		/**< the device runs the rings */
 	/**

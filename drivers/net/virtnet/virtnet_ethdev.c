@@ -460,6 +460,13 @@ virtnet_dev_service(void *arg)
 	up = dev->data->dev_link.link_status == RTE_ETH_LINK_UP;
 	virtnet_announce_serve(dev);
 	pthread_mutex_unlock(&hw->lock);
+	if (__atomic_exchange_n(&hw->reset_due, false, __ATOMIC_ACQ_REL) &&
+	    dev->state == RTE_ETH_DEV_ATTACHED) {
+		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_RESET, NULL);
+		/* The app may have closed the port from its callback. */
+		if (dev->process_private != hw)
+			return;
+	}
 	if (!dev->data->dev_conf.intr_conf.lsc ||
 	    dev->state != RTE_ETH_DEV_ATTACHED)
 		return;
@@ -469,6 +476,22 @@ virtnet_dev_service(void *arg)
 	/* The app may have closed the port from its callback. */
 	if (dev->process_private == hw && up != (was_up && !went_down))
 		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
+}
+
+/*
+ * A burst found a ring the device broke (virtnet_queue_fault()): the
+ * event goes out from the interrupt thread.
+ */
+static void
+virtnet_dev_fault(uint16_t port_id)
+{
+	struct rte_eth_dev *dev = &rte_eth_devices[port_id];
+	struct virtnet_dev *hw = virtnet_dev(dev);
+
+	if (hw == NULL || hw->closing)
+		return;
+	__atomic_store_n(&hw->reset_due, true, __ATOMIC_RELEASE);
+	rte_eal_alarm_set(1, virtnet_dev_service, dev);
 }
 
 /*
@@ -578,6 +601,27 @@ virtnet_dev_close(struct rte_eth_dev *dev)
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
 		virtnet_tx_queue_release(dev, i);
 	virtnet_dev_free(dev);
+	return 0;
+}
+
+/*
+ * After ethdev stopped the port: the device is reset (a parked one too)
+ * and the port may be configured anew, with any features the device
+ * offers; the queues' rings are made at the next start.
+ */
+static int
+virtnet_dev_reset(struct rte_eth_dev *dev)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+
+	pthread_mutex_lock(&hw->lock);
+	if (hw->started || hw->parked)
+		virtnet_dev_halt(dev);
+	hw->agreed = 0;
+	__atomic_store_n(&hw->reset_due, false, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&hw->lock);
+	VIRTNET_LOG(NOTICE, "port %u: reset; configure and start it again",
+		dev->data->port_id);
 	return 0;
 }
 
@@ -696,6 +740,7 @@ static const struct eth_dev_ops virtnet_eth_dev_ops = {
 	.dev_start = virtnet_dev_start,
 	.dev_stop = virtnet_dev_stop,
 	.dev_close = virtnet_dev_close,
+	.dev_reset = virtnet_dev_reset,
 	.rx_queue_setup = virtnet_rx_queue_setup,
 	.rx_queue_release = virtnet_rx_queue_release,
 	.tx_queue_setup = virtnet_tx_queue_setup,
@@ -759,6 +804,7 @@ virtnet_dev_init(struct rte_eth_dev *dev)
 	dev->tx_pkt_burst = rte_eth_pkt_burst_dummy;
 	dev->tx_pkt_prepare = virtnet_tx_prepare;
 	virtnet_qstatus_set(dev);
+	virtnet_queue_fault_hook(virtnet_dev_fault);
 	/* No AUTOFILL_QUEUE_XSTATS: net_virtio's per-queue xstats say it. */
 	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC;
 	ret = virtnet_device_probe(virtnet_dev(dev), &mac);

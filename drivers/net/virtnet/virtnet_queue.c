@@ -295,6 +295,7 @@ virtnet_rxq_start(struct rte_eth_dev *dev, struct virtnet_rxq *rxq)
 		RTE_ETH_RX_OFFLOAD_VLAN_STRIP);
 	rxq->use_va = hw->tp.ops->uses_va(hw->tp.priv);
 	rxq->burst = hw->rx_path->rx;
+	rxq->fault_seen = false;
 	rxq->vq = virtnet_ring_create(&hw->tp, &c, &rxq->ring);
 	if (rxq->vq == NULL)
 		return -ENOMEM;
@@ -321,6 +322,7 @@ virtnet_txq_start(struct rte_eth_dev *dev, struct virtnet_txq *txq)
 	txq->indirect = virtnet_has(hw, VIRTIO_RING_F_INDIRECT_DESC);
 	txq->use_va = hw->tp.ops->uses_va(hw->tp.priv);
 	txq->burst = hw->tx_path->tx;
+	txq->fault_seen = false;
 	txq->vq = virtnet_ring_create(&hw->tp, &c, &txq->ring);
 	if (txq->vq == NULL)
 		return -ENOMEM;

@@ -182,7 +182,7 @@ virtnet_rx_split_io_avx2(void *q, struct rte_mbuf **pkts, uint16_t n)
 		return 0;
 	nrx = virtnet_rx_vec_body(rxq, pkts, n, VIRTNET_VQ_IN_ORDER,
 		virtnet_rx_avx2_batch_io, virtnet_rx_avx2_fill_io);
-	virtnet_burst_leave(&rxq->guard);
+	virtnet_rx_leave(rxq);
 	return nrx;
 }
 
@@ -196,6 +196,6 @@ virtnet_rx_split_avx2(void *q, struct rte_mbuf **pkts, uint16_t n)
 		return 0;
 	nrx = virtnet_rx_vec_body(rxq, pkts, n, 0, virtnet_rx_avx2_batch_any,
 		virtnet_rx_avx2_fill);
-	virtnet_burst_leave(&rxq->guard);
+	virtnet_rx_leave(rxq);
 	return nrx;
 }

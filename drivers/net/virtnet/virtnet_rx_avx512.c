@@ -315,7 +315,7 @@ virtnet_rx_packed_io_avx512(void *q, struct rte_mbuf **pkts, uint16_t n)
 		return 0;
 	nrx = virtnet_rx_vec_body(rxq, pkts, n, VQ_P | VQ_O,
 		virtnet_rx_avx512_batch_io, virtnet_rx_avx512_fill_io);
-	virtnet_burst_leave(&rxq->guard);
+	virtnet_rx_leave(rxq);
 	return nrx;
 }
 
@@ -329,6 +329,6 @@ virtnet_rx_packed_avx512(void *q, struct rte_mbuf **pkts, uint16_t n)
 		return 0;
 	nrx = virtnet_rx_vec_body(rxq, pkts, n, VQ_P,
 		virtnet_rx_avx512_batch_any, virtnet_rx_avx512_fill);
-	virtnet_burst_leave(&rxq->guard);
+	virtnet_rx_leave(rxq);
 	return nrx;
 }

@@ -15,6 +15,7 @@
 #include <rte_vect.h>
 
 #include "virtnet_burst.h"
+#include "virtnet_log.h"
 
 #define F(bit)	(1ULL << (bit))
 
@@ -41,6 +42,29 @@ virtnet_rx_refill(struct virtnet_rxq *rxq)
 
 	virtnet_vq_publish(rxq->vq, rxq->vq->mode);
 	return ret;
+}
+
+static void (*virtnet_fault_hook)(uint16_t port_id);
+
+void
+virtnet_queue_fault_hook(void (*fn)(uint16_t port_id))
+{
+	virtnet_fault_hook = fn;
+}
+
+/*
+ * The queue already returns 0 and keeps its buffers until its ring is
+ * made again (stop and start, or rte_eth_dev_reset()).
+ */
+void
+virtnet_queue_fault(uint16_t port_id, bool rx, uint16_t queue_id,
+		const struct virtnet_vq *vq)
+{
+	VIRTNET_LOG(ERR, "port %u: %s queue %u stopped: the device %s; rte_eth_dev_reset() (or a stop and start) brings it back",
+		port_id, rx ? "Rx" : "Tx", queue_id,
+		virtnet_vq_fault_str(vq->fault));
+	if (virtnet_fault_hook != NULL)
+		virtnet_fault_hook(port_id);
 }
 
 int
@@ -127,7 +151,7 @@ fn(void *q, struct rte_mbuf **pkts, uint16_t n) \
 	if (unlikely(!virtnet_burst_enter(&rxq->guard))) \
 		return 0; \
 	nrx = virtnet_rx_body(rxq, pkts, n, mode, mrg); \
-	virtnet_burst_leave(&rxq->guard); \
+	virtnet_rx_leave(rxq); \
 	return nrx; \
 }
 #define VIRTNET_TX_FN(fn, mode) \
@@ -140,7 +164,7 @@ fn(void *q, struct rte_mbuf **pkts, uint16_t n) \
 	if (unlikely(!virtnet_tx_enter(txq, pkts))) \
 		return 0; \
 	ntx = virtnet_tx_body(txq, pkts, n, mode); \
-	virtnet_burst_leave(&txq->guard); \
+	virtnet_tx_leave(txq); \
 	return ntx; \
 }
 

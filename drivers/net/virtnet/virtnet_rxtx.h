@@ -116,6 +116,16 @@ virtnet_burst_leave(struct virtnet_burst_guard *g)
 	__atomic_store_n(&g->busy, 0, __ATOMIC_RELEASE);
 }
 
+/**
+ * A ring the device broke, reported once from the burst that found it:
+ * a log line, then the hook (the port: RTE_ETH_EVENT_INTR_RESET).
+ */
+void virtnet_queue_fault(uint16_t port_id, bool rx, uint16_t queue_id,
+		const struct virtnet_vq *vq);
+
+/** What virtnet_queue_fault() calls after its log line. */
+void virtnet_queue_fault_hook(void (*fn)(uint16_t port_id));
+
 /** Receive queue. */
 struct virtnet_rxq {
 	struct virtnet_vq *vq;		/**< NULL while the port is stopped */
@@ -136,6 +146,7 @@ struct virtnet_rxq {
 	/* Lifecycle (virtnet_queue.c): what setup asked, what start made. */
 	uint16_t nb_desc;
 	int socket;
+	bool fault_seen;	/**< the ring's fault was reported */
 	/** Faults of rings freed since a reset, by kind. */
 	struct virtnet_vq_errors ring_errors;
 	struct virtnet_dma ring;
@@ -176,6 +187,7 @@ struct virtnet_txq {
 	/* Lifecycle (virtnet_queue.c): what setup asked, what start made. */
 	uint16_t nb_desc;
 	int socket;
+	bool fault_seen;	/**< the ring's fault was reported */
 	/** Faults of rings freed since a reset, by kind. */
 	struct virtnet_vq_errors ring_errors;
 	struct virtnet_dma ring;
@@ -276,5 +288,27 @@ uint16_t virtnet_tx_prepare(void *txq, struct rte_mbuf **pkts, uint16_t n);
  */
 int virtnet_rxq_dump_next(const struct virtnet_rxq *rxq, char *buf,
 		size_t len);
+
+/* Leave an Rx burst, reporting a ring it found broken once. */
+static __rte_always_inline void
+virtnet_rx_leave(struct virtnet_rxq *rxq)
+{
+	if (unlikely(virtnet_vq_broken(rxq->vq)) && !rxq->fault_seen) {
+		rxq->fault_seen = true;
+		virtnet_queue_fault(rxq->port_id, true, rxq->queue_id, rxq->vq);
+	}
+	virtnet_burst_leave(&rxq->guard);
+}
+
+/* Leave a Tx burst, reporting a ring it found broken once. */
+static __rte_always_inline void
+virtnet_tx_leave(struct virtnet_txq *txq)
+{
+	if (unlikely(virtnet_vq_broken(txq->vq)) && !txq->fault_seen) {
+		txq->fault_seen = true;
+		virtnet_queue_fault(txq->port_id, false, txq->queue_id, txq->vq);
+	}
+	virtnet_burst_leave(&txq->guard);
+}
 
 #endif /* VIRTNET_RXTX_H */

@@ -486,7 +486,7 @@ virtnet_tx_vec_burst(void *q, struct rte_mbuf **pkts, uint16_t n,
 	if (unlikely(!virtnet_tx_enter(txq, pkts)))
 		return 0;
 	ntx = virtnet_tx_vec_body(txq, pkts, n, mode);
-	virtnet_burst_leave(&txq->guard);
+	virtnet_tx_leave(txq);
 	return ntx;
 }
 

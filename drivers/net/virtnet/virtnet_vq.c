@@ -360,3 +360,18 @@ virtnet_vq_monitor(const struct virtnet_vq *vq,
 		pmc->fn = vq_monitor_split;
 	}
 }
+
+const char *
+virtnet_vq_fault_str(uint8_t fault)
+{
+	switch (fault) {
+	case VIRTNET_VQ_BAD_USED_IDX:
+		return "wrote a used index past what is in flight";
+	case VIRTNET_VQ_BAD_ID:
+		return "named a buffer that is not in flight";
+	case VIRTNET_VQ_BAD_LEN:
+		return "wrote a length beyond the buffer";
+	default:
+		return "broke the ring";
+	}
+}

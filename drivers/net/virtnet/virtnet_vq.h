@@ -209,6 +209,9 @@ void virtnet_vq_disable_intr(struct virtnet_vq *vq);
 /** Ask the device to interrupt on used buffers (for Rx interrupts). */
 void virtnet_vq_enable_intr(struct virtnet_vq *vq);
 
+/** What a fault of enum virtnet_vq_fault means, for a log line. */
+const char *virtnet_vq_fault_str(uint8_t fault);
+
 /** Record a fault from the device; the queue stays broken until reset. */
 static inline void
 virtnet_vq_fail(struct virtnet_vq *vq, enum virtnet_vq_fault why)
