@@ -89,6 +89,8 @@ struct virtnet_dev {
 	volatile bool closing;	/**< no more recovery */
 	/** A burst found a ring the device broke: RTE_ETH_EVENT_INTR_RESET due. */
 	bool reset_due;
+	/** Rx interrupts: the port's handle while started (virtnet_rxintr.h). */
+	struct rte_intr_handle *rx_intr;
 	bool want_up;		/**< the app started the port */
 	bool started;		/**< the device runs the rings */
 	/**

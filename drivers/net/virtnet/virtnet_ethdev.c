@@ -19,6 +19,7 @@
 #include "virtnet_queue.h"
 #include "virtnet_qstatus.h"
 #include "virtnet_restart.h"
+#include "virtnet_rxintr.h"
 #include "virtnet_rxtx.h"
 #include "virtnet_xstats.h"
 
@@ -130,6 +131,8 @@ virtnet_dev_configure(struct rte_eth_dev *dev)
 	}
 	if (virtnet_mtu_check(dev, conf->rxmode.mtu) < 0)
 		return -EINVAL;
+	if (virtnet_rxintr_check(dev) < 0)
+		return -ENOTSUP;
 	if (conf->rxmode.mq_mode != RTE_ETH_MQ_RX_NONE)
 		VIRTNET_LOG(NOTICE, "port %u: Rx mq_mode %d not supported yet, ignored",
 			dev->data->port_id, conf->rxmode.mq_mode);
@@ -277,6 +280,7 @@ virtnet_dev_halt(struct rte_eth_dev *dev)
 	virtnet_queues_log_state(dev);
 	/* After reset the device touches no ring: buffers can go. */
 	virtnet_device_reset(hw);
+	virtnet_rxintr_stop(dev);
 	virtnet_queues_stop(dev);
 	hw->started = false;
 	hw->parked = false;
@@ -323,6 +327,10 @@ virtnet_dev_running(struct rte_eth_dev *dev)
 	struct virtnet_dev *hw = virtnet_dev(dev);
 
 	hw->agreed = hw->features;
+	/* The queues' eventfds are new with their rings. */
+	if (virtnet_rxintr_start(dev) < 0)
+		VIRTNET_LOG(ERR, "port %u: running without Rx interrupts",
+			dev->data->port_id);
 	hw->halted = false;
 	virtnet_queues_kick_rx(dev);
 }
@@ -562,6 +570,7 @@ virtnet_dev_stop(struct rte_eth_dev *dev)
 	    (hw->started || hw->parked || dev->data->dev_started))
 		virtnet_dev_halt(dev);
 	virtnet_queue_states_set(dev, RTE_ETH_QUEUE_STATE_STOPPED);
+	virtnet_rxintr_stop(dev);
 	pthread_mutex_unlock(&hw->lock);
 	return 0;
 }
@@ -762,6 +771,8 @@ static const struct eth_dev_ops virtnet_eth_dev_ops = {
 	.tx_burst_mode_get = virtnet_tx_burst_mode_get,
 	.tx_done_cleanup = virtnet_tx_done_cleanup,
 	.get_monitor_addr = virtnet_get_monitor_addr,
+	.rx_queue_intr_enable = virtnet_rx_queue_intr_enable,
+	.rx_queue_intr_disable = virtnet_rx_queue_intr_disable,
 	/* Receive filters (virtnet_filter.c). */
 	.mac_addr_set = virtnet_filter_mac_addr_set,
 	.mac_addr_add = virtnet_filter_mac_addr_add,

@@ -105,6 +105,12 @@ struct virtnet_transport_ops {
 	 * up and enabled again. -ENOTSUP without the feature.
 	 */
 	int (*reset_queue)(void *t, uint16_t qid);
+	/**
+	 * The eventfd the device signals for queue @p qid's used buffers
+	 * while its interrupts are enabled (Rx interrupts), or -ENOTSUP.
+	 * NULL: the transport has none.
+	 */
+	int (*queue_intr_fd)(void *t, uint16_t qid);
 	/** Release the transport's state. */
 	void (*close)(void *t);
 };

@@ -502,6 +502,17 @@ vu_start_queue(struct virtnet_user *u, struct vu_queue *q)
 	return ret;
 }
 
+/* The call eventfd the back-end signals, once the queue is started. */
+static int
+vu_queue_intr_fd(void *t, uint16_t qid)
+{
+	struct virtnet_user *u = t;
+
+	if (qid >= u->nr_queues || u->q[qid].callfd < 0)
+		return -ENODEV;
+	return u->q[qid].callfd;
+}
+
 /* A data queue the driver set up: the back-end's business. */
 static bool
 vu_backend_queue(const struct virtnet_user *u, uint16_t qid)
@@ -908,6 +919,7 @@ const struct virtnet_transport_ops virtnet_user_ops = {
 	.config_intr_enable = vu_config_intr_enable,
 	.config_intr_disable = vu_config_intr_disable,
 	.reset_queue = vu_reset_queue,
+	.queue_intr_fd = vu_queue_intr_fd,
 	.close = vu_close,
 };
 

@@ -163,19 +163,29 @@ virtnet_vq_detach_unused(struct virtnet_vq *vq)
 void
 virtnet_vq_disable_intr(struct virtnet_vq *vq)
 {
-	if (vq->packed)
+	if (vq->packed) {
 		vq->driver_event->flags = VRING_PACKED_EVENT_FLAG_DISABLE;
-	else
-		vq->avail->flags = VRING_AVAIL_F_NO_INTERRUPT;
+		return;
+	}
+	vq->avail->flags = VRING_AVAIL_F_NO_INTERRUPT;
+	/* With event index the flag is ignored: ask a lap away. */
+	if (vq->mode & VIRTNET_VQ_EVENT_IDX)
+		__atomic_store_n(&vq->avail->ring[vq->size],
+			(uint16_t)(vq->last_used - 1), __ATOMIC_RELAXED);
 }
 
 void
 virtnet_vq_enable_intr(struct virtnet_vq *vq)
 {
-	if (vq->packed)
+	if (vq->packed) {
 		vq->driver_event->flags = VRING_PACKED_EVENT_FLAG_ENABLE;
-	else
-		vq->avail->flags = 0;
+		return;
+	}
+	vq->avail->flags = 0;
+	/* With event index: at the next used entry. */
+	if (vq->mode & VIRTNET_VQ_EVENT_IDX)
+		__atomic_store_n(&vq->avail->ring[vq->size], vq->last_used,
+			__ATOMIC_RELAXED);
 }
 
 static int
