@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_arp.h>
@@ -493,6 +494,15 @@ vh_send(uint16_t n, uint32_t seq0)
 	return s;
 }
 
+static uint64_t
+thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 /* Events on this thread's epoll within @p ms. */
 static int
 rx_intr_wait(int ms)
@@ -514,8 +524,8 @@ test_rx_interrupts(void)
 	struct rte_mbuf *in[BURST];
 	struct rte_eth_conf conf;
 	unsigned int round;
+	uint64_t t0, cpu0, cpu1;
 	uint16_t got;
-	uint64_t t0;
 
 	CHECK_GOTO(vh_up() == 0 && vn_probe("") == 0, out, "setup");
 	memset(&conf, 0, sizeof(conf));
@@ -532,11 +542,20 @@ test_rx_interrupts(void)
 			out, "rx_intr_ctl_q add");
 		CHECK(rte_eth_dev_rx_intr_enable(vn_port, 0) == 0, "enable");
 		t0 = rte_get_timer_cycles();
+		cpu0 = thread_cpu_ns();
 		CHECK(rx_intr_wait(200) == 0, "woken on an idle ring");
+		cpu1 = thread_cpu_ns();
 		CHECK(rte_get_timer_cycles() - t0 >= ms_to_cycles(150),
 			"idle wait returned early");
+		/* Asleep: next to no CPU for the 200 ms. */
+		CHECK(cpu1 - cpu0 < 10 * 1000 * 1000,
+			"idle wait used %" PRIu64 " us of CPU", (cpu1 - cpu0) / 1000);
 		CHECK(vh_send(3, 0) == 3, "vhost send");
+		t0 = rte_get_timer_cycles();
 		CHECK(rx_intr_wait(1000) == 1, "asleep through 3 frames");
+		printf("    round %u: idle 200 ms took %" PRIu64 " us of CPU; epoll returned %" PRIu64 " us after the send (same thread)\n",
+			round, (cpu1 - cpu0) / 1000,
+			(rte_get_timer_cycles() - t0) * 1000000 / rte_get_timer_hz());
 		CHECK(rte_eth_dev_rx_intr_disable(vn_port, 0) == 0, "disable");
 		got = rte_eth_rx_burst(vn_port, 0, in, BURST);
 		rte_pktmbuf_free_bulk(in, got);
