@@ -115,11 +115,12 @@ port_setup(uint16_t port, struct rte_mempool *mp, bool lsc)
 	return port_setup_ring(port, mp, lsc, 256);
 }
 
+/* Counts the events it is registered for into *arg. */
 static int
-lsc_cb(uint16_t port __rte_unused, enum rte_eth_event_type ev __rte_unused,
-		void *arg __rte_unused, void *ret __rte_unused)
+count_cb(uint16_t port __rte_unused, enum rte_eth_event_type ev __rte_unused,
+		void *arg, void *ret __rte_unused)
 {
-	lsc_events++;
+	__atomic_fetch_add((unsigned int *)arg, 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -204,8 +205,8 @@ fx_up(const char *extra)
 		printf("    virtnet probe failed\n");
 		return -1;
 	}
-	rte_eth_dev_callback_register(vn_port, RTE_ETH_EVENT_INTR_LSC, lsc_cb,
-		NULL);
+	rte_eth_dev_callback_register(vn_port, RTE_ETH_EVENT_INTR_LSC, count_cb,
+		&lsc_events);
 	if (port_setup(vn_port, vn_mp, true) != 0) {
 		printf("    virtnet port setup failed\n");
 		return -1;
@@ -222,7 +223,7 @@ fx_down(void)
 {
 	if (vn_port != UINT16_MAX)
 		rte_eth_dev_callback_unregister(vn_port, RTE_ETH_EVENT_INTR_LSC,
-			lsc_cb, NULL);
+			count_cb, &lsc_events);
 	/*
 	 * A client-mode vhost port goes first: closing virtnet's socket
 	 * under it makes DPDK 22.11's vhost redial from its event thread,
@@ -1512,8 +1513,8 @@ test_server_mode(void)
 	CHECK_GOTO(vn_probe("server=1") == 0, out, "probe in server mode");
 	CHECK(rte_get_timer_cycles() - t0 < ms_to_cycles(1000),
 		"probe waited for a back-end");
-	rte_eth_dev_callback_register(vn_port, RTE_ETH_EVENT_INTR_LSC, lsc_cb,
-		NULL);
+	rte_eth_dev_callback_register(vn_port, RTE_ETH_EVENT_INTR_LSC, count_cb,
+		&lsc_events);
 	CHECK_GOTO(port_setup(vn_port, vn_mp, true) == 0, out,
 		"start without a back-end");
 	rte_eth_link_get_nowait(vn_port, &l);
@@ -1795,18 +1796,32 @@ out:
 static char *log_buf;
 static size_t log_len;
 
+/* Start capturing the log into log_buf, until log_capture_end(). */
+static FILE *
+log_capture(FILE **old)
+{
+	FILE *f = open_memstream(&log_buf, &log_len);
+
+	*old = rte_log_get_stream();
+	rte_openlog_stream(f);
+	return f;
+}
+
+static void
+log_capture_end(FILE *f, FILE *old)
+{
+	rte_openlog_stream(old);
+	fclose(f);
+}
+
 /* rte_eth_dev_start with the log captured into log_buf. */
 static int
 start_logged(uint16_t port)
 {
-	FILE *f = open_memstream(&log_buf, &log_len);
-	FILE *old = rte_log_get_stream();
-	int ret;
+	FILE *old, *f = log_capture(&old);
+	int ret = rte_eth_dev_start(port);
 
-	rte_openlog_stream(f);
-	ret = rte_eth_dev_start(port);
-	rte_openlog_stream(old);
-	fclose(f);
+	log_capture_end(f, old);
 	return ret;
 }
 
@@ -2664,39 +2679,28 @@ static const char * const xs_fault_names[] = {
 	"rx_q0_bad_used_idx_errors",
 };
 
-static volatile unsigned int reset_events;
-
-static int
-reset_cb(uint16_t port __rte_unused, enum rte_eth_event_type ev __rte_unused,
-		void *arg __rte_unused, void *ret __rte_unused)
-{
-	reset_events++;
-	return 0;
-}
+static unsigned int reset_events;
 
 /* Whether *@p v reaches @p want within @p ms. */
 static bool
-wait_count(volatile unsigned int *v, unsigned int want, unsigned int ms)
+wait_count(unsigned int *v, unsigned int want, unsigned int ms)
 {
 	uint64_t end = rte_get_timer_cycles() + ms_to_cycles(ms);
 
-	while (*v < want && rte_get_timer_cycles() < end)
+	while (__atomic_load_n(v, __ATOMIC_ACQUIRE) < want &&
+	       rte_get_timer_cycles() < end)
 		rte_delay_ms(1);
-	return *v >= want;
+	return __atomic_load_n(v, __ATOMIC_ACQUIRE) >= want;
 }
 
 /* One Rx burst on virtnet's queue 0 with the log captured into log_buf. */
 static uint16_t
 rx_logged(struct rte_mbuf **m)
 {
-	FILE *f = open_memstream(&log_buf, &log_len);
-	FILE *old = rte_log_get_stream();
-	uint16_t n;
+	FILE *old, *f = log_capture(&old);
+	uint16_t n = rte_eth_rx_burst(vn_port, 0, m, BURST);
 
-	rte_openlog_stream(f);
-	n = rte_eth_rx_burst(vn_port, 0, m, BURST);
-	rte_openlog_stream(old);
-	fclose(f);
+	log_capture_end(f, old);
 	return n;
 }
 
@@ -2747,7 +2751,8 @@ test_xstats_faults(void)
 	CHECK_GOTO(fx_up("") == 0, out, "setup");
 	reset_events = 0;
 	CHECK_GOTO(rte_eth_dev_callback_register(vn_port,
-		RTE_ETH_EVENT_INTR_RESET, reset_cb, NULL) == 0, out, "callback");
+		RTE_ETH_EVENT_INTR_RESET, count_cb, &reset_events) == 0, out,
+		"callback");
 	rte_eth_xstats_reset(vn_port);
 	for (f = 0; f < RTE_DIM(xs_fault_names); f++) {
 		CHECK_GOTO(xs_inject(f), out, "inject %s", xs_fault_names[f]);
@@ -2797,7 +2802,7 @@ test_xstats_faults(void)
 	check_flow(vh_port, vn_port, 100, 500, 1);
 out:
 	rte_eth_dev_callback_unregister(vn_port, RTE_ETH_EVENT_INTR_RESET,
-		reset_cb, NULL);
+		count_cb, &reset_events);
 	fx_down();
 }
 
