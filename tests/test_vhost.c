@@ -392,6 +392,21 @@ test_rx_sizes(void)
 	sizes_one_way(false);
 }
 
+/* @p n 64 B frames (n <= BURST) out of @p port's queue 0; how many went. */
+static uint16_t
+send_n(uint16_t port, uint16_t n, uint32_t seq0)
+{
+	struct rte_mbuf *m[BURST];
+	uint16_t i, s;
+
+	for (i = 0; i < n; i++)
+		m[i] = test_frame(tx_mp, 64, seq0 + i, 1);
+	s = rte_eth_tx_burst(port, 0, m, n);
+	if (s < n)
+		rte_pktmbuf_free_bulk(m + s, n - s);
+	return s;
+}
+
 /* Whether the monitor condition of Rx queue 0 says "wake". */
 static bool
 monitor_wakes(const struct rte_power_monitor_cond *pmc)
@@ -410,7 +425,7 @@ monitor_wakes(const struct rte_power_monitor_cond *pmc)
 static void
 test_queue_status(void)
 {
-	struct rte_mbuf *pkts[8], *in[BURST];
+	struct rte_mbuf *in[BURST];
 	struct rte_power_monitor_cond pmc;
 	struct rte_eth_rxq_info rqi;
 	struct rte_eth_txq_info tqi;
@@ -431,11 +446,7 @@ test_queue_status(void)
 	CHECK_GOTO(rte_eth_get_monitor_addr(vn_port, 0, &pmc) == 0, out,
 		"no monitor address");
 	CHECK(!monitor_wakes(&pmc), "monitor wakes on an idle ring");
-	for (i = 0; i < 5; i++)
-		pkts[i] = test_frame(tx_mp, 64, i, 1);
-	n = rte_eth_tx_burst(vh_port, 0, pkts, 5);
-	for (i = n; i < 5; i++)
-		rte_pktmbuf_free(pkts[i]);
+	n = send_n(vh_port, 5, 0);
 	CHECK(n == 5, "vhost sent %u of 5", n);
 	CHECK(monitor_wakes(&pmc), "monitor sleeps through a frame");
 	CHECK(rte_eth_rx_queue_count(vn_port, 0) == 5, "count %d, not 5",
@@ -453,11 +464,7 @@ test_queue_status(void)
 	rte_pktmbuf_free_bulk(in, got);
 
 	/* Tx: after the free ones, the oldest in flight come last. */
-	for (i = 0; i < 8; i++)
-		pkts[i] = test_frame(tx_mp, 64, i, 1);
-	n = rte_eth_tx_burst(vn_port, 0, pkts, 8);
-	for (i = n; i < 8; i++)
-		rte_pktmbuf_free(pkts[i]);
+	n = send_n(vn_port, 8, 0);
 	CHECK(n == 8, "sent %u of 8", n);
 	CHECK(rte_eth_tx_descriptor_status(vn_port, 0, 0) ==
 		RTE_ETH_TX_DESC_DONE, "a free slot is not DONE");
@@ -478,21 +485,6 @@ test_queue_status(void)
 			RTE_ETH_TX_DESC_DONE, "a frame vhost took is not DONE");
 out:
 	fx_down();
-}
-
-/* Frames from vhost into virtnet's queue 0; how many went. */
-static uint16_t
-vh_send(uint16_t n, uint32_t seq0)
-{
-	struct rte_mbuf *m[BURST];
-	uint16_t i, s;
-
-	for (i = 0; i < n; i++)
-		m[i] = test_frame(tx_mp, 64, seq0 + i, 1);
-	s = rte_eth_tx_burst(vh_port, 0, m, n);
-	if (s < n)
-		rte_pktmbuf_free_bulk(m + s, n - s);
-	return s;
 }
 
 static uint64_t
@@ -551,7 +543,7 @@ test_rx_interrupts(void)
 		/* Asleep: next to no CPU for the 200 ms. */
 		CHECK(cpu1 - cpu0 < 10 * 1000 * 1000,
 			"idle wait used %" PRIu64 " us of CPU", (cpu1 - cpu0) / 1000);
-		CHECK(vh_send(3, 0) == 3, "vhost send");
+		CHECK(send_n(vh_port, 3, 0) == 3, "vhost send");
 		t0 = rte_get_timer_cycles();
 		CHECK(rx_intr_wait(1000) == 1, "asleep through 3 frames");
 		printf("    round %u: idle 200 ms took %" PRIu64 " us of CPU; epoll returned %" PRIu64 " us after the send (same thread)\n",
@@ -562,7 +554,7 @@ test_rx_interrupts(void)
 		rte_pktmbuf_free_bulk(in, got);
 		CHECK(got == 3, "took %u of 3", got);
 		/* Interrupts off: a frame raises nothing... */
-		CHECK(vh_send(1, 3) == 1, "vhost send");
+		CHECK(send_n(vh_port, 1, 3) == 1, "vhost send");
 		CHECK(rx_intr_wait(100) == 0, "woken while disabled");
 		/* ...and is not slept on once they are enabled. */
 		CHECK(rte_eth_dev_rx_intr_enable(vn_port, 0) == 0, "enable");
@@ -574,7 +566,7 @@ test_rx_interrupts(void)
 		/* Not the ring's first signal: the device must be asked. */
 		CHECK(rte_eth_dev_rx_intr_enable(vn_port, 0) == 0, "enable");
 		CHECK(rx_intr_wait(100) == 0, "woken on an empty ring");
-		CHECK(vh_send(2, 4) == 2, "vhost send");
+		CHECK(send_n(vh_port, 2, 4) == 2, "vhost send");
 		CHECK(rx_intr_wait(1000) == 1, "asleep through 2 more frames");
 		CHECK(rte_eth_dev_rx_intr_disable(vn_port, 0) == 0, "disable");
 		got = rte_eth_rx_burst(vn_port, 0, in, BURST);
