@@ -575,6 +575,10 @@ test_rx_interrupts(void)
 		rte_eth_dev_rx_intr_ctl_q(vn_port, 0, RTE_EPOLL_PER_THREAD,
 			RTE_INTR_EVENT_DEL, NULL);
 		CHECK(rte_eth_dev_stop(vn_port) == 0 && pools_full(), "stop");
+		/* Stopped, the handle stays but names no eventfd. */
+		CHECK(rte_eth_dev_rx_intr_ctl_q(vn_port, 0,
+			RTE_EPOLL_PER_THREAD, RTE_INTR_EVENT_ADD, NULL) != 0,
+			"a stopped port's queue added to epoll");
 	}
 out:
 	fx_down();

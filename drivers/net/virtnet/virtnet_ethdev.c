@@ -605,6 +605,7 @@ virtnet_dev_close(struct rte_eth_dev *dev)
 	virtnet_dev(dev)->closing = true;
 	rte_eal_alarm_cancel(virtnet_dev_service, dev);
 	virtnet_dev_stop(dev);
+	virtnet_rxintr_free(dev);
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
 		virtnet_rx_queue_release(dev, i);
 	for (i = 0; i < dev->data->nb_tx_queues; i++)

@@ -30,7 +30,7 @@ virtnet_rxintr_check(struct rte_eth_dev *dev)
 }
 
 void
-virtnet_rxintr_stop(struct rte_eth_dev *dev)
+virtnet_rxintr_free(struct rte_eth_dev *dev)
 {
 	struct virtnet_dev *hw = virtnet_dev(dev);
 
@@ -43,6 +43,23 @@ virtnet_rxintr_stop(struct rte_eth_dev *dev)
 	hw->rx_intr = NULL;
 }
 
+/*
+ * The handle stays (an app thread may be reading it); its eventfds go
+ * with the rings, so it names none until the next start.
+ */
+void
+virtnet_rxintr_stop(struct rte_eth_dev *dev)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+	int i, n;
+
+	if (hw->rx_intr == NULL)
+		return;
+	n = rte_intr_nb_efd_get(hw->rx_intr);
+	for (i = 0; i < n; i++)
+		rte_intr_efds_index_set(hw->rx_intr, i, -1);
+}
+
 /* The handle as EAL's rx_ctl reads it for a virtual device. */
 static int
 virtnet_rxintr_fill(struct rte_eth_dev *dev, struct rte_intr_handle *h)
@@ -51,6 +68,9 @@ virtnet_rxintr_fill(struct rte_eth_dev *dev, struct rte_intr_handle *h)
 	uint16_t n = dev->data->nb_rx_queues, i;
 	int fd;
 
+	/* A restart with as many queues keeps the list an app may read. */
+	if (rte_intr_nb_efd_get(h) != n)
+		rte_intr_vec_list_free(h);
 	if (rte_intr_type_set(h, RTE_INTR_HANDLE_VDEV) != 0 ||
 	    rte_intr_nb_efd_set(h, n) != 0 ||
 	    rte_intr_max_intr_set(h, n + 1) != 0 ||
@@ -75,13 +95,18 @@ virtnet_rxintr_start(struct rte_eth_dev *dev)
 	struct virtnet_dev *hw = virtnet_dev(dev);
 	int ret;
 
-	virtnet_rxintr_stop(dev);
-	if (!dev->data->dev_conf.intr_conf.rxq)
+	if (!dev->data->dev_conf.intr_conf.rxq) {
+		virtnet_rxintr_stop(dev);
+		if (dev->intr_handle == hw->rx_intr)
+			dev->intr_handle = NULL;
 		return 0;
+	}
 	ret = virtnet_rxintr_check(dev);
 	if (ret < 0)
 		return ret;
-	hw->rx_intr = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	if (hw->rx_intr == NULL)
+		hw->rx_intr = rte_intr_instance_alloc(
+			RTE_INTR_INSTANCE_F_PRIVATE);
 	if (hw->rx_intr == NULL)
 		return -ENOMEM;
 	ret = virtnet_rxintr_fill(dev, hw->rx_intr);

@@ -22,8 +22,11 @@ int virtnet_rxintr_check(struct rte_eth_dev *dev);
 /** Point the port's handle at the started queues' eventfds. */
 int virtnet_rxintr_start(struct rte_eth_dev *dev);
 
-/** Take the handle away (the queues' eventfds go with their rings). */
+/** The queues' eventfds went with their rings: the handle names none. */
 void virtnet_rxintr_stop(struct rte_eth_dev *dev);
+
+/** Free the handle, when the port closes. */
+void virtnet_rxintr_free(struct rte_eth_dev *dev);
 
 int virtnet_rx_queue_intr_enable(struct rte_eth_dev *dev, uint16_t qid);
 int virtnet_rx_queue_intr_disable(struct rte_eth_dev *dev, uint16_t qid);
