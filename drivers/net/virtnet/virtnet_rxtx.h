@@ -289,26 +289,22 @@ uint16_t virtnet_tx_prepare(void *txq, struct rte_mbuf **pkts, uint16_t n);
 int virtnet_rxq_dump_next(const struct virtnet_rxq *rxq, char *buf,
 		size_t len);
 
-/* Leave an Rx burst, reporting a ring it found broken once. */
+/* Leave a burst, reporting once a ring it found broken. */
 static __rte_always_inline void
-virtnet_rx_leave(struct virtnet_rxq *rxq)
+virtnet_burst_leave_checked(struct virtnet_burst_guard *g,
+		const struct virtnet_vq *vq, bool *fault_seen, uint16_t port_id,
+		bool rx, uint16_t queue_id)
 {
-	if (unlikely(virtnet_vq_broken(rxq->vq)) && !rxq->fault_seen) {
-		rxq->fault_seen = true;
-		virtnet_queue_fault(rxq->port_id, true, rxq->queue_id, rxq->vq);
+	if (unlikely(virtnet_vq_broken(vq)) && !*fault_seen) {
+		*fault_seen = true;
+		virtnet_queue_fault(port_id, rx, queue_id, vq);
 	}
-	virtnet_burst_leave(&rxq->guard);
+	virtnet_burst_leave(g);
 }
 
-/* Leave a Tx burst, reporting a ring it found broken once. */
-static __rte_always_inline void
-virtnet_tx_leave(struct virtnet_txq *txq)
-{
-	if (unlikely(virtnet_vq_broken(txq->vq)) && !txq->fault_seen) {
-		txq->fault_seen = true;
-		virtnet_queue_fault(txq->port_id, false, txq->queue_id, txq->vq);
-	}
-	virtnet_burst_leave(&txq->guard);
-}
+#define virtnet_rx_leave(q) virtnet_burst_leave_checked(&(q)->guard, \
+	(q)->vq, &(q)->fault_seen, (q)->port_id, true, (q)->queue_id)
+#define virtnet_tx_leave(q) virtnet_burst_leave_checked(&(q)->guard, \
+	(q)->vq, &(q)->fault_seen, (q)->port_id, false, (q)->queue_id)
 
 #endif /* VIRTNET_RXTX_H */
