@@ -1822,6 +1822,83 @@ start_logged(uint16_t port)
 }
 
 /*
+ * DPDK's vhost has MQ but neither RSS nor hash reports: dev_info offers no
+ * hash function, key or table; ethdev refuses an rss_hf, virtnet any
+ * mq_mode but none and RSS; mq_mode RSS with rss_hf 0 is taken with a
+ * log line and the queues still carry traffic; the RSS ops say -ENOTSUP.
+ */
+static void
+test_rss_absent(void)
+{
+	struct rte_eth_rss_reta_entry64 reta[2];
+	struct rte_eth_rss_conf rc = { .rss_hf = RTE_ETH_RSS_IP };
+	struct rte_eth_dev_info info;
+	struct rte_eth_conf conf;
+	struct flow_result r;
+	char args[160];
+	FILE *old, *f;
+	uint16_t q;
+	int ret;
+
+	snprintf(args, sizeof(args), "iface=%s,queues=2", sock_path);
+	ret = rte_vdev_init(VH_NAME, args);
+	if (ret == 0)
+		ret = rte_eth_dev_get_port_by_name(VH_NAME, &vh_port);
+	if (ret == 0)
+		ret = mq_port_setup(vh_port, vh_mp, 2);
+	if (ret == 0)
+		ret = vn_probe("queues=2");
+	CHECK_GOTO(ret == 0, out, "ports");
+	CHECK(rte_eth_dev_info_get(vn_port, &info) == 0 &&
+		info.flow_type_rss_offloads == 0 && info.reta_size == 0 &&
+		info.hash_key_size == 0 &&
+		!(info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_RSS_HASH),
+		"dev_info: rss offloads 0x%" PRIx64 " reta %u key %u",
+		info.flow_type_rss_offloads, info.reta_size, info.hash_key_size);
+	memset(&conf, 0, sizeof(conf));
+	conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+	conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP;
+	ret = rte_eth_dev_configure(vn_port, 2, 2, &conf);
+	CHECK(ret == -EINVAL, "rss_hf IP refused: %d", ret);
+	conf.rxmode.mq_mode = RTE_ETH_MQ_RX_VMDQ_ONLY;
+	conf.rx_adv_conf.rss_conf.rss_hf = 0;
+	ret = rte_eth_dev_configure(vn_port, 2, 2, &conf);
+	CHECK(ret == -EINVAL, "mq_mode VMDQ refused: %d", ret);
+	conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+	f = log_capture(&old);
+	ret = rte_eth_dev_configure(vn_port, 2, 2, &conf);
+	log_capture_end(f, old);
+	CHECK(ret == 0 && strstr(log_buf, "the device has no RSS") != NULL,
+		"mq_mode RSS, rss_hf 0: taken (%d), logged: %s", ret, log_buf);
+	free(log_buf);
+	for (q = 0; ret == 0 && q < 2; q++) {
+		ret = rte_eth_rx_queue_setup(vn_port, q, 256, 0, NULL, vn_mp);
+		if (ret == 0)
+			ret = rte_eth_tx_queue_setup(vn_port, q, 256, 0, NULL);
+	}
+	CHECK_GOTO(ret == 0 && rte_eth_dev_start(vn_port) == 0 &&
+		wait_link(vh_port, true, 3000), out, "start");
+	for (q = 0; q < 2; q++) {
+		r = flow_q(vh_port, vn_port, q, 64, 200 + q, 1, q * 100);
+		CHECK(r.received == 64 && r.bad == 0, "queue %u in: %u bad %u",
+			q, r.received, r.bad);
+	}
+	ret = rte_eth_dev_rss_hash_update(vn_port, &rc);
+	CHECK(ret == -ENOTSUP || ret == -EINVAL, "rss_hash_update: %d", ret);
+	ret = rte_eth_dev_rss_hash_conf_get(vn_port, &rc);
+	CHECK(ret == -ENOTSUP, "rss_hash_conf_get: %d", ret);
+	memset(reta, 0, sizeof(reta));
+	reta[0].mask = 1;
+	ret = rte_eth_dev_rss_reta_query(vn_port, reta, 64);
+	CHECK(ret == -ENOTSUP, "reta_query: %d", ret);
+	ret = rte_eth_dev_rss_reta_update(vn_port, reta, 64);
+	CHECK(ret == -ENOTSUP || ret == -EINVAL, "reta_update: %d", ret);
+	CHECK(rte_eth_dev_stop(vn_port) == 0 && pools_full(), "stop");
+out:
+	fx_down();
+}
+
+/*
  * A multicast (or zero) MAC in the device config: the port takes a random
  * locally administered unicast one (logged) and tells the device at each
  * start (MAC_ADDR_SET; a NACK there is logged and the port still starts).
@@ -3104,6 +3181,7 @@ main(int argc, char **argv)
 	RUN(test_ctrl_faults);
 	RUN(test_filters_user);
 	RUN(test_random_mac);
+	RUN(test_rss_absent);
 	RUN(test_announce_on_reconnect);
 	RUN(test_xstats_nombuf);
 	for (layout = 0; layout < RTE_DIM(layouts); layout++) {

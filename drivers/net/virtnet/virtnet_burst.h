@@ -295,6 +295,24 @@ virtnet_rx_merge(struct virtnet_rxq *rxq, struct rte_mbuf *head,
 	return 0;
 }
 
+/*
+ * A hash report of a type the port configured (HASH_REPORT): another type
+ * is the device's error, and no hash is better than a wrong one.
+ */
+static __rte_always_inline void
+virtnet_rx_hash(const struct virtnet_rxq *rxq, struct rte_mbuf *m,
+		const struct virtio_net_hdr_v1_hash *h)
+{
+	uint16_t type = __atomic_load_n(&h->hash_report, __ATOMIC_RELAXED);
+	uint32_t types = __atomic_load_n(&rxq->hash_types, __ATOMIC_RELAXED);
+
+	if (type == VIRTIO_NET_HASH_REPORT_NONE ||
+	    type > VIRTIO_NET_HASH_REPORT_MAX || !((types >> (type - 1)) & 1))
+		return;
+	m->hash.rss = __atomic_load_n(&h->hash_value, __ATOMIC_RELAXED);
+	m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
+}
+
 /* Offload state from the header, then VLAN strip, as the app asked. */
 static __rte_always_inline int
 virtnet_rx_offloads(const struct virtnet_rxq *rxq, struct rte_mbuf *m)
@@ -304,6 +322,8 @@ virtnet_rx_offloads(const struct virtnet_rxq *rxq, struct rte_mbuf *m)
 
 	if (rxq->ol_hdr && virtnet_rx_offload_hdr(m, h) < 0)
 		return -EINVAL;
+	if (rxq->rss_hash)
+		virtnet_rx_hash(rxq, m, (const void *)h);
 	if (rxq->vlan_strip)
 		rte_vlan_strip(m);
 	return 0;
@@ -551,7 +571,8 @@ virtnet_rx_take(struct virtnet_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb,
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		if (unlikely(rxq->ol_hdr || rxq->vlan_strip) &&
+		if (unlikely(rxq->ol_hdr || rxq->vlan_strip ||
+			     rxq->rss_hash) &&
 		    unlikely(virtnet_rx_offloads(rxq, m) < 0)) {
 			rxq->stats.errors++;
 			rte_pktmbuf_free(m);

@@ -16,6 +16,9 @@ static const struct {
 	unsigned int needs;
 } virtnet_feature_deps[] = {
 	{ VIRTIO_NET_F_MQ, VIRTIO_NET_F_CTRL_VQ },
+	/* virtnet asks for RSS only with several queue pairs. */
+	{ VIRTIO_NET_F_RSS, VIRTIO_NET_F_MQ },
+	{ VIRTIO_NET_F_HASH_REPORT, VIRTIO_NET_F_CTRL_VQ },
 	{ VIRTIO_NET_F_CTRL_RX, VIRTIO_NET_F_CTRL_VQ },
 	{ VIRTIO_NET_F_GUEST_ANNOUNCE, VIRTIO_NET_F_CTRL_VQ },
 	{ VIRTIO_NET_F_GUEST_ANNOUNCE, VIRTIO_NET_F_STATUS },
@@ -180,6 +183,7 @@ virtnet_device_probe(struct virtnet_dev *hw, struct rte_ether_addr *mac)
 		virtnet_learn_queue_pairs(hw, &cfg);
 		virtnet_learn_speed(hw, &cfg);
 		virtnet_learn_limits(hw, &cfg);
+		virtnet_rss_learn(hw, &cfg);
 	}
 	virtnet_device_reset(hw);
 	return ret;
@@ -218,6 +222,8 @@ virtnet_device_negotiate(struct virtnet_dev *hw, uint64_t want)
 	if (!virtnet_has(hw, VIRTIO_F_VERSION_1) &&
 	    !virtnet_has(hw, VIRTIO_NET_F_MRG_RXBUF))
 		hw->hdr_size = VIRTIO_NET_HDR_LEGACY_LEN;
+	if (virtnet_has(hw, VIRTIO_NET_F_HASH_REPORT))
+		hw->hdr_size = sizeof(struct virtio_net_hdr_v1_hash);
 	return 0;
 }
 

@@ -22,6 +22,7 @@
 #include <rte_ether.h>
 
 #include "virtnet_ctrl.h"
+#include "virtnet_rss.h"
 #include "virtnet_spec.h"
 #include "virtnet_transport.h"
 #include "virtnet_vq.h"
@@ -56,6 +57,7 @@
 	 (1ULL << VIRTIO_NET_F_GUEST_ANNOUNCE) | \
 	 (1ULL << VIRTIO_NET_F_CTRL_GUEST_OFFLOADS) | \
 	 (1ULL << VIRTIO_NET_F_CTRL_MAC_ADDR) | (1ULL << VIRTIO_NET_F_CTRL_VLAN) | \
+	 (1ULL << VIRTIO_NET_F_RSS) | (1ULL << VIRTIO_NET_F_HASH_REPORT) | \
 	 VIRTNET_RX_OFFLOAD_FEATURES | VIRTNET_TX_OFFLOAD_FEATURES)
 
 struct virtnet_ctrl;
@@ -111,6 +113,7 @@ struct virtnet_dev {
 	/** What the control queues of every start sent (xstats). */
 	struct virtnet_ctrl_stats ctrl_stats;
 	struct virtnet_filter *filter;	/**< receive filters (virtnet_filter.h) */
+	struct virtnet_rss rss;		/**< RSS and hash reports (virtnet_rss.h) */
 	bool filters_lost;	/**< reset since the filters were sent */
 };
 

@@ -35,13 +35,17 @@ virtnet_offload_features(const struct virtnet_dev *hw,
 {
 	uint64_t tx = conf->txmode.offloads;
 	uint64_t f = ~(VIRTNET_RX_OFFLOAD_FEATURES |
-		VIRTNET_TX_OFFLOAD_FEATURES | VIRTNET_FILTER_FEATURES);
+		VIRTNET_TX_OFFLOAD_FEATURES | VIRTNET_FILTER_FEATURES |
+		(1ULL << VIRTIO_NET_F_HASH_REPORT));
 
 	if (virtnet_usable(hw, VIRTIO_NET_F_CTRL_GUEST_OFFLOADS))
 		f |= VIRTNET_RX_OFFLOAD_FEATURES;
 	else
 		f |= virtnet_guest_offloads_for(conf->rxmode.offloads);
 	f |= virtnet_filter_features(conf);
+	/* The hash report's larger header takes the vector paths away. */
+	if (conf->rxmode.offloads & RTE_ETH_RX_OFFLOAD_RSS_HASH)
+		f |= 1ULL << VIRTIO_NET_F_HASH_REPORT;
 	if (tx & (RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM |
 			RTE_ETH_TX_OFFLOAD_TCP_TSO | RTE_ETH_TX_OFFLOAD_UDP_TSO))
 		f |= 1ULL << VIRTIO_NET_F_CSUM;
@@ -133,10 +137,7 @@ virtnet_dev_configure(struct rte_eth_dev *dev)
 		return -EINVAL;
 	if (virtnet_rxintr_check(dev) < 0)
 		return -ENOTSUP;
-	if (conf->rxmode.mq_mode != RTE_ETH_MQ_RX_NONE)
-		VIRTNET_LOG(NOTICE, "port %u: Rx mq_mode %d not supported yet, ignored",
-			dev->data->port_id, conf->rxmode.mq_mode);
-	return 0;
+	return virtnet_rss_configure(dev);
 }
 
 /* What the device can do, whether or not negotiated yet. */
@@ -200,6 +201,7 @@ virtnet_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->default_rxportconf.ring_size = hw->ring_max;
 	info->default_txportconf.ring_size = hw->ring_max;
 	info->speed_capa = RTE_ETH_LINK_SPEED_FIXED;
+	virtnet_rss_info(dev, info);
 	return 0;
 }
 
@@ -287,25 +289,6 @@ virtnet_dev_halt(struct rte_eth_dev *dev)
 	virtnet_link_set(dev, false);
 }
 
-/* With MQ the device serves as many pairs as the app configured. */
-static int
-virtnet_set_queue_pairs(struct rte_eth_dev *dev)
-{
-	struct virtnet_dev *hw = virtnet_dev(dev);
-	uint16_t pairs = RTE_MAX(dev->data->nb_rx_queues,
-		dev->data->nb_tx_queues);
-	int ret;
-
-	if (!virtnet_has(hw, VIRTIO_NET_F_MQ))
-		return 0;
-	ret = virtnet_ctrl_send(hw->ctrl, VIRTIO_NET_CTRL_MQ,
-		VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &pairs, sizeof(pairs));
-	if (ret < 0)
-		VIRTNET_LOG(ERR, "port %u: device refused %u queue pairs: %s",
-			dev->data->port_id, pairs, rte_strerror(-ret));
-	return ret;
-}
-
 /*
  * A device that returns must take back what the port had: a back-end
  * offering less would change the Rx/Tx paths and offloads under the app.
@@ -354,7 +337,7 @@ virtnet_dev_resume(struct rte_eth_dev *dev)
 		ret = virtnet_queues_resume(dev);
 	hw->started = ret == 0;
 	if (ret == 0)
-		ret = virtnet_set_queue_pairs(dev);
+		ret = virtnet_rss_apply(dev);
 	if (ret == 0)
 		ret = virtnet_guest_offloads_apply(dev);
 	if (ret < 0) {
@@ -397,7 +380,7 @@ virtnet_dev_bring_up(struct rte_eth_dev *dev)
 	/* Negotiation switched every Rx offload on (5.1.6.5.6.1). */
 	hw->guest_offloads = hw->features & VIRTNET_RX_OFFLOAD_FEATURES;
 	if (ret == 0)
-		ret = virtnet_set_queue_pairs(dev);
+		ret = virtnet_rss_apply(dev);
 	if (ret == 0)
 		ret = virtnet_guest_offloads_apply(dev);
 	if (ret == -EAGAIN) {
@@ -774,6 +757,11 @@ static const struct eth_dev_ops virtnet_eth_dev_ops = {
 	.get_monitor_addr = virtnet_get_monitor_addr,
 	.rx_queue_intr_enable = virtnet_rx_queue_intr_enable,
 	.rx_queue_intr_disable = virtnet_rx_queue_intr_disable,
+	/* RSS and hash reports (virtnet_rss.c). */
+	.rss_hash_update = virtnet_rss_hash_update,
+	.rss_hash_conf_get = virtnet_rss_hash_conf_get,
+	.reta_update = virtnet_rss_reta_update,
+	.reta_query = virtnet_rss_reta_query,
 	/* Receive filters (virtnet_filter.c). */
 	.mac_addr_set = virtnet_filter_mac_addr_set,
 	.mac_addr_add = virtnet_filter_mac_addr_add,

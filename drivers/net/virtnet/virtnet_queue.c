@@ -293,6 +293,10 @@ virtnet_rxq_start(struct rte_eth_dev *dev, struct virtnet_rxq *rxq)
 	rxq->ol_hdr = virtnet_has(hw, VIRTIO_NET_F_GUEST_CSUM);
 	rxq->vlan_strip = !!(dev->data->dev_conf.rxmode.offloads &
 		RTE_ETH_RX_OFFLOAD_VLAN_STRIP);
+	rxq->rss_hash = virtnet_has(hw, VIRTIO_NET_F_HASH_REPORT) &&
+		(dev->data->dev_conf.rxmode.offloads &
+		 RTE_ETH_RX_OFFLOAD_RSS_HASH);
+	rxq->hash_types = 0;	/* virtnet_rss_apply() */
 	rxq->use_va = hw->tp.ops->uses_va(hw->tp.priv);
 	rxq->burst = hw->rx_path->rx;
 	rxq->fault_seen = false;

@@ -184,6 +184,8 @@ VIRTNET_TX_FN(virtnet_tx_packed_io, VQ_P | VQ_O)
 #define PACKED		F(VIRTIO_F_RING_PACKED)
 #define IN_ORDER	F(VIRTIO_F_IN_ORDER)
 #define MRG		F(VIRTIO_NET_F_MRG_RXBUF)
+/* The vector paths know the 12-byte header only. */
+#define HASH		F(VIRTIO_NET_F_HASH_REPORT)
 
 /*
  * Paths and the negotiated features each needs and cannot handle; every
@@ -192,15 +194,15 @@ VIRTNET_TX_FN(virtnet_tx_packed_io, VQ_P | VQ_O)
 const struct virtnet_path virtnet_rx_paths[] = {
 #ifdef VIRTNET_AVX512
 	{ "packed in-order vector avx512", { .rx = virtnet_rx_packed_io_avx512 },
-		PACKED | IN_ORDER, MRG, 0, RTE_VECT_SIMD_512 },
+		PACKED | IN_ORDER, MRG | HASH, 0, RTE_VECT_SIMD_512 },
 	{ "packed vector avx512", { .rx = virtnet_rx_packed_avx512 },
-		PACKED, IN_ORDER | MRG, 0, RTE_VECT_SIMD_512 },
+		PACKED, IN_ORDER | MRG | HASH, 0, RTE_VECT_SIMD_512 },
 #endif
 #ifdef VIRTNET_AVX2
 	{ "split in-order vector avx2", { .rx = virtnet_rx_split_io_avx2 },
-		IN_ORDER, PACKED | MRG, 0, RTE_VECT_SIMD_256 },
+		IN_ORDER, PACKED | MRG | HASH, 0, RTE_VECT_SIMD_256 },
 	{ "split vector avx2", { .rx = virtnet_rx_split_avx2 },
-		0, PACKED | IN_ORDER | MRG, 0, RTE_VECT_SIMD_256 },
+		0, PACKED | IN_ORDER | MRG | HASH, 0, RTE_VECT_SIMD_256 },
 #endif
 	{ "packed in-order mergeable", { .rx = virtnet_rx_packed_io_mrg },
 		PACKED | IN_ORDER | MRG, 0 },
@@ -223,10 +225,10 @@ const struct virtnet_path virtnet_tx_paths[] = {
 #ifdef VIRTNET_AVX512
 	/* Any offload: packets that need one take the scalar way inside. */
 	{ "packed in-order vector avx512",
-		{ .tx = virtnet_tx_packed_io_avx512 }, PACKED | IN_ORDER, 0, 0,
+		{ .tx = virtnet_tx_packed_io_avx512 }, PACKED | IN_ORDER, HASH, 0,
 		RTE_VECT_SIMD_512 },
 	{ "packed vector avx512", { .tx = virtnet_tx_packed_avx512 },
-		PACKED, IN_ORDER, 0, RTE_VECT_SIMD_512 },
+		PACKED, IN_ORDER | HASH, 0, RTE_VECT_SIMD_512 },
 #endif
 	{ "packed in-order", { .tx = virtnet_tx_packed_io },
 		PACKED | IN_ORDER, 0 },

@@ -136,10 +136,13 @@ struct virtnet_rxq {
 	bool use_va;
 	bool ol_hdr;		/**< take checksum/LRO state from the header */
 	bool vlan_strip;
+	bool rss_hash;		/**< hash reports go into the mbuf */
 	uint16_t port_id;
 	uint16_t queue_id;
 	uint16_t hdr_size;
 	uint16_t big_bufs;	/**< mbufs per Rx buffer: > 1 for big packets */
+	/** VIRTIO_NET_RSS_HASH_TYPE_* a report must be of (virtnet_rss.c). */
+	uint32_t hash_types;
 	/* The bursts' fields above fit the first cache line; counters next. */
 	struct virtnet_queue_stats stats;
 	eth_rx_burst_t burst;	/**< the path, for virtnet_rx_deferred() */
@@ -157,7 +160,7 @@ struct virtnet_rxq {
  * go into the mbuf, and the indirect table of the chain.
  */
 struct virtnet_tx_slot {
-	struct virtio_net_hdr_mrg_rxbuf hdr;
+	struct virtio_net_hdr_v1_hash hdr;	/**< the largest header */
 	union virtnet_vq_indir indir[VIRTNET_TX_INDIRECT_MAX] __rte_aligned(16);
 };
 

@@ -104,6 +104,9 @@ struct virtio_net_ctrl_hdr {
 #define VIRTIO_NET_CTRL_ANNOUNCE_ACK	0
 #define VIRTIO_NET_CTRL_MQ		4
 #define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET	0
+/* Data: struct virtio_net_rss_config (RSS; HASH_CONFIG: HASH_REPORT). */
+#define VIRTIO_NET_CTRL_MQ_RSS_CONFIG	1
+#define VIRTIO_NET_CTRL_MQ_HASH_CONFIG	2
 /* Data: a 64-bit little-endian mask of VIRTIO_NET_F_GUEST_* bit numbers. */
 #define VIRTIO_NET_CTRL_GUEST_OFFLOADS	5
 #define VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET 0
@@ -112,6 +115,35 @@ struct virtio_net_ctrl_hdr {
 struct virtio_net_ctrl_mac {
 	uint32_t entries;	/**< little-endian */
 	uint8_t macs[][6];
+} __rte_packed;
+
+/*
+ * Hash types (5.1.6.5.7.4): supported_hash_types in the config, hash_types
+ * in the RSS/hash configuration. A report of type r (5.1.6.4.3.4) is for
+ * hash type bit r - 1.
+ */
+#define VIRTIO_NET_RSS_HASH_TYPE_IPv4	(1u << 0)
+#define VIRTIO_NET_RSS_HASH_TYPE_TCPv4	(1u << 1)
+#define VIRTIO_NET_RSS_HASH_TYPE_UDPv4	(1u << 2)
+#define VIRTIO_NET_RSS_HASH_TYPE_IPv6	(1u << 3)
+#define VIRTIO_NET_RSS_HASH_TYPE_TCPv6	(1u << 4)
+#define VIRTIO_NET_RSS_HASH_TYPE_UDPv6	(1u << 5)
+#define VIRTIO_NET_RSS_HASH_TYPE_IP_EX	(1u << 6)
+#define VIRTIO_NET_RSS_HASH_TYPE_TCP_EX	(1u << 7)
+#define VIRTIO_NET_RSS_HASH_TYPE_UDP_EX	(1u << 8)
+#define VIRTIO_NET_RSS_HASH_TYPES_ALL	0x1ffu
+#define VIRTIO_NET_HASH_REPORT_NONE	0
+#define VIRTIO_NET_HASH_REPORT_MAX	9
+
+/*
+ * The fixed head of VIRTIO_NET_CTRL_MQ_RSS_CONFIG / HASH_CONFIG; then
+ * le16 indirection_table[mask + 1], le16 max_tx_vq, u8 hash_key_length,
+ * u8 hash_key_data[hash_key_length] (5.1.6.5.7.1).
+ */
+struct virtio_net_rss_config_head {
+	uint32_t hash_types;
+	uint16_t indirection_table_mask;
+	uint16_t unclassified_queue;
 } __rte_packed;
 
 /* Limits from the spec. */
@@ -225,6 +257,14 @@ struct virtio_net_hdr {
 struct virtio_net_hdr_mrg_rxbuf {
 	struct virtio_net_hdr hdr;
 	uint16_t num_buffers;
+};
+
+/** Packet header with the hash report (VIRTIO_NET_F_HASH_REPORT). */
+struct virtio_net_hdr_v1_hash {
+	struct virtio_net_hdr_mrg_rxbuf hdr;
+	uint32_t hash_value;
+	uint16_t hash_report;
+	uint16_t padding;
 };
 
 /** Bytes of the split ring's descriptor table. */
