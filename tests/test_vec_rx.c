@@ -578,6 +578,97 @@ test_split(void)
 	run_mode(0, 0, split_sizes, RTE_DIM(split_sizes));
 }
 
+/*
+ * Hash reports (HASH_REPORT's 20-byte header) on the scalar path of each
+ * layout, mergeable or not: the hash reaches the mbuf only for a report
+ * of a type the port configured (TCPv4 and UDPv4 here); none, another
+ * type or one out of range leaves it out. The frame starts after the
+ * larger header.
+ */
+static const struct {
+	uint16_t report;
+	bool taken;
+} hash_cases[] = {
+	{ VIRTIO_NET_HASH_REPORT_NONE, false }, { 1, false }, { 2, true },
+	{ 3, true }, { 4, false }, { 9, false }, { 10, false },
+	{ 0xffff, false },
+};
+
+static void
+hash_mode(uint32_t mode, uint64_t features)
+{
+	const struct virtnet_path *p = virtnet_path_select(virtnet_rx_paths,
+		features, 0, virtnet_simd_width());
+	struct virtio_net_hdr_v1_hash h;
+	struct round_conf rc = { .mode = mode, .size = 64,
+		.hdr = sizeof(h), .hostile = 1000000 };
+	uint8_t buf[sizeof(h) + 64];
+	struct rte_mbuf *pkts[RTE_DIM(hash_cases)];
+	struct side *sd = &sides[0];
+	unsigned int i, n, taken = 0;
+
+	CHECK_GOTO(p != NULL && p->simd == 0, out, "path for 0x%" PRIx64 ": %s",
+		features, p != NULL ? p->name : "none");
+	CHECK_GOTO(side_up(sd, 0, &rc) == 0, out, "side up");
+	sd->rxq.rss_hash = true;
+	sd->rxq.hash_types = VIRTIO_NET_RSS_HASH_TYPE_TCPv4 |
+		VIRTIO_NET_RSS_HASH_TYPE_UDPv4;
+	for (i = 0; i < RTE_DIM(hash_cases); i++) {
+		struct dm_chain c;
+
+		CHECK_GOTO(dm_pop(&sd->dm, &c) == 0, down, "chain %u", i);
+		memset(&h, 0, sizeof(h));
+		h.hdr.num_buffers = 1;
+		h.hash_report = hash_cases[i].report;
+		h.hash_value = 0x5a000000u + i;
+		memcpy(buf, &h, sizeof(h));
+		memset(buf + sizeof(h), 0x40 + i, 64);
+		dm_write_chain(&c, buf, sizeof(buf));
+		dm_push(&sd->dm, c.head, sizeof(buf), 1);
+	}
+	dm_publish(&sd->dm);
+	n = p->rx(&sd->rxq, pkts, RTE_DIM(pkts));
+	CHECK_GOTO(n == RTE_DIM(hash_cases), down, "\"%s\": %u of %zu frames",
+		p->name, n, RTE_DIM(hash_cases));
+	for (i = 0; i < n; i++) {
+		bool has = pkts[i]->ol_flags & RTE_MBUF_F_RX_RSS_HASH;
+
+		CHECK(has == hash_cases[i].taken &&
+			(!has || pkts[i]->hash.rss == 0x5a000000u + i) &&
+			pkts[i]->pkt_len == 64 &&
+			*rte_pktmbuf_mtod(pkts[i], uint8_t *) == 0x40 + i,
+			"\"%s\" report %u: flag %d hash 0x%x len %u byte 0x%x",
+			p->name, hash_cases[i].report, has, pkts[i]->hash.rss,
+			pkts[i]->pkt_len, *rte_pktmbuf_mtod(pkts[i], uint8_t *));
+		taken += has;
+		rte_pktmbuf_free(pkts[i]);
+	}
+	printf("    \"%s\": %u of %u reports taken\n", p->name, taken, n);
+down:
+	side_down(sd);
+out:
+	return;
+}
+
+#define HASH	F(VIRTIO_NET_F_HASH_REPORT)
+#define MRG	F(VIRTIO_NET_F_MRG_RXBUF)
+
+static void
+test_hash_report(void)
+{
+	static const uint32_t modes[] = { 0, VIRTNET_VQ_IN_ORDER,
+		VIRTNET_VQ_PACKED, VIRTNET_VQ_PACKED | VIRTNET_VQ_IN_ORDER };
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(modes); i++) {
+		uint64_t f = HASH | ((modes[i] & VIRTNET_VQ_PACKED) ? PACKED : 0) |
+			((modes[i] & VIRTNET_VQ_IN_ORDER) ? IO : 0);
+
+		hash_mode(modes[i], f);
+		hash_mode(modes[i], f | MRG);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -591,6 +682,7 @@ main(int argc, char **argv)
 	RUN(test_packed);
 	RUN(test_split_in_order);
 	RUN(test_split);
+	RUN(test_hash_report);
 	TEST_SUMMARY();
 	rte_eal_cleanup();
 	return t_failed ? 1 : 0;
