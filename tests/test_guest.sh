@@ -157,6 +157,37 @@ filter_checks() { # name opts
 		ok "$1: testpmd set promisc/allmulti, mac_addr add/remove/set, mcast_addr add/remove, vlan set filter, rx_vlan add/rm: 20 of 20 probes" ||
 		bad "$1: testpmd filters ($n of 20 probes ok; $bad)"
 }
+# RSS and hash reports (rss=on,hash=on): the guest app's steps
+# (guest/guest_rss.c), then testpmd's commands (guest-run.sh testpmd_rss).
+rss_checks() { # name
+	local l k1 k2 s0 s1 q0 q1 x0 x1
+	l=$(grep -E "^\[$1 rss\] VNT (rss|qctl)" "$LOG" | tr '\n' ';')
+	grep -q "^\[$1 rss\] VNT result PASS" "$LOG" &&
+		ok "$1: RSS and queue control in the app: every UDP flow on the queue the table names for its hash, the hash in the mbuf equal to Toeplitz from the key; a table to queue 1, a new key, frames without IP (no hash, queue 0), a restart keeping the table; Rx queue 1 stopped (its buffers back, queue 0 runs on) and started, Tx queue 1 stopped and started, Rx queue 1 deferred ($l)" ||
+		bad "$1: RSS in the app ($l)"
+	# Under set -e: a line that is not there reads as empty.
+	tpr() { grep "^VNT-TPR virtnet $1" "$LOG" | head -1 | tr -d '\r' || true; }
+	k1=$(tpr "key " | awk '{print $4}')
+	k2=$(grep "^VNT-TPR virtnet key " "$LOG" | sed -n 2p | awk '{print $4}' | tr -d '\r' || true)
+	s0=$(tpr "spread port 1 queue 0" | awk '{print $NF}')
+	s1=$(tpr "spread port 1 queue 1" | awk '{print $NF}')
+	q0=$(tpr "queue1 port 1 queue 0" | awk '{print $NF}')
+	q1=$(tpr "queue1 port 1 queue 1" | awk '{print $NF}')
+	x0=$(tpr "rxq1stopped port 1 queue 0" | awk '{print $NF}')
+	x1=$(tpr "rxq1stopped port 1 queue 1" | awk '{print $NF}')
+	if grep -q "^VNT-TPR virtnet rc 0" "$LOG" &&
+	   [[ "$(tpr Redirection)" == *"table size: 128"* ]] &&
+	   [ "$k1" = 6D5A56DA255B0EC24167253D43A38FB0D0CA2BCBAE7B30B477CB2DA38030F20C6A42B73BBEAC01FA ] &&
+	   [ "$k2" = 000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F2021222324252627 ] &&
+	   [ "${s0:-0}" -gt 100 ] && [ "${s1:-0}" -gt 100 ] &&
+	   [ "${q1:-0}" -gt 1000 ] && [ "${q0:-0}" -lt $(( ${q1:-0} / 20 )) ] &&
+	   [ "${x0:-0}" -gt 100 ] && [ "${x1:-0}" = 0 ] &&
+	   grep -q "^VNT-TPR virtnet reta entries queue 0 0 queue 1 128" "$LOG"; then
+		ok "$1: testpmd: show port info (table size 128), show rss-hash key (the default key), io multi-flow spread over port 1's queues ($s0 / $s1), port 1 rxq 1 stop ($x0 / ${x1:-0}) and start, port config rss reta to queue 1 ($q0 / $q1), rss-hash-key set and shown"
+	else
+		bad "$1: testpmd RSS ($(grep -E "^VNT-TPR(-MSG)? virtnet" "$LOG" | tr -d '\r' | tr '\n' ';'))"
+	fi
+}
 while read -r name slot opts drv; do
 	[ -n "$name" ] || continue
 	if [ "$name" = ctrl ]; then
@@ -193,6 +224,8 @@ while read -r name slot opts drv; do
 			ok "$name: LRO and Rx checksum: GSO frames arrive whole through the taps" ||
 			bad "$name: LRO through the taps ($(grep -E "^\[$name lro\] VNT (lro|port|bad)" "$LOG" | tr '\n' ' '))"
 	fi
+	[[ $opts == *rss=on* ]] && rss_checks "$name"
+
 	if [[ $opts == *iommu_platform=on* ]]; then
 		f=$(sed -n "s/^\[$name virtnet\] .*port 0: Rx path.*features \(0x[0-9a-f]*\).*/\1/p" "$LOG" | head -1)
 		[ -n "$f" ] && (( (f >> 33) & 1 )) &&

@@ -1899,6 +1899,40 @@ out:
 }
 
 /*
+ * vhost-user cannot reset one ring (no VIRTIO_F_RING_RESET): per-queue
+ * stop and start fail with -ENOTSUP and a log line, the queue carries
+ * traffic on; a deferred queue makes dev_start fail with -ENOTSUP.
+ */
+static void
+test_queue_stop_refused(void)
+{
+	struct rte_eth_rxconf rxc = { .rx_deferred_start = 1 };
+	struct flow_result r;
+	FILE *old, *f;
+	int ret;
+
+	CHECK_GOTO(fx_up("") == 0, out, "fixture");
+	f = log_capture(&old);
+	ret = rte_eth_dev_rx_queue_stop(vn_port, 0);
+	log_capture_end(f, old);
+	CHECK(ret == -ENOTSUP && strstr(log_buf, "cannot reset a queue alone") != NULL,
+		"rx_queue_stop: %d, log: %s", ret, log_buf);
+	free(log_buf);
+	CHECK(rte_eth_dev_tx_queue_stop(vn_port, 0) == -ENOTSUP, "tx_queue_stop");
+	r = flow_q(vh_port, vn_port, 0, 32, 100, 1, 0);
+	CHECK(r.received == 32 && r.bad == 0, "traffic on: %u bad %u",
+		r.received, r.bad);
+	CHECK(rte_eth_dev_stop(vn_port) == 0 && pools_full(), "stop");
+	CHECK(rte_eth_rx_queue_setup(vn_port, 0, 256, 0, &rxc, vn_mp) == 0,
+		"deferred setup");
+	ret = rte_eth_dev_start(vn_port);
+	CHECK(ret == -ENOTSUP, "dev_start with a deferred queue: %d", ret);
+	CHECK(pools_full(), "no mbuf held");
+out:
+	fx_down();
+}
+
+/*
  * A multicast (or zero) MAC in the device config: the port takes a random
  * locally administered unicast one (logged) and tells the device at each
  * start (MAC_ADDR_SET; a NACK there is logged and the port still starts).
@@ -3182,6 +3216,7 @@ main(int argc, char **argv)
 	RUN(test_filters_user);
 	RUN(test_random_mac);
 	RUN(test_rss_absent);
+	RUN(test_queue_stop_refused);
 	RUN(test_announce_on_reconnect);
 	RUN(test_xstats_nombuf);
 	for (layout = 0; layout < RTE_DIM(layouts); layout++) {

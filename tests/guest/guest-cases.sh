@@ -16,12 +16,14 @@
 # virtnet and net_virtio (guest-run.sh filter_case): modern; legacy without
 # CTRL_MAC_ADDR (the primary by config write); modern without it (the
 # primary in the MAC table). Slots below 0x10: 1f is q35's LPC.
+# mq has RSS and hash reports (rss=on,hash=on; QEMU hashes in software):
+# the app's rss mode and testpmd's RSS commands (guest-run.sh).
 VNT_CASES='
 split  10 disable-legacy=on,speed=10000,duplex=full uio_pci_generic
 packed 12 disable-legacy=on,packed=on,guest_announce=off vfio-pci
 legacy 14 disable-modern=on               uio_pci_generic
 nomrg  16 disable-legacy=on,mrg_rxbuf=off vfio-pci
-mq     18 disable-legacy=on,mq=on,vectors=6 uio_pci_generic
+mq     18 disable-legacy=on,mq=on,vectors=6,rss=on,hash=on uio_pci_generic
 iommu  1a disable-legacy=on,iommu_platform=on vfio-pci
 ctrl   1c disable-legacy=on,mq=on,vectors=6,host_mtu=4000 vfio-pci
 filter 06 disable-legacy=on               uio_pci_generic

@@ -133,6 +133,76 @@ testpmd_ctrl() { # label a b [plugin]
 	grep -E "^MTU:|Maximum configurable|MTU \(|Set MTU|[Ll]ink status|link state change|Port 1: |tcp_lro|LRO|device reset|queues reset|GUEST_OFFLOADS|[Ee]rror|[Ff]ail" /tmp/tp.log | sed "s/^/VNT-TPC $1 /"
 }
 
+# RSS from testpmd's commands on the rss=on pair (2 queue pairs): show
+# the table size and key, forward multi-flow traffic (io, tx_first), point
+# the whole table of port 1 at queue 1 (reta commands of 14 entries),
+# forward again, then set a key. Per-stream counters from "stop" show the
+# spread; port 1's Rx queue 1 is stopped for one window (port 1 rxq 1
+# stop/start). VNT-TPR lines carry what the host checks.
+testpmd_rss() { # label a b plugin
+	L=/tmp/tpr.log
+	rm -f /tmp/tpin $L
+	mkfifo /tmp/tpin
+	timeout 150 stdbuf -o0 dpdk-testpmd $EAL $IOVA $4 --file-prefix tp -a "$2" -a "$3" \
+		-- -i --nb-cores=1 --total-num-mbufs=4096 --rxq=2 --txq=2 \
+		--txonly-multi-flow </tmp/tpin >>$L 2>&1 &
+	tp=$!
+	exec 3>/tmp/tpin
+	i=0
+	while ! grep -q "testpmd> " $L && kill -0 $tp 2>/dev/null && [ $i -lt 900 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	printf 'show port info 1\nshow port 1 rss-hash key\n' >&3
+	echo "VNT-TPR-WINDOW spread" >>$L
+	printf 'start tx_first\n' >&3
+	sleep 3
+	printf 'stop\n' >&3
+	sleep 1
+	printf 'port 1 rxq 1 stop\nshow port 1 rxq 1 desc 0 status\n' >&3
+	sleep 1
+	echo "VNT-TPR-WINDOW rxq1stopped" >>$L
+	printf 'start tx_first\n' >&3
+	sleep 3
+	printf 'stop\nport 1 rxq 1 start\n' >&3
+	sleep 1
+	# A list token of testpmd's takes at most 126 characters.
+	# (The caller's a and b are the NICs: other names here.)
+	for rb in $(seq 0 14 127); do
+		rl=""
+		for re in $(seq $rb $((rb + 13 > 127 ? 127 : rb + 13))); do
+			rl="$rl${rl:+,}($re,1)"
+		done
+		printf 'port config 1 rss reta %s\n' "$rl" >&3
+		sleep 0.3
+	done
+	printf 'show port 1 rss reta 128 (0xffffffffffffffff,0xffffffffffffffff)\n' >&3
+	sleep 1
+	echo "VNT-TPR-WINDOW queue1" >>$L
+	printf 'start tx_first\n' >&3
+	sleep 3
+	printf 'stop\n' >&3
+	sleep 1
+	printf 'port config 1 rss-hash-key ipv4 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021222324252627\nshow port 1 rss-hash key\n' >&3
+	sleep 1
+	printf 'quit\n' >&3
+	exec 3>&-
+	wait $tp
+	echo "VNT-TPR $1 rc $?"
+	# Per window, port 1's streams: "RX Port= 1/Queue= q -> ..." then RX-packets.
+	awk -v l="$1" '
+		/VNT-TPR-WINDOW/ { w = $NF }
+		/Forward Stats for RX Port= *1\/Queue= *[0-9]+/ {
+			s = $0; sub(/.*Queue= */, "", s); q = s + 0; want = 1; next }
+		want && /RX-packets:/ { printf "VNT-TPR %s %s port 1 queue %d rx %s\n", l, w, q, $2; want = 0 }
+		key { printf "VNT-TPR %s key %s\n", l, $1; key = 0 }
+		/RSS key:/ { key = 1 }
+		/Redirection table size/ { sub(/.*Redirection/, "Redirection"); printf "VNT-TPR %s %s\n", l, $0 }
+		/RSS RETA configuration: hash index=/ { s = $0; sub(/.*queue=/, "", s); rq[s + 0]++ }
+		END { printf "VNT-TPR %s reta entries queue 0 %d queue 1 %d\n", l, rq[0], rq[1] }
+		/[Ee]rror|[Ff]ailed|not supported|[Ii]nvalid/ { printf "VNT-TPR-MSG %s %s\n", l, $0 }' $L
+}
+
 # The control-plane case: host_mtu, announce, Rx offload change without a
 # device reset; virtnet, then net_virtio on the same NICs.
 ctrl_case() { # a b
@@ -278,7 +348,7 @@ app() { # name driver-label a-args b-args args...
 	shift 4
 	echo "VNT-RUN $n $lbl $*"
 	{ timeout 120 $D/virtnet_guest_test $EAL $IOVA $X --file-prefix app -a "$pa" -a "$pb" \
-		-- "$@" 2>&1; echo "VNT exit rc=$?"; } | grep --line-buffered -E "^VNT|interface|path|port [0-9]+ [rt]xq|invalid|rejected|rc=|Segmentation|Abort|announce|GUEST_OFFLOADS|device reset|queues reset|MTU|VLAN filter|receive filter|MAC" | sed -u "s/^/[$n $lbl] /"
+		-- "$@" 2>&1; echo "VNT exit rc=$?"; } | grep --line-buffered -E "^VNT|EAL: .*([Ff]ail|[Ee]rror|[Cc]annot|[Nn]o )|[Cc]annot|interface|path|port [0-9]+ [rt]xq|invalid|rejected|rc=|Segmentation|Abort|announce|GUEST_OFFLOADS|device reset|queues reset|MTU|VLAN filter|receive filter|MAC" | sed -u "s/^/[$n $lbl] /"
 }
 
 echo "$VNT_CASES" | while read -r name slot opts drv; do
@@ -332,6 +402,11 @@ echo "$VNT_CASES" | while read -r name slot opts drv; do
 		X=""
 		app "$name" tso-net_virtio "$a" "$b" tso 4000 1000 50
 		app "$name" lro-net_virtio "$a" "$b" lro 4000 1000 50
+	esac
+	case "$opts" in *rss=on*)
+		X="$PLUGIN"
+		app "$name" rss "$a" "$b" rss 64 256
+		testpmd_rss virtnet "$a" "$b" "$PLUGIN"
 	esac
 	if [ "$name" = split ]; then
 		X="$PLUGIN"

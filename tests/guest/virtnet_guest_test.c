@@ -17,6 +17,9 @@
  *   virtnet_guest_test <EAL args> -- announce 64 SECONDS [LSC]
  *   virtnet_guest_test <EAL args> -- goff PAYLOAD MSS COUNT
  *   virtnet_guest_test <EAL args> -- filter 64 COUNT [KEEPS]
+ *   virtnet_guest_test <EAL args> -- rss 64 COUNT
+ *
+ * rss: RSS and hash reports on port 1, two queue pairs (guest_rss.h).
  *
  * filter: receive filters on port 1, frames from port 0 (guest_filter.h);
  * KEEPS 1: the device keeps its own address when the primary changes.
@@ -68,6 +71,7 @@
 #include <rte_udp.h>
 
 #include "guest_filter.h"
+#include "guest_rss.h"
 #include "test_pkt.h"
 
 #define NB_MBUF		8191
@@ -653,13 +657,15 @@ main(int argc, char **argv)
 	argc -= n;
 	argv += n;
 	if (argc < 4 || rte_eth_dev_count_avail() != 2) {
-		printf("VNT usage: check LEN SEGS COUNT [QUEUES] | rate LEN SECONDS | lsc 64 SECONDS | tso|lro|goff PAYLOAD MSS COUNT | mtu MAXMTU COUNT | announce 64 SECONDS | filter 64 COUNT (2 ports, %u found)\n",
+		printf("VNT usage: check LEN SEGS COUNT [QUEUES] | rate LEN SECONDS | lsc 64 SECONDS | tso|lro|goff PAYLOAD MSS COUNT | mtu MAXMTU COUNT | announce 64 SECONDS | filter 64 COUNT | rss 64 COUNT (2 ports, %u found)\n",
 			rte_eth_dev_count_avail());
 		return 2;
 	}
 	len = (uint32_t)atoi(argv[2]);
 	if (strcmp(argv[1], "check") == 0 && argc > 5)
 		nb_queues = (uint16_t)atoi(argv[5]);
+	if (strcmp(argv[1], "rss") == 0)
+		nb_queues = 2;
 	if (strcmp(argv[1], "mtu") == 0) {
 		mtu_max = (uint16_t)len;
 		len = mtu_max + RTE_ETHER_HDR_LEN;
@@ -697,6 +703,8 @@ main(int argc, char **argv)
 	else if (strcmp(argv[1], "goff") == 0)
 		ret = run_goff(len, (uint16_t)atoi(argv[3]),
 			(uint32_t)atoi(argv[4]));
+	else if (strcmp(argv[1], "rss") == 0)
+		ret = guest_rss_run(mp, (uint32_t)atoi(argv[3]));
 	else if (strcmp(argv[1], "filter") == 0)
 		ret = guest_filter_run(mp, (uint16_t)atoi(argv[3]),
 			argc > 4 && atoi(argv[4]) != 0);

@@ -17,6 +17,7 @@
 #include "virtnet_filter.h"
 #include "virtnet_log.h"
 #include "virtnet_queue.h"
+#include "virtnet_qctl.h"
 #include "virtnet_qstatus.h"
 #include "virtnet_restart.h"
 #include "virtnet_rxintr.h"
@@ -265,10 +266,15 @@ virtnet_queue_states_set(struct rte_eth_dev *dev, uint8_t state)
 {
 	uint16_t i;
 
+	/* A queue the app stopped (or deferred) stays stopped. */
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
-		dev->data->rx_queue_state[i] = state;
+		dev->data->rx_queue_state[i] =
+			virtnet_qctl_stopped(dev, true, i) ?
+			RTE_ETH_QUEUE_STATE_STOPPED : state;
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
-		dev->data->tx_queue_state[i] = state;
+		dev->data->tx_queue_state[i] =
+			virtnet_qctl_stopped(dev, false, i) ?
+			RTE_ETH_QUEUE_STATE_STOPPED : state;
 }
 
 /* Bursts out, device reset, every buffer back, rings freed. */
@@ -316,6 +322,7 @@ virtnet_dev_running(struct rte_eth_dev *dev)
 			dev->data->port_id);
 	hw->halted = false;
 	virtnet_queues_kick_rx(dev);
+	virtnet_qctl_apply(dev);
 }
 
 static int virtnet_dev_bring_up(struct rte_eth_dev *dev);
@@ -516,8 +523,11 @@ static int
 virtnet_dev_start(struct rte_eth_dev *dev)
 {
 	struct virtnet_dev *hw = virtnet_dev(dev);
-	int ret = 0;
+	int ret;
 
+	ret = virtnet_qctl_port_start(dev);
+	if (ret < 0)
+		return ret;
 	pthread_mutex_lock(&hw->lock);
 	hw->want_up = true;
 	hw->agreed = 0;
@@ -736,6 +746,10 @@ static const struct eth_dev_ops virtnet_eth_dev_ops = {
 	.dev_reset = virtnet_dev_reset,
 	.rx_queue_setup = virtnet_rx_queue_setup,
 	.rx_queue_release = virtnet_rx_queue_release,
+	.rx_queue_start = virtnet_rx_queue_start,
+	.rx_queue_stop = virtnet_rx_queue_stop,
+	.tx_queue_start = virtnet_tx_queue_start,
+	.tx_queue_stop = virtnet_tx_queue_stop,
 	.tx_queue_setup = virtnet_tx_queue_setup,
 	.tx_queue_release = virtnet_tx_queue_release,
 	.link_update = virtnet_link_update,

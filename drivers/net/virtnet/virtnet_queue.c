@@ -36,7 +36,7 @@ virtnet_queues_unlock(void)
 
 int
 virtnet_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
-		unsigned int socket, const struct rte_eth_rxconf *conf __rte_unused,
+		unsigned int socket, const struct rte_eth_rxconf *conf,
 		struct rte_mempool *mp)
 {
 	uint16_t room = rte_pktmbuf_data_room_size(mp);
@@ -60,6 +60,7 @@ virtnet_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	rxq->nb_desc = nb_desc;
 	rxq->socket = (int)socket;
 	rxq->guard.halted = &virtnet_dev(dev)->halted;
+	rxq->deferred = conf->rx_deferred_start;
 	rxq->burst = rte_eth_pkt_burst_dummy;
 	dev->data->rx_queues[qid] = rxq;
 	return 0;
@@ -67,7 +68,7 @@ virtnet_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 
 int
 virtnet_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
-		unsigned int socket, const struct rte_eth_txconf *conf __rte_unused)
+		unsigned int socket, const struct rte_eth_txconf *conf)
 {
 	struct virtnet_txq *txq;
 
@@ -81,6 +82,7 @@ virtnet_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	txq->nb_desc = nb_desc;
 	txq->socket = (int)socket;
 	txq->guard.halted = &virtnet_dev(dev)->halted;
+	txq->deferred = conf->tx_deferred_start;
 	txq->burst = rte_eth_pkt_burst_dummy;
 	dev->data->tx_queues[qid] = txq;
 	return 0;
@@ -296,8 +298,10 @@ virtnet_rxq_start(struct rte_eth_dev *dev, struct virtnet_rxq *rxq)
 	rxq->rss_hash = virtnet_has(hw, VIRTIO_NET_F_HASH_REPORT) &&
 		(dev->data->dev_conf.rxmode.offloads &
 		 RTE_ETH_RX_OFFLOAD_RSS_HASH);
-	rxq->hash_types = 0;	/* virtnet_rss_apply() */
+	/* A port start sends the configuration first (virtnet_rss_apply()). */
+	rxq->hash_types = hw->started ? virtnet_rss_report_types(hw) : 0;
 	rxq->use_va = hw->tp.ops->uses_va(hw->tp.priv);
+	rxq->guard.halted = &hw->halted;
 	rxq->burst = hw->rx_path->rx;
 	rxq->fault_seen = false;
 	rxq->vq = virtnet_ring_create(&hw->tp, &c, &rxq->ring);
@@ -325,6 +329,7 @@ virtnet_txq_start(struct rte_eth_dev *dev, struct virtnet_txq *txq)
 	txq->uso = virtnet_has(hw, VIRTIO_NET_F_HOST_USO);
 	txq->indirect = virtnet_has(hw, VIRTIO_RING_F_INDIRECT_DESC);
 	txq->use_va = hw->tp.ops->uses_va(hw->tp.priv);
+	txq->guard.halted = &hw->halted;
 	txq->burst = hw->tx_path->tx;
 	txq->fault_seen = false;
 	txq->vq = virtnet_ring_create(&hw->tp, &c, &txq->ring);
@@ -461,6 +466,88 @@ virtnet_queues_park(struct rte_eth_dev *dev)
 	if (ret < 0)
 		return ret;
 	virtnet_queues_stop_data(dev);
+	return 0;
+}
+
+/* What a stopped queue's guard points at: its bursts return 0. */
+static const bool virtnet_queue_held = true;
+
+static struct virtnet_burst_guard *
+virtnet_queue_guard(struct rte_eth_dev *dev, bool rx, uint16_t qid,
+		struct virtnet_vq **vq)
+{
+	struct virtnet_rxq *rxq;
+	struct virtnet_txq *txq;
+
+	if (rx) {
+		rxq = dev->data->rx_queues[qid];
+		*vq = rxq->vq;
+		return &rxq->guard;
+	}
+	txq = dev->data->tx_queues[qid];
+	*vq = txq->vq;
+	return &txq->guard;
+}
+
+int
+virtnet_queue_ring_stop(struct rte_eth_dev *dev, bool rx, uint16_t qid)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+	struct virtnet_burst_guard *g;
+	struct virtnet_vq *vq;
+	int ret;
+
+	g = virtnet_queue_guard(dev, rx, qid, &vq);
+	if (vq == NULL)
+		return 0;
+	g->halted = &virtnet_queue_held;
+	/* The pointer's store before the read of busy (virtnet_burst_enter). */
+	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	virtnet_guard_wait(g, dev->data->port_id, rx ? "rxq" : "txq", qid);
+	ret = virtnet_queue_reset(&hw->tp, vq);
+	if (ret < 0) {
+		VIRTNET_LOG(ERR, "port %u %s %u: the device did not reset the queue: %s",
+			dev->data->port_id, rx ? "rxq" : "txq", qid,
+			rte_strerror(-ret));
+		g->halted = &hw->halted;
+		return ret;
+	}
+	/* The device touches the ring no more: every buffer goes back. */
+	if (rx)
+		virtnet_rxq_stop(dev->data->rx_queues[qid]);
+	else
+		virtnet_txq_stop(dev->data->tx_queues[qid]);
+	return 0;
+}
+
+int
+virtnet_queue_ring_start(struct rte_eth_dev *dev, bool rx, uint16_t qid)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+	struct virtnet_rxq *rxq = rx ? dev->data->rx_queues[qid] : NULL;
+	struct virtnet_burst_guard *g;
+	struct virtnet_vq *vq;
+	int ret;
+
+	g = virtnet_queue_guard(dev, rx, qid, &vq);
+	if (vq != NULL)
+		return 0;
+	ret = rx ? virtnet_rxq_start(dev, rxq) :
+		virtnet_txq_start(dev, dev->data->tx_queues[qid]);
+	if (ret < 0) {
+		VIRTNET_LOG(ERR, "port %u %s %u: start failed: %s",
+			dev->data->port_id, rx ? "rxq" : "txq", qid,
+			rte_strerror(-ret));
+		/* The device may have the ring: it lets go of it first. */
+		virtnet_queue_ring_stop(dev, rx, qid);
+		return ret;
+	}
+	if (rx) {
+		virtnet_transport_notify(rxq->tp, rxq->vq->qid,
+			virtnet_vq_notify_data(rxq->vq, rxq->vq->mode));
+		rxq->stats.notifications++;
+	}
+	__atomic_store_n(&g->halted, &hw->halted, __ATOMIC_RELEASE);
 	return 0;
 }
 

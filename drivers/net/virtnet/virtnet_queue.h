@@ -105,4 +105,16 @@ bool virtnet_queues_rx_fit(struct rte_eth_dev *dev, uint32_t frame);
 /** VLAN strip is done in software: it can change while running. */
 void virtnet_queues_vlan_strip(struct rte_eth_dev *dev, bool on);
 
+/**
+ * One queue on a running device that resets queues alone
+ * (VIRTIO_F_RING_RESET): stop holds its bursts (they return 0), resets
+ * the queue and gives every buffer back; start makes its ring again and
+ * lets bursts in. Either is a no-op on a queue already so. Caller holds
+ * the port lock.
+ * @return 0, or a negative errno (logged); a failed start leaves the
+ *   queue stopped.
+ */
+int virtnet_queue_ring_stop(struct rte_eth_dev *dev, bool rx, uint16_t qid);
+int virtnet_queue_ring_start(struct rte_eth_dev *dev, bool rx, uint16_t qid);
+
 #endif /* VIRTNET_QUEUE_H */

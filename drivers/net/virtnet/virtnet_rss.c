@@ -254,6 +254,13 @@ virtnet_rss_rxq_types(struct rte_eth_dev *dev, uint32_t types)
 	}
 }
 
+uint32_t
+virtnet_rss_report_types(const struct virtnet_dev *hw)
+{
+	return hw->rss.on && virtnet_has(hw, VIRTIO_NET_F_HASH_REPORT) ?
+		hw->rss.types : 0;
+}
+
 /* VQ_PAIRS_SET turns the device's RSS off: RSS_CONFIG sets pairs itself. */
 int
 virtnet_rss_apply(struct rte_eth_dev *dev)
@@ -272,7 +279,7 @@ virtnet_rss_apply(struct rte_eth_dev *dev)
 	if (ret == 0 && hash && !virtnet_has(hw, VIRTIO_NET_F_RSS))
 		ret = virtnet_rss_send(dev, VIRTIO_NET_CTRL_MQ_HASH_CONFIG, 0);
 	if (ret == 0 && hash)
-		virtnet_rss_rxq_types(dev, hw->rss.types);
+		virtnet_rss_rxq_types(dev, virtnet_rss_report_types(hw));
 	return ret;
 }
 

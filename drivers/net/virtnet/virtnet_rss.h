@@ -86,6 +86,12 @@ int virtnet_rss_configure(struct rte_eth_dev *dev);
  */
 int virtnet_rss_apply(struct rte_eth_dev *dev);
 
+/**
+ * The hash types a report must be of to reach an mbuf (0: no reports),
+ * for an Rx queue started on its own once the configuration was sent.
+ */
+uint32_t virtnet_rss_report_types(const struct virtnet_dev *hw);
+
 int virtnet_rss_hash_update(struct rte_eth_dev *dev,
 		struct rte_eth_rss_conf *conf);
 int virtnet_rss_hash_conf_get(struct rte_eth_dev *dev,

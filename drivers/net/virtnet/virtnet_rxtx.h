@@ -94,7 +94,8 @@ virtnet_size_bin(uint32_t len)
  * after the wait no burst touches the queue until the flag drops.
  */
 struct virtnet_burst_guard {
-	const volatile bool *halted;	/**< the port's: bursts return 0 */
+	/** The port's flag (a stopped queue: a constant true): bursts return 0. */
+	const volatile bool *halted;
 	uint32_t busy;			/**< a burst is running */
 };
 
@@ -150,6 +151,8 @@ struct virtnet_rxq {
 	uint16_t nb_desc;
 	int socket;
 	bool fault_seen;	/**< the ring's fault was reported */
+	bool deferred;		/**< rx_deferred_start: a port start leaves it */
+	bool app_stopped;	/**< stopped by the app (or deferred) */
 	/** Faults of rings freed since a reset, by kind. */
 	struct virtnet_vq_errors ring_errors;
 	struct virtnet_dma ring;
@@ -191,6 +194,8 @@ struct virtnet_txq {
 	uint16_t nb_desc;
 	int socket;
 	bool fault_seen;	/**< the ring's fault was reported */
+	bool deferred;		/**< tx_deferred_start: a port start leaves it */
+	bool app_stopped;	/**< stopped by the app (or deferred) */
 	/** Faults of rings freed since a reset, by kind. */
 	struct virtnet_vq_errors ring_errors;
 	struct virtnet_dma ring;
