@@ -190,6 +190,41 @@ out:
 	virtnet_ctrl_destroy(c);
 }
 
+/*
+ * Notification coalescing (NOTF_COAL): RX_SET and TX_SET with the two
+ * little-endian 32-bit limits, frames first; a NACK is -EIO.
+ */
+static void
+test_notf_coal(void)
+{
+	struct virtnet_ctrl *c = make();
+	struct virtio_net_ctrl_coal coal;
+
+	CHECK_GOTO(c != NULL, out, "control queue");
+	CHECK(virtnet_ctrl_notf_coal(c, true, 50, 64) == 0 &&
+		seen(VIRTIO_NET_CTRL_NOTF_COAL, VIRTIO_NET_CTRL_NOTF_COAL_RX_SET,
+			sizeof(coal), 2),
+		"RX_SET: class %u cmd %u len %u descs %u", fd.cls, fd.cmd,
+		fd.len, fd.cq.last_out);
+	memcpy(&coal, fd.data, sizeof(coal));
+	CHECK(rte_le_to_cpu_32(coal.max_packets) == 64 &&
+		rte_le_to_cpu_32(coal.max_usecs) == 50,
+		"RX_SET data: %u packets %u usecs",
+		rte_le_to_cpu_32(coal.max_packets),
+		rte_le_to_cpu_32(coal.max_usecs));
+	CHECK(virtnet_ctrl_notf_coal(c, false, 0x01020304, 1) == 0 &&
+		seen(VIRTIO_NET_CTRL_NOTF_COAL, VIRTIO_NET_CTRL_NOTF_COAL_TX_SET,
+			sizeof(coal), 2) && fd.data[0] == 1 && fd.data[4] == 4 &&
+		fd.data[7] == 1, "TX_SET: cmd %u bytes %02x %02x %02x", fd.cmd,
+		fd.data[0], fd.data[4], fd.data[7]);
+	fd.mode = NACK;
+	CHECK(virtnet_ctrl_notf_coal(c, true, 10, 10) == -EIO,
+		"a device that refuses: -EIO");
+	fd.mode = ANSWER;
+out:
+	virtnet_ctrl_destroy(c);
+}
+
 /* @n addresses 02:00:00:00:<tag>:<i> (multicast: 03:...). */
 static void
 macs(struct rte_ether_addr *a, uint32_t n, uint8_t tag, bool mc)
@@ -357,6 +392,7 @@ main(int argc, char **argv)
 		printf("=== %s ring\n", mode ? "packed" : "split");
 		RUN(test_encoding);
 		RUN(test_rx_mode_vlan);
+		RUN(test_notf_coal);
 		RUN(test_mac);
 		RUN(test_sendv);
 		RUN(test_nack);

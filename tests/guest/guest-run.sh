@@ -348,7 +348,7 @@ app() { # name driver-label a-args b-args args...
 	shift 4
 	echo "VNT-RUN $n $lbl $*"
 	{ timeout 120 $D/virtnet_guest_test $EAL $IOVA $X --file-prefix app -a "$pa" -a "$pb" \
-		-- "$@" 2>&1; echo "VNT exit rc=$?"; } | grep --line-buffered -E "^VNT|EAL: .*([Ff]ail|[Ee]rror|[Cc]annot|[Nn]o )|[Cc]annot|interface|path|port [0-9]+ [rt]xq|invalid|rejected|rc=|Segmentation|Abort|announce|GUEST_OFFLOADS|device reset|queues reset|MTU|VLAN filter|receive filter|MAC" | sed -u "s/^/[$n $lbl] /"
+		-- "$@" 2>&1; echo "VNT exit rc=$?"; } | grep --line-buffered -E "^VNT|EAL: .*([Ff]ail|[Ee]rror|[Cc]annot|[Nn]o )|[Cc]annot|coalescing|interface|path|port [0-9]+ [rt]xq|invalid|rejected|rc=|Segmentation|Abort|announce|GUEST_OFFLOADS|device reset|queues reset|MTU|VLAN filter|receive filter|MAC" | sed -u "s/^/[$n $lbl] /"
 }
 
 echo "$VNT_CASES" | while read -r name slot opts drv; do
@@ -411,7 +411,7 @@ echo "$VNT_CASES" | while read -r name slot opts drv; do
 	if [ "$name" = split ]; then
 		X="$PLUGIN"
 		app "$name" precedence "$a,virtnet=0" "$b,virtnet=0" check 64 1 10
-		app "$name" noevidx "$a,event_idx=0" "$b,event_idx=0" check 64 1 200
+		app "$name" noevidx "$a,event_idx=0,rx_coal_usecs=50,tx_coal_frames=16" "$b,event_idx=0" check 64 1 200
 		# Refused cleanly: a log line, no port, no crash.
 		app "$name" nolegacy "$a,force_legacy=1" "$b,force_legacy=1" check 64 1 10
 		app "$name" baddevarg "$a,virtnet=2" "$b" check 64 1 10

@@ -295,3 +295,17 @@ virtnet_ctrl_vlan(struct virtnet_ctrl *c, uint16_t vid, bool add)
 		VIRTIO_NET_CTRL_VLAN_ADD : VIRTIO_NET_CTRL_VLAN_DEL, &le,
 		sizeof(le));
 }
+
+int
+virtnet_ctrl_notf_coal(struct virtnet_ctrl *c, bool rx, uint32_t usecs,
+		uint32_t frames)
+{
+	struct virtio_net_ctrl_coal coal = {
+		.max_packets = rte_cpu_to_le_32(frames),
+		.max_usecs = rte_cpu_to_le_32(usecs),
+	};
+
+	return virtnet_ctrl_send(c, VIRTIO_NET_CTRL_NOTF_COAL, rx ?
+		VIRTIO_NET_CTRL_NOTF_COAL_RX_SET :
+		VIRTIO_NET_CTRL_NOTF_COAL_TX_SET, &coal, sizeof(coal));
+}

@@ -125,4 +125,13 @@ int virtnet_ctrl_mac_table_set(struct virtnet_ctrl *c,
  */
 int virtnet_ctrl_vlan(struct virtnet_ctrl *c, uint16_t vid, bool add);
 
+/**
+ * VIRTIO_NET_CTRL_NOTF_COAL_RX_SET (@p rx) or _TX_SET (NOTF_COAL): the
+ * device notifies used buffers of every Rx (Tx) queue once @p usecs have
+ * passed or @p frames are used, whichever comes first; 0 and 0 (or 1
+ * frame) notify at once.
+ */
+int virtnet_ctrl_notf_coal(struct virtnet_ctrl *c, bool rx, uint32_t usecs,
+		uint32_t frames);
+
 #endif /* VIRTNET_CTRL_H */

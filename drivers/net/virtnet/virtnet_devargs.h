@@ -44,6 +44,10 @@ struct virtnet_pci_args {
 	uint32_t virtnet;	/**< 0: leave the device to another driver */
 	uint32_t force_legacy;
 	uint32_t event_idx;
+	uint32_t rx_coal_usecs;
+	uint32_t rx_coal_frames;
+	uint32_t tx_coal_usecs;
+	uint32_t tx_coal_frames;
 	uint64_t given;		/**< bit per table row: set on the command line */
 };
 
@@ -75,7 +79,11 @@ struct virtnet_pci_args {
 	X(vectorized, U32, vectorized, 0, 1, 0, true, "<0|1>") \
 	X(virtnet, U32, virtnet, 0, 1, 1, true, "<0|1>") \
 	X(force_legacy, U32, force_legacy, 0, 1, 0, true, "<0|1>") \
-	X(event_idx, U32, event_idx, 0, 1, 1, true, "<0|1>")
+	X(event_idx, U32, event_idx, 0, 1, 1, true, "<0|1>") \
+	X(rx_coal_usecs, U32, rx_coal_usecs, 0, 1000000, 0, true, "<usecs>") \
+	X(rx_coal_frames, U32, rx_coal_frames, 0, 65535, 0, true, "<int>") \
+	X(tx_coal_usecs, U32, tx_coal_usecs, 0, 1000000, 0, true, "<usecs>") \
+	X(tx_coal_frames, U32, tx_coal_frames, 0, 65535, 0, true, "<int>")
 
 #define VIRTNET_DEVARG_PARAM(key, type, field, min, max, def, impl, help) \
 	#key "=" help " "

@@ -58,7 +58,19 @@
 	 (1ULL << VIRTIO_NET_F_CTRL_GUEST_OFFLOADS) | \
 	 (1ULL << VIRTIO_NET_F_CTRL_MAC_ADDR) | (1ULL << VIRTIO_NET_F_CTRL_VLAN) | \
 	 (1ULL << VIRTIO_NET_F_RSS) | (1ULL << VIRTIO_NET_F_HASH_REPORT) | \
+	 (1ULL << VIRTIO_NET_F_NOTF_COAL) | \
 	 VIRTNET_RX_OFFLOAD_FEATURES | VIRTNET_TX_OFFLOAD_FEATURES)
+
+/**
+ * Notification coalescing the devargs ask for (VIRTIO_NET_F_NOTF_COAL):
+ * a direction with both 0 is left as the device has it.
+ */
+struct virtnet_coal {
+	uint32_t rx_usecs;
+	uint32_t rx_frames;
+	uint32_t tx_usecs;
+	uint32_t tx_frames;
+};
 
 struct virtnet_ctrl;
 struct virtnet_filter;
@@ -81,6 +93,7 @@ struct virtnet_dev {
 	uint32_t speed;		/**< Mbps (a devarg, or the device's) */
 	bool speed_fixed;	/**< the speed devarg overrides the device */
 	bool duplex_full;
+	struct virtnet_coal coal;	/**< from the devargs */
 	/* Agreed at start. */
 	uint64_t features;	/**< negotiated */
 	uint16_t hdr_size;	/**< net header bytes */

@@ -296,6 +296,38 @@ virtnet_dev_halt(struct rte_eth_dev *dev)
 }
 
 /*
+ * Coalescing is tuning: a device without NOTF_COAL, or one refusing the
+ * values, runs without it (logged) rather than fail the start.
+ */
+static void
+virtnet_coal_apply(struct rte_eth_dev *dev)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+	const struct virtnet_coal *k = &hw->coal;
+	bool rx = k->rx_usecs != 0 || k->rx_frames != 0;
+	bool tx = k->tx_usecs != 0 || k->tx_frames != 0;
+	int ret = 0;
+
+	if (!rx && !tx)
+		return;
+	if (!virtnet_has(hw, VIRTIO_NET_F_NOTF_COAL)) {
+		VIRTNET_LOG(NOTICE, "port %u: the device has no notification coalescing (VIRTIO_NET_F_NOTF_COAL): rx/tx_coal_* not applied",
+			dev->data->port_id);
+		return;
+	}
+	if (rx)
+		ret = virtnet_ctrl_notf_coal(hw->ctrl, true, k->rx_usecs,
+			k->rx_frames);
+	if (ret == 0 && tx)
+		ret = virtnet_ctrl_notf_coal(hw->ctrl, false, k->tx_usecs,
+			k->tx_frames);
+	if (ret < 0)
+		VIRTNET_LOG(ERR, "port %u: notification coalescing (Rx %u us/%u frames, Tx %u us/%u frames) refused: %s",
+			dev->data->port_id, k->rx_usecs, k->rx_frames,
+			k->tx_usecs, k->tx_frames, rte_strerror(-ret));
+}
+
+/*
  * A device that returns must take back what the port had: a back-end
  * offering less would change the Rx/Tx paths and offloads under the app.
  */
@@ -351,6 +383,7 @@ virtnet_dev_resume(struct rte_eth_dev *dev)
 		virtnet_dev_halt(dev);
 		return virtnet_dev_bring_up(dev);
 	}
+	virtnet_coal_apply(dev);
 	virtnet_dev_running(dev);
 	VIRTNET_LOG(INFO, "port %u: started again without a device reset",
 		dev->data->port_id);
@@ -405,6 +438,7 @@ virtnet_dev_bring_up(struct rte_eth_dev *dev)
 	 * sent by the caller, once the config interrupt is set up.
 	 */
 	hw->filters_lost = true;
+	virtnet_coal_apply(dev);
 	virtnet_dev_running(dev);
 	return 0;
 }
@@ -854,6 +888,7 @@ virtnet_ethdev_probe(struct rte_eth_dev *dev,
 	hw->speed = p->speed;
 	hw->speed_fixed = p->speed != 0;
 	hw->vectorized = p->vectorized;
+	hw->coal = p->coal;
 	hw->features_off = p->features_off;
 	/* Set first: the transport may report an event before it returns. */
 	dev->process_private = hw;

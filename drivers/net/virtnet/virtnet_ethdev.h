@@ -18,6 +18,7 @@
 
 #include <ethdev_driver.h>
 
+#include "virtnet_device.h"
 #include "virtnet_transport.h"
 
 /** What a bus driver hands the common probe. */
@@ -26,6 +27,7 @@ struct virtnet_probe_params {
 	uint32_t speed;		/**< Mbps; 0: what the device says */
 	bool vectorized;	/**< vectorized=1 was asked */
 	uint64_t features_off;	/**< features the devargs rule out */
+	struct virtnet_coal coal;	/**< notification coalescing asked */
 	/**
 	 * Take the transport: fill @p t; events go to @p cb with @p arg.
 	 * @return 0, or a negative errno (logged).

@@ -79,6 +79,8 @@ virtnet_pci_probe(struct rte_pci_driver *drv __rte_unused,
 	b.force_legacy = a.force_legacy != 0;
 	p.speed = a.speed;
 	p.vectorized = a.vectorized != 0;
+	p.coal = (struct virtnet_coal){ a.rx_coal_usecs, a.rx_coal_frames,
+		a.tx_coal_usecs, a.tx_coal_frames };
 	/* event_idx=0: the plain flags protocol, as net_virtio uses. */
 	if (!a.event_idx)
 		p.features_off |= 1ULL << VIRTIO_RING_F_EVENT_IDX;

@@ -60,6 +60,7 @@
 #define VIRTIO_NET_F_GUEST_ANNOUNCE	21
 #define VIRTIO_NET_F_MQ			22
 #define VIRTIO_NET_F_CTRL_MAC_ADDR	23
+#define VIRTIO_NET_F_NOTF_COAL		53
 #define VIRTIO_NET_F_HASH_REPORT	57
 #define VIRTIO_NET_F_RSS		60
 #define VIRTIO_NET_F_SPEED_DUPLEX	63
@@ -110,6 +111,20 @@ struct virtio_net_ctrl_hdr {
 /* Data: a 64-bit little-endian mask of VIRTIO_NET_F_GUEST_* bit numbers. */
 #define VIRTIO_NET_CTRL_GUEST_OFFLOADS	5
 #define VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET 0
+
+/*
+ * Notification coalescing (NOTF_COAL, virtio 1.3 5.1.6.5.9): the device
+ * notifies used buffers after max_usecs or max_packets, whichever first.
+ */
+#define VIRTIO_NET_CTRL_NOTF_COAL	6
+#define VIRTIO_NET_CTRL_NOTF_COAL_TX_SET 0
+#define VIRTIO_NET_CTRL_NOTF_COAL_RX_SET 1
+
+/** Data of VIRTIO_NET_CTRL_NOTF_COAL_TX_SET / _RX_SET. */
+struct virtio_net_ctrl_coal {
+	uint32_t max_packets;	/**< little-endian */
+	uint32_t max_usecs;	/**< little-endian */
+};
 
 /** One MAC table of VIRTIO_NET_CTRL_MAC_TABLE_SET (5.1.6.5.2). */
 struct virtio_net_ctrl_mac {
