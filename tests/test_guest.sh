@@ -207,6 +207,18 @@ while read -r name slot opts drv; do
 			bad "$name: link down/up not seen as LSC events ($drv)"
 	fi
 	if [ "$name" = packed ]; then
+		l=$(grep -E "^\[$name rxintr\] VNT rxintr" "$LOG" | tr '\n' ';')
+		grep -q "^\[$name rxintr\] VNT result PASS" "$LOG" &&
+			ok "$name: Rx interrupts with vfio-pci (an MSI-X vector per Rx queue): asleep in rte_epoll_wait when idle, woken by each burst, a burst that came while off wakes at enable ($l)" ||
+			bad "$name: Rx interrupts with vfio-pci ($l)"
+	fi
+	if [ "$name" = split ]; then
+		grep -q "^\[$name rxintr\] .*Rx interrupts need a vector per queue: bind the device to vfio-pci" "$LOG" &&
+			grep -q "^\[$name rxintr\] VNT rxintr port 1 with intr_conf.rxq: Operation not supported" "$LOG" &&
+			ok "$name: Rx interrupts with uio_pci_generic refused at configure (-ENOTSUP, the reason logged)" ||
+			bad "$name: Rx interrupts with uio_pci_generic not refused cleanly ($(grep "^\[$name rxintr\]" "$LOG" | tr '\n' ';'))"
+	fi
+	if [ "$name" = packed ]; then
 		# VFIO MSI-X vector 0 is the config interrupt: only with LSC.
 		grep -q "^\[$name virtnet\] VNT port 0 lsc 0 irq 0" "$LOG" &&
 			grep -q "^\[$name lsc\] VNT port 0 lsc 1 irq 1" "$LOG" &&

@@ -1898,36 +1898,95 @@ out:
 	fx_down();
 }
 
+/* Frames vhost can put on virtnet's Rx queue @q within 200 ms, taken. */
+static uint32_t
+into_queue(uint16_t q, uint32_t n)
+{
+	uint64_t end = rte_get_timer_cycles() + ms_to_cycles(200);
+	struct rte_mbuf *m[BURST];
+	uint32_t got = 0, i, k;
+
+	for (k = 0; k < n && k < BURST; k++)
+		m[k] = test_frame(tx_mp, 64, k, 1);
+	i = rte_eth_tx_burst(vh_port, q, m, k);
+	for (; i < k; i++)
+		rte_pktmbuf_free(m[i]);
+	while (rte_get_timer_cycles() < end) {
+		k = rte_eth_rx_burst(vn_port, q, m, BURST);
+		rte_pktmbuf_free_bulk(m, k);
+		got += k;
+	}
+	return got;
+}
+
+static uint8_t
+rxq_state(uint16_t q)
+{
+	struct rte_eth_rxq_info qi;
+
+	return rte_eth_rx_queue_info_get(vn_port, q, &qi) == 0 ?
+		qi.queue_state : UINT8_MAX;
+}
+
 /*
- * vhost-user cannot reset one ring (no VIRTIO_F_RING_RESET): per-queue
- * stop and start fail with -ENOTSUP and a log line, the queue carries
- * traffic on; a deferred queue makes dev_start fail with -ENOTSUP.
+ * vhost-user cannot reset one ring (no VIRTIO_F_RING_RESET): a queue stop
+ * pauses the ring (SET_VRING_ENABLE 0): its bursts return 0 and vhost
+ * puts nothing on it while queue 0 runs on; a start enables it again;
+ * Tx alike; a deferred queue is paused after the port's start until
+ * started. Every mbuf is back once the port stops.
  */
 static void
-test_queue_stop_refused(void)
+test_queue_pause(void)
 {
 	struct rte_eth_rxconf rxc = { .rx_deferred_start = 1 };
+	struct rte_mbuf *m;
 	struct flow_result r;
-	FILE *old, *f;
+	char args[160];
 	int ret;
 
-	CHECK_GOTO(fx_up("") == 0, out, "fixture");
-	f = log_capture(&old);
-	ret = rte_eth_dev_rx_queue_stop(vn_port, 0);
-	log_capture_end(f, old);
-	CHECK(ret == -ENOTSUP && strstr(log_buf, "cannot reset a queue alone") != NULL,
-		"rx_queue_stop: %d, log: %s", ret, log_buf);
-	free(log_buf);
-	CHECK(rte_eth_dev_tx_queue_stop(vn_port, 0) == -ENOTSUP, "tx_queue_stop");
-	r = flow_q(vh_port, vn_port, 0, 32, 100, 1, 0);
-	CHECK(r.received == 32 && r.bad == 0, "traffic on: %u bad %u",
+	snprintf(args, sizeof(args), "iface=%s,queues=2", sock_path);
+	ret = rte_vdev_init(VH_NAME, args);
+	if (ret == 0)
+		ret = rte_eth_dev_get_port_by_name(VH_NAME, &vh_port);
+	if (ret == 0)
+		ret = mq_port_setup(vh_port, vh_mp, 2);
+	if (ret == 0)
+		ret = vn_probe("queues=2");
+	if (ret == 0)
+		ret = mq_port_setup(vn_port, vn_mp, 2);
+	CHECK_GOTO(ret == 0 && wait_link(vh_port, true, 3000), out, "ports");
+	CHECK(into_queue(1, 16) == 16, "queue 1 receives before the stop");
+	CHECK(rte_eth_dev_rx_queue_stop(vn_port, 1) == 0 &&
+		rxq_state(1) == RTE_ETH_QUEUE_STATE_STOPPED, "rxq 1 stop");
+	CHECK(into_queue(1, 16) == 0, "a stopped Rx queue receives nothing");
+	r = flow_q(vh_port, vn_port, 0, 64, 100, 1, 0);
+	CHECK(r.received == 64 && r.bad == 0, "queue 0 runs on: %u bad %u",
 		r.received, r.bad);
-	CHECK(rte_eth_dev_stop(vn_port) == 0 && pools_full(), "stop");
-	CHECK(rte_eth_rx_queue_setup(vn_port, 0, 256, 0, &rxc, vn_mp) == 0,
+	CHECK(rte_eth_dev_rx_queue_start(vn_port, 1) == 0 &&
+		rxq_state(1) == RTE_ETH_QUEUE_STATE_STARTED, "rxq 1 start");
+	CHECK(into_queue(1, 16) == 16, "queue 1 receives after the start");
+
+	CHECK(rte_eth_dev_tx_queue_stop(vn_port, 1) == 0, "txq 1 stop");
+	m = test_frame(tx_mp, 64, 0, 1);
+	ret = rte_eth_tx_burst(vn_port, 1, &m, 1);
+	if (ret == 0)
+		rte_pktmbuf_free(m);
+	CHECK(ret == 0, "a stopped Tx queue sends nothing");
+	CHECK(rte_eth_dev_tx_queue_start(vn_port, 1) == 0, "txq 1 start");
+	r = flow_q(vn_port, vh_port, 1, 32, 100, 1, 0);
+	CHECK(r.received == 32 && r.bad == 0, "Tx queue 1 after the start: %u",
+		r.received);
+
+	CHECK(rte_eth_dev_stop(vn_port) == 0 && pools_full(), "port stop");
+	CHECK(rte_eth_rx_queue_setup(vn_port, 1, 256, 0, &rxc, vn_mp) == 0,
 		"deferred setup");
-	ret = rte_eth_dev_start(vn_port);
-	CHECK(ret == -ENOTSUP, "dev_start with a deferred queue: %d", ret);
-	CHECK(pools_full(), "no mbuf held");
+	CHECK_GOTO(rte_eth_dev_start(vn_port) == 0, out, "start");
+	CHECK(rxq_state(1) == RTE_ETH_QUEUE_STATE_STOPPED &&
+		rxq_state(0) == RTE_ETH_QUEUE_STATE_STARTED &&
+		into_queue(1, 16) == 0, "deferred queue 1 stopped after start");
+	CHECK(rte_eth_dev_rx_queue_start(vn_port, 1) == 0 &&
+		into_queue(1, 16) == 16, "deferred queue 1 started");
+	CHECK(rte_eth_dev_stop(vn_port) == 0 && pools_full(), "port stop");
 out:
 	fx_down();
 }
@@ -3216,7 +3275,7 @@ main(int argc, char **argv)
 	RUN(test_filters_user);
 	RUN(test_random_mac);
 	RUN(test_rss_absent);
-	RUN(test_queue_stop_refused);
+	RUN(test_queue_pause);
 	RUN(test_announce_on_reconnect);
 	RUN(test_xstats_nombuf);
 	for (layout = 0; layout < RTE_DIM(layouts); layout++) {

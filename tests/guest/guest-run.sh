@@ -348,7 +348,7 @@ app() { # name driver-label a-args b-args args...
 	shift 4
 	echo "VNT-RUN $n $lbl $*"
 	{ timeout 120 $D/virtnet_guest_test $EAL $IOVA $X --file-prefix app -a "$pa" -a "$pb" \
-		-- "$@" 2>&1; echo "VNT exit rc=$?"; } | grep --line-buffered -E "^VNT|EAL: .*([Ff]ail|[Ee]rror|[Cc]annot|[Nn]o )|[Cc]annot|coalescing|interface|path|port [0-9]+ [rt]xq|invalid|rejected|rc=|Segmentation|Abort|announce|GUEST_OFFLOADS|device reset|queues reset|MTU|VLAN filter|receive filter|MAC" | sed -u "s/^/[$n $lbl] /"
+		-- "$@" 2>&1; echo "VNT exit rc=$?"; } | grep --line-buffered -E "^VNT|EAL: .*([Ff]ail|[Ee]rror|[Cc]annot|[Nn]o )|[Cc]annot|coalescing|Rx interrupts|interface|path|port [0-9]+ [rt]xq|invalid|rejected|rc=|Segmentation|Abort|announce|GUEST_OFFLOADS|device reset|queues reset|MTU|VLAN filter|receive filter|MAC" | sed -u "s/^/[$n $lbl] /"
 }
 
 echo "$VNT_CASES" | while read -r name slot opts drv; do
@@ -391,6 +391,9 @@ echo "$VNT_CASES" | while read -r name slot opts drv; do
 		X="$PLUGIN"
 		echo "VNT-LSC-NIC nic$slot"
 		app "$name" lsc "$a" "$b" lsc 64 20
+		# Rx interrupts: MSI-X vectors with vfio-pci (packed); refused
+		# with uio_pci_generic's one INTx (split).
+		app "$name" rxintr "$a" "$b" rxintr 64 10
 	fi
 	# Taps segment and sum in the kernel: TSO and checksum offload end
 	# to end through Linux's GSO, and LRO when the receiver takes GSO

@@ -18,8 +18,10 @@
  *   virtnet_guest_test <EAL args> -- goff PAYLOAD MSS COUNT
  *   virtnet_guest_test <EAL args> -- filter 64 COUNT [KEEPS]
  *   virtnet_guest_test <EAL args> -- rss 64 COUNT
+ *   virtnet_guest_test <EAL args> -- rxintr 64 BURSTS
  *
  * rss: RSS and hash reports on port 1, two queue pairs (guest_rss.h).
+ * rxintr: Rx interrupts on port 1, asleep in rte_epoll_wait (guest_rxintr.h).
  *
  * filter: receive filters on port 1, frames from port 0 (guest_filter.h);
  * KEEPS 1: the device keeps its own address when the primary changes.
@@ -72,6 +74,7 @@
 
 #include "guest_filter.h"
 #include "guest_rss.h"
+#include "guest_rxintr.h"
 #include "test_pkt.h"
 
 #define NB_MBUF		8191
@@ -657,7 +660,7 @@ main(int argc, char **argv)
 	argc -= n;
 	argv += n;
 	if (argc < 4 || rte_eth_dev_count_avail() != 2) {
-		printf("VNT usage: check LEN SEGS COUNT [QUEUES] | rate LEN SECONDS | lsc 64 SECONDS | tso|lro|goff PAYLOAD MSS COUNT | mtu MAXMTU COUNT | announce 64 SECONDS | filter 64 COUNT | rss 64 COUNT (2 ports, %u found)\n",
+		printf("VNT usage: check LEN SEGS COUNT [QUEUES] | rate LEN SECONDS | lsc 64 SECONDS | tso|lro|goff PAYLOAD MSS COUNT | mtu MAXMTU COUNT | announce 64 SECONDS | filter 64 COUNT | rss 64 COUNT | rxintr 64 BURSTS (2 ports, %u found)\n",
 			rte_eth_dev_count_avail());
 		return 2;
 	}
@@ -703,6 +706,8 @@ main(int argc, char **argv)
 	else if (strcmp(argv[1], "goff") == 0)
 		ret = run_goff(len, (uint16_t)atoi(argv[3]),
 			(uint32_t)atoi(argv[4]));
+	else if (strcmp(argv[1], "rxintr") == 0)
+		ret = guest_rxintr_run(mp, (uint32_t)atoi(argv[3]));
 	else if (strcmp(argv[1], "rss") == 0)
 		ret = guest_rss_run(mp, (uint32_t)atoi(argv[3]));
 	else if (strcmp(argv[1], "filter") == 0)

@@ -373,6 +373,8 @@ virtnet_dev_resume(struct rte_eth_dev *dev)
 	hw->parked = false;
 	ret = virtnet_select_bursts(dev);
 	if (ret == 0)
+		ret = virtnet_rxintr_prepare(dev);
+	if (ret == 0)
 		ret = virtnet_queues_resume(dev);
 	hw->started = ret == 0;
 	if (ret == 0)
@@ -412,6 +414,8 @@ virtnet_dev_bring_up(struct rte_eth_dev *dev)
 		ret = virtnet_check_agreed(hw);
 	if (ret == 0)
 		ret = virtnet_select_bursts(dev);
+	if (ret == 0)
+		ret = virtnet_rxintr_prepare(dev);
 	if (ret == 0)
 		ret = virtnet_queues_start(dev);
 	if (ret == 0)

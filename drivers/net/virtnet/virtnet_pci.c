@@ -16,6 +16,7 @@
 #include <rte_bus_pci.h>
 #include <bus_pci_driver.h>
 #include <rte_cycles.h>
+#include <rte_errno.h>
 #include <rte_interrupts.h>
 #include <rte_io.h>
 
@@ -30,6 +31,7 @@
 #define PCI_CAP_ID_MSIX		0x11
 #define PCI_MSIX_FLAGS		2
 #define PCI_MSIX_FLAGS_ENABLE	0x8000
+#define PCI_MSIX_FLAGS_QSIZE	0x07ff
 /* A config space has room for at most this many capabilities. */
 #define VIRTNET_PCI_MAX_CAPS	48
 /* How long a reset may take to read back as 0. */
@@ -47,6 +49,8 @@ struct virtnet_pci {
 	virtnet_event_cb cb;
 	void *cb_arg;
 	bool intr_on;
+	/* Rx queues 0..rx_vecs-1 have MSI-X vectors 1.. (Rx interrupts). */
+	uint16_t rx_vecs;
 	bool msix;			/* MSI-X capability present */
 	uint8_t msix_pos;		/* its place in config space */
 	/* modern */
@@ -213,6 +217,15 @@ vp_msix_enabled(const struct virtnet_pci *vp)
 			vp->msix_pos + PCI_MSIX_FLAGS) != sizeof(flags))
 		return false;
 	return !!(flags & PCI_MSIX_FLAGS_ENABLE);
+}
+
+/* Rx queue n's virtqueue (2n) raises vector n + 1; the rest none. */
+static uint16_t
+vp_queue_vector(const struct virtnet_pci *vp, uint16_t qid)
+{
+	if (qid % 2 == 0 && qid / 2 < vp->rx_vecs)
+		return (uint16_t)(qid / 2 + RTE_INTR_VEC_RXTX_OFFSET);
+	return VIRTIO_MSI_NO_VECTOR;
 }
 
 /*
@@ -398,6 +411,7 @@ vpm_setup_queue(void *t, const struct virtnet_queue_desc *q)
 	struct virtnet_pci *vp = t;
 	struct virtio_pci_common_cfg *c = vp->common;
 	uint64_t off;
+	uint16_t vec;
 
 	if (q->qid >= vpm_num_queues(vp))
 		return -EINVAL;
@@ -407,8 +421,13 @@ vpm_setup_queue(void *t, const struct virtnet_queue_desc *q)
 	vp_write64(q->avail, &c->queue_driver_lo, &c->queue_driver_hi);
 	vp_write64(q->used, &c->queue_device_lo, &c->queue_device_hi);
 	/* Polled queues: no vector, so no interrupt is ever raised. */
-	if (vp_msix_enabled(vp))
-		rte_write16(VIRTIO_MSI_NO_VECTOR, &c->queue_msix_vector);
+	if (vp_msix_enabled(vp)) {
+		vec = vp_queue_vector(vp, q->qid);
+		rte_write16(vec, &c->queue_msix_vector);
+		if (rte_read16(&c->queue_msix_vector) != vec)
+			VIRTNET_LOG(WARNING, "%s: queue %u: device refused MSI-X vector %u; no interrupts from it",
+				vp_name(vp), q->qid, vec);
+	}
 	off = (uint64_t)rte_read16(&c->queue_notify_off) * vp->notify_mult;
 	if (off + (vp->notify_data ? sizeof(uint32_t) : sizeof(uint16_t)) >
 			vp->notify_len) {
@@ -505,6 +524,92 @@ vp_uses_va(void *t __rte_unused)
 	return false;
 }
 
+static uint16_t
+vp_msix_table_size(const struct virtnet_pci *vp)
+{
+	uint16_t flags;
+
+	if (!vp->msix || rte_pci_read_config(vp->pci, &flags, sizeof(flags),
+			vp->msix_pos + PCI_MSIX_FLAGS) != sizeof(flags))
+		return 0;
+	return (uint16_t)((flags & PCI_MSIX_FLAGS_QSIZE) + 1);
+}
+
+/*
+ * One MSI-X vector per Rx queue after the config one: VFIO's MSI-X
+ * handle takes an eventfd per vector; UIO's INTx is one line for all.
+ */
+static int
+vp_rx_intr_check(void *t, uint16_t n)
+{
+	struct virtnet_pci *vp = t;
+	struct rte_intr_handle *h = vp->pci->intr_handle;
+	uint16_t size = vp_msix_table_size(vp);
+
+	if (h == NULL || !rte_intr_cap_multiple(h)) {
+		VIRTNET_LOG(ERR, "%s: Rx interrupts need a vector per queue: bind the device to vfio-pci (MSI-X); %s has one interrupt for all",
+			vp_name(vp), h != NULL &&
+			(rte_intr_type_get(h) == RTE_INTR_HANDLE_UIO ||
+			 rte_intr_type_get(h) == RTE_INTR_HANDLE_UIO_INTX) ?
+			"UIO" : "this kernel driver");
+		return -ENOTSUP;
+	}
+	if (n + 1u > size || n > RTE_MAX_RXTX_INTR_VEC_ID) {
+		VIRTNET_LOG(ERR, "%s: Rx interrupts for %u queues need %u MSI-X vectors; the device has %u",
+			vp_name(vp), n, n + 1, size);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+static int
+vp_rx_intr_setup(void *t, uint16_t n)
+{
+	struct virtnet_pci *vp = t;
+	struct rte_intr_handle *h = vp->pci->intr_handle;
+	uint16_t i;
+	int ret = 0;
+
+	if (n == vp->rx_vecs)
+		return 0;
+	if (n > 0 && vp_rx_intr_check(vp, n) < 0)
+		return -ENOTSUP;
+	rte_intr_disable(h);
+	rte_intr_efd_disable(h);
+	rte_intr_vec_list_free(h);
+	vp->rx_vecs = 0;
+	if (n > 0 && (rte_intr_efd_enable(h, n) != 0 ||
+	    rte_intr_vec_list_alloc(h, "virtnet_rxintr", n) != 0))
+		ret = -ENOMEM;
+	for (i = 0; ret == 0 && i < n; i++)
+		if (rte_intr_vec_list_index_set(h, i,
+				RTE_INTR_VEC_RXTX_OFFSET + i) != 0)
+			ret = -EINVAL;
+	if (ret < 0) {
+		rte_intr_efd_disable(h);
+		rte_intr_vec_list_free(h);
+		n = 0;
+	}
+	vp->rx_vecs = n;
+	/* The config vector goes with the same enable (VFIO: all at once). */
+	if ((n > 0 || vp->intr_on) && rte_intr_enable(h) != 0)
+		ret = -EIO;
+	if (ret < 0)
+		VIRTNET_LOG(ERR, "%s: Rx interrupt vectors: %s", vp_name(vp),
+			rte_strerror(-ret));
+	return ret;
+}
+
+static int
+vp_queue_intr_fd(void *t, uint16_t qid)
+{
+	struct virtnet_pci *vp = t;
+
+	if (vp_queue_vector(vp, qid) == VIRTIO_MSI_NO_VECTOR)
+		return -ENOTSUP;
+	return rte_intr_efds_index_get(vp->pci->intr_handle, qid / 2);
+}
+
 static void
 vp_intr_handler(void *arg)
 {
@@ -574,6 +679,7 @@ vp_close(void *t)
 	struct virtnet_pci *vp = t;
 
 	vp_config_intr_disable(vp);
+	vp_rx_intr_setup(vp, 0);
 	if (vp->io_mapped)
 		rte_pci_ioport_unmap(&vp->io);
 	free(vp->notify_addr);
@@ -607,6 +713,9 @@ const struct virtnet_transport_ops virtnet_pci_modern_ops = {
 	.config_intr_enable = vp_config_intr_enable,
 	.config_intr_disable = vp_config_intr_disable,
 	.reset_queue = vpm_reset_queue,
+	.queue_intr_fd = vp_queue_intr_fd,
+	.rx_intr_check = vp_rx_intr_check,
+	.rx_intr_setup = vp_rx_intr_setup,
 	.close = vp_close,
 };
 
@@ -742,7 +851,7 @@ vpl_setup_queue(void *t, const struct virtnet_queue_desc *q)
 	}
 	if (vp_msix_enabled(vp))
 		vpl_write(vp, VIRTIO_PCI_LEGACY_MSIX_QUEUE,
-			VIRTIO_MSI_NO_VECTOR, 2);
+			vp_queue_vector(vp, q->qid), 2);
 	vpl_write(vp, VIRTIO_PCI_LEGACY_QUEUE_PFN, (uint32_t)pfn, 4);
 	return 0;
 }
@@ -787,6 +896,9 @@ const struct virtnet_transport_ops virtnet_pci_legacy_ops = {
 	.config_intr_enable = vp_config_intr_enable,
 	.config_intr_disable = vp_config_intr_disable,
 	.reset_queue = vpl_reset_queue,
+	.queue_intr_fd = vp_queue_intr_fd,
+	.rx_intr_check = vp_rx_intr_check,
+	.rx_intr_setup = vp_rx_intr_setup,
 	.close = vp_close,
 };
 

@@ -24,6 +24,14 @@ virtnet_qctl_stopped(const struct rte_eth_dev *dev, bool rx, uint16_t qid)
 	return q != NULL && *virtnet_qctl_flag(dev, rx, qid);
 }
 
+/* Whether the device can stop one queue: reset it, or pause its ring. */
+static bool
+virtnet_qctl_can(const struct virtnet_dev *hw, bool usable)
+{
+	return (usable ? virtnet_usable(hw, VIRTIO_F_RING_RESET) :
+		virtnet_has(hw, VIRTIO_F_RING_RESET)) || hw->tp.ops->queue_pause;
+}
+
 int
 virtnet_qctl_port_start(struct rte_eth_dev *dev)
 {
@@ -43,19 +51,29 @@ virtnet_qctl_port_start(struct rte_eth_dev *dev)
 		if (txq != NULL)
 			deferred |= txq->app_stopped = txq->deferred;
 	}
-	if (!deferred || virtnet_usable(hw, VIRTIO_F_RING_RESET))
+	if (!deferred || virtnet_qctl_can(hw, true))
 		return 0;
-	VIRTNET_LOG(ERR, "port %u: deferred queue start needs a device that resets queues alone (VIRTIO_F_RING_RESET)",
+	VIRTNET_LOG(ERR, "port %u: deferred queue start needs a device that resets queues alone (VIRTIO_F_RING_RESET) or a transport that pauses rings (virtio-user)",
 		dev->data->port_id);
 	return -ENOTSUP;
 }
 
-/* Ring and queue state follow the app's wish; the state is ethdev's. */
+/*
+ * Ring and queue state follow the app's wish; the state is ethdev's.
+ * Without RING_RESET a paused ring keeps its buffers (virtio-user).
+ */
 static int
 virtnet_qctl_set(struct rte_eth_dev *dev, bool rx, uint16_t qid, bool stop)
 {
-	int ret = stop ? virtnet_queue_ring_stop(dev, rx, qid) :
-		virtnet_queue_ring_start(dev, rx, qid);
+	const struct virtnet_dev *hw = virtnet_dev(dev);
+	int ret;
+
+	if (!virtnet_has(hw, VIRTIO_F_RING_RESET))
+		ret = virtnet_queue_ring_pause(dev, rx, qid, stop);
+	else if (stop)
+		ret = virtnet_queue_ring_stop(dev, rx, qid);
+	else
+		ret = virtnet_queue_ring_start(dev, rx, qid);
 	uint8_t state = stop ? RTE_ETH_QUEUE_STATE_STOPPED :
 		RTE_ETH_QUEUE_STATE_STARTED;
 
@@ -92,7 +110,7 @@ virtnet_qctl_op(struct rte_eth_dev *dev, bool rx, uint16_t qid, bool stop)
 	int ret = 0;
 
 	pthread_mutex_lock(&hw->lock);
-	if (!virtnet_has(hw, VIRTIO_F_RING_RESET)) {
+	if (!virtnet_qctl_can(hw, false)) {
 		VIRTNET_LOG(ERR, "port %u: %s queue %u %s: the device cannot reset a queue alone (no VIRTIO_F_RING_RESET%s); stop the port instead",
 			dev->data->port_id, rx ? "Rx" : "Tx", qid,
 			stop ? "stop" : "start",

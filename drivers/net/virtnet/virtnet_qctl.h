@@ -17,10 +17,13 @@
  * port's recoveries (a device that came back, a restart without reset);
  * a dev_start starts every queue but the deferred ones, as ethdev says.
  *
- * Without RING_RESET (virtio-user: a vhost-user back-end cannot give a
- * ring's buffers back without stopping the whole device, and DPDK's
- * vhost destroys the device on GET_VRING_BASE) the ops fail with
- * -ENOTSUP and dev_start refuses deferred queues.
+ * virtio-user has no RING_RESET (a vhost-user back-end cannot give a
+ * ring's buffers back short of stopping the whole device, and DPDK's
+ * vhost destroys the device on GET_VRING_BASE): a stop pauses the ring
+ * instead (SET_VRING_ENABLE 0; the back-end leaves it until enabled
+ * again): bursts return 0 and the device uses the ring no more, but its
+ * buffers stay posted until the port stops. Legacy PCI has neither: the
+ * ops fail with -ENOTSUP and dev_start refuses deferred queues.
  */
 
 #include <stdbool.h>

@@ -551,6 +551,43 @@ virtnet_queue_ring_start(struct rte_eth_dev *dev, bool rx, uint16_t qid)
 	return 0;
 }
 
+int
+virtnet_queue_ring_pause(struct rte_eth_dev *dev, bool rx, uint16_t qid,
+		bool pause)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+	struct virtnet_burst_guard *g;
+	struct virtnet_vq *vq;
+	int ret;
+
+	g = virtnet_queue_guard(dev, rx, qid, &vq);
+	if (vq == NULL)
+		return 0;
+	if (pause) {
+		g->halted = &virtnet_queue_held;
+		rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+		virtnet_guard_wait(g, dev->data->port_id, rx ? "rxq" : "txq",
+			qid);
+	}
+	ret = hw->tp.ops->enable_queue(hw->tp.priv, vq->qid, !pause);
+	if (ret < 0) {
+		VIRTNET_LOG(ERR, "port %u %s %u: the device did not %s the ring: %s",
+			dev->data->port_id, rx ? "rxq" : "txq", qid,
+			pause ? "disable" : "enable", rte_strerror(-ret));
+		if (pause)
+			g->halted = &hw->halted;
+		return ret;
+	}
+	if (pause)
+		return 0;
+	/* Buffers posted while paused: the device is told of them now. */
+	if (rx)
+		virtnet_transport_notify(&hw->tp, vq->qid,
+			virtnet_vq_notify_data(vq, vq->mode));
+	__atomic_store_n(&g->halted, &hw->halted, __ATOMIC_RELEASE);
+	return 0;
+}
+
 /* nb_desc is what the ring holds once started, else what start will ask. */
 void
 virtnet_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid,

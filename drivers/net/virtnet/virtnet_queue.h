@@ -117,4 +117,13 @@ void virtnet_queues_vlan_strip(struct rte_eth_dev *dev, bool on);
 int virtnet_queue_ring_stop(struct rte_eth_dev *dev, bool rx, uint16_t qid);
 int virtnet_queue_ring_start(struct rte_eth_dev *dev, bool rx, uint16_t qid);
 
+/**
+ * One queue on a running device whose transport can pause a ring
+ * (queue_pause): hold its bursts and have the device leave the ring,
+ * which keeps its buffers; or give it back to the device and the bursts.
+ * Caller holds the port lock. @return 0, or a negative errno (logged).
+ */
+int virtnet_queue_ring_pause(struct rte_eth_dev *dev, bool rx, uint16_t qid,
+		bool pause);
+
 #endif /* VIRTNET_QUEUE_H */

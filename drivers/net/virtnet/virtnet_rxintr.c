@@ -21,12 +21,34 @@ int
 virtnet_rxintr_check(struct rte_eth_dev *dev)
 {
 	const struct virtnet_dev *hw = virtnet_dev(dev);
+	const struct virtnet_transport_ops *ops = hw->tp.ops;
 
-	if (!dev->data->dev_conf.intr_conf.rxq || hw->tp.ops->queue_intr_fd)
+	if (!dev->data->dev_conf.intr_conf.rxq)
 		return 0;
-	VIRTNET_LOG(ERR, "port %u: Rx interrupts (intr_conf.rxq) are not available on this transport yet (virtio-user has them)",
-		dev->data->port_id);
-	return -ENOTSUP;
+	if (ops->queue_intr_fd == NULL) {
+		VIRTNET_LOG(ERR, "port %u: Rx interrupts (intr_conf.rxq) are not available on this transport",
+			dev->data->port_id);
+		return -ENOTSUP;
+	}
+	if (ops->rx_intr_check != NULL &&
+	    ops->rx_intr_check(hw->tp.priv, dev->data->nb_rx_queues) < 0) {
+		VIRTNET_LOG(ERR, "port %u: no Rx interrupts (intr_conf.rxq) for %u queues",
+			dev->data->port_id, dev->data->nb_rx_queues);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+int
+virtnet_rxintr_prepare(struct rte_eth_dev *dev)
+{
+	const struct virtnet_dev *hw = virtnet_dev(dev);
+	uint16_t n = dev->data->dev_conf.intr_conf.rxq ?
+		dev->data->nb_rx_queues : 0;
+
+	if (hw->tp.ops->rx_intr_setup == NULL)
+		return 0;
+	return hw->tp.ops->rx_intr_setup(hw->tp.priv, n);
 }
 
 void
@@ -104,6 +126,9 @@ virtnet_rxintr_start(struct rte_eth_dev *dev)
 	ret = virtnet_rxintr_check(dev);
 	if (ret < 0)
 		return ret;
+	/* The bus's handle carries the vectors (virtnet_rxintr_prepare()). */
+	if (hw->tp.ops->rx_intr_setup != NULL)
+		return 0;
 	if (hw->rx_intr == NULL)
 		hw->rx_intr = rte_intr_instance_alloc(
 			RTE_INTR_INSTANCE_F_PRIVATE);

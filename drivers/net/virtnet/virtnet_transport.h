@@ -52,6 +52,13 @@ struct virtnet_transport_ops {
 	 */
 	bool legacy;
 	/**
+	 * enable_queue(false) on a running device stops the device using
+	 * that ring until it is enabled again, the ring and its buffers kept
+	 * (vhost-user SET_VRING_ENABLE): a queue can pause without
+	 * VIRTIO_F_RING_RESET, though not give its buffers back.
+	 */
+	bool queue_pause;
+	/**
 	 * Transport feature bits the transport honours on top of the
 	 * driver's own (ACCESS_PLATFORM where DMA goes through the IOMMU).
 	 */
@@ -111,6 +118,17 @@ struct virtnet_transport_ops {
 	 * NULL: the transport has none.
 	 */
 	int (*queue_intr_fd)(void *t, uint16_t qid);
+	/**
+	 * Whether @p n Rx queues can each have an interrupt of their own
+	 * (0, or -ENOTSUP with the reason logged). NULL: as many as there
+	 * are queues (queue_intr_fd alone serves).
+	 */
+	int (*rx_intr_check)(void *t, uint16_t n);
+	/**
+	 * Before the queues are set up: give Rx queues 0..n-1 an interrupt
+	 * each (queue_intr_fd), none with @p n 0. NULL: nothing to set up.
+	 */
+	int (*rx_intr_setup)(void *t, uint16_t n);
 	/** Release the transport's state. */
 	void (*close)(void *t);
 };

@@ -911,6 +911,7 @@ const struct virtnet_transport_ops virtnet_user_ops = {
 	.write_config = vu_write_config,
 	.queue_max_size = vu_queue_max_size,
 	.setup_queue = vu_setup_queue,
+	.queue_pause = true,
 	.enable_queue = vu_enable_queue,
 	.notify = vu_notify,
 	.alive = vu_alive,
