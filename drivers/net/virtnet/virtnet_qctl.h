@@ -21,8 +21,10 @@
  * ring's buffers back short of stopping the whole device, and DPDK's
  * vhost destroys the device on GET_VRING_BASE): a stop pauses the ring
  * instead (SET_VRING_ENABLE 0; the back-end leaves it until enabled
- * again): bursts return 0 and the device uses the ring no more, but its
- * buffers stay posted until the port stops. Legacy PCI has neither: the
+ * again): bursts return 0, the device uses the ring no more, an Rx ring's
+ * posted buffers go back to the pool and fresh ones are posted in the
+ * same descriptors at the start (virtnet_queue_ring_pause()); Tx buffers
+ * in flight stay until the device finishes them. Legacy PCI has neither: the
  * ops fail with -ENOTSUP and dev_start refuses deferred queues.
  */
 

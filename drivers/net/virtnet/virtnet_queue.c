@@ -2,6 +2,7 @@
  * Copyright(c) 2026 virtnet authors
  */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -14,6 +15,7 @@
 #include "virtnet_log.h"
 #include "virtnet_queue.h"
 #include "virtnet_ring.h"
+#include "virtnet_burst.h"
 #include "virtnet_rxtx.h"
 
 #define VIRTNET_RXQ_IDX(q)	((uint16_t)((q) * 2))
@@ -551,6 +553,52 @@ virtnet_queue_ring_start(struct rte_eth_dev *dev, bool rx, uint16_t qid)
 	return 0;
 }
 
+/*
+ * A paused Rx ring the device left: frames it finished are dropped (as a
+ * queue reset drops them), the buffers still posted go back to the pool,
+ * their descriptors stay posted without one.
+ */
+static void
+virtnet_rxq_unpost(struct virtnet_rxq *rxq)
+{
+	struct virtnet_vq *vq = rxq->vq;
+	void *m[64];
+	uint32_t len;
+	uint16_t n;
+	void *c;
+
+	while ((c = virtnet_vq_get_used(vq, &len, vq->mode)) != NULL)
+		rte_pktmbuf_free(c);
+	while ((n = virtnet_vq_unpost(vq, m, RTE_DIM(m))) > 0)
+		rte_pktmbuf_free_bulk((struct rte_mbuf **)m, n);
+}
+
+/* Buffers for the descriptors virtnet_rxq_unpost() emptied. */
+static int
+virtnet_rxq_repost(struct virtnet_rxq *rxq)
+{
+	uint16_t n = virtnet_vq_unposted(rxq->vq), i;
+	struct rte_mbuf **m;
+	uint64_t *addr;
+	int ret = -ENOMEM;
+
+	if (n == 0)
+		return 0;
+	m = malloc(n * (sizeof(*m) + sizeof(*addr)));
+	if (m == NULL)
+		return -ENOMEM;
+	addr = (uint64_t *)(m + n);
+	if (rte_pktmbuf_alloc_bulk(rxq->mp, m, n) == 0) {
+		for (i = 0; i < n; i++)
+			addr[i] = virtnet_mbuf_room_addr(m[i], rxq->use_va,
+				-(int16_t)rxq->hdr_size);
+		virtnet_vq_repost(rxq->vq, (void *const *)m, addr, n);
+		ret = 0;
+	}
+	free(m);
+	return ret;
+}
+
 int
 virtnet_queue_ring_pause(struct rte_eth_dev *dev, bool rx, uint16_t qid,
 		bool pause)
@@ -568,6 +616,10 @@ virtnet_queue_ring_pause(struct rte_eth_dev *dev, bool rx, uint16_t qid,
 		rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
 		virtnet_guard_wait(g, dev->data->port_id, rx ? "rxq" : "txq",
 			qid);
+	} else if (rx && virtnet_rxq_repost(dev->data->rx_queues[qid]) < 0) {
+		VIRTNET_LOG(ERR, "port %u rxq %u: no mbufs to post again; the queue stays stopped",
+			dev->data->port_id, qid);
+		return -ENOMEM;
 	}
 	ret = hw->tp.ops->enable_queue(hw->tp.priv, vq->qid, !pause);
 	if (ret < 0) {
@@ -578,6 +630,9 @@ virtnet_queue_ring_pause(struct rte_eth_dev *dev, bool rx, uint16_t qid,
 			g->halted = &hw->halted;
 		return ret;
 	}
+	/* Acknowledged: the device uses the ring no more. */
+	if (pause && rx)
+		virtnet_rxq_unpost(dev->data->rx_queues[qid]);
 	if (pause)
 		return 0;
 	/* Buffers posted while paused: the device is told of them now. */

@@ -386,10 +386,21 @@ virtnet_vhu_set_state(struct virtnet_vhu *c, enum virtnet_vhu_request req,
 		uint32_t index, uint32_t num)
 {
 	struct vhu_msg m = { .request = req, .size = sizeof(struct vhu_state) };
+	uint64_t features;
+	int ret;
 
 	m.payload.state.index = index;
 	m.payload.state.num = num;
-	return vhu_transact(c, &m, NULL, 0, true);
+	ret = vhu_transact(c, &m, NULL, 0, true);
+	/*
+	 * A ring disabled must be left before its buffers go: without
+	 * REPLY_ACK, the answer to a later request says the back-end (which
+	 * takes them in order) is done with this one.
+	 */
+	if (ret == 0 && !c->reply_ack && req == VHOST_USER_SET_VRING_ENABLE &&
+	    num == 0)
+		ret = virtnet_vhu_get_u64(c, VHOST_USER_GET_FEATURES, &features);
+	return ret;
 }
 
 int

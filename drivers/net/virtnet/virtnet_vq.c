@@ -155,9 +155,60 @@ virtnet_vq_detach_unused(struct virtnet_vq *vq)
 		if (cookie == NULL)
 			continue;
 		vq->extra[i].cookie = NULL;
-		return cookie;
+		if (cookie != VIRTNET_VQ_NO_BUF)
+			return cookie;
 	}
 	return NULL;
+}
+
+uint16_t
+virtnet_vq_unpost(struct virtnet_vq *vq, void **out, uint16_t max)
+{
+	struct virtnet_vq_extra *x;
+	uint16_t i, k = 0;
+
+	for (i = 0; i < vq->size && k < max; i++) {
+		x = &vq->extra[i];
+		if (x->cookie == NULL || x->cookie == VIRTNET_VQ_NO_BUF ||
+		    x->ndescs != 1)
+			continue;
+		out[k++] = x->cookie;
+		x->cookie = VIRTNET_VQ_NO_BUF;
+	}
+	return k;
+}
+
+uint16_t
+virtnet_vq_unposted(const struct virtnet_vq *vq)
+{
+	uint16_t i, n = 0;
+
+	for (i = 0; i < vq->size; i++)
+		n += vq->extra[i].cookie == VIRTNET_VQ_NO_BUF;
+	return n;
+}
+
+/*
+ * Split: a one-descriptor chain's descriptor is its id. Packed: the
+ * posted descriptors lie from the next used slot on, each naming its id.
+ */
+void
+virtnet_vq_repost(struct virtnet_vq *vq, void *const *cookies,
+		const uint64_t *addrs, uint16_t n)
+{
+	uint16_t i, s, id, k = 0, posted = vq->size - vq->num_free;
+
+	for (i = 0; i < (vq->packed ? posted : vq->size) && k < n; i++) {
+		s = vq->packed ? (uint16_t)((vq->last_used + i) % vq->size) : i;
+		id = vq->packed ? vq->pdesc[s].id : i;
+		if (id >= vq->size || vq->extra[id].cookie != VIRTNET_VQ_NO_BUF)
+			continue;
+		if (vq->packed)
+			vq->pdesc[s].addr = addrs[k];
+		else
+			vq->desc[id].addr = addrs[k];
+		vq->extra[id].cookie = cookies[k++];
+	}
 }
 
 void

@@ -165,6 +165,32 @@ void virtnet_vq_addrs(const struct virtnet_vq *vq, uint64_t *desc,
 		uint64_t *driver, uint64_t *device);
 
 /**
+ * The cookie of a posted one-descriptor chain whose buffer was taken back
+ * while the device left the ring (virtnet_vq_unpost()); never a buffer.
+ */
+#define VIRTNET_VQ_NO_BUF	((void *)(uintptr_t)1)
+
+/**
+ * The device left the ring (paused, none of it used and not taken): take
+ * back up to @p max buffers of posted one-descriptor chains into @p out,
+ * their descriptors left posted with the cookie VIRTNET_VQ_NO_BUF.
+ * @return the number taken; 0 when none is left.
+ */
+uint16_t virtnet_vq_unpost(struct virtnet_vq *vq, void **out, uint16_t max);
+
+/** Chains virtnet_vq_unpost() left without a buffer. */
+uint16_t virtnet_vq_unposted(const struct virtnet_vq *vq);
+
+/**
+ * Before the device uses the ring again: give each chain left without a
+ * buffer the next of @p cookies, its descriptor the address in @p addrs
+ * (lengths unchanged: buffers of the same size). @p n is
+ * virtnet_vq_unposted().
+ */
+void virtnet_vq_repost(struct virtnet_vq *vq, void *const *cookies,
+		const uint64_t *addrs, uint16_t n);
+
+/**
  * Take back one cookie still in flight, after the device stopped. The
  * caller resets the queue once none is left.
  * @return a cookie, or NULL when none is left.
