@@ -375,6 +375,48 @@ case_qstatus() { # name devargs
 	fi
 }
 
+# testpmd's per-queue commands on virtio-user (the ring paused): net_vhost
+# sends on both queues (txonly); virtnet's rxonly forwarding sees both,
+# then nothing on queue 1 after "port 0 rxq 1 stop" while queue 0 goes on,
+# then both again after "port 0 rxq 1 start". Per-stream counts from
+# each "stop" (a stream with no packet is not printed).
+case_qstop() {
+	local name=qstop log
+	log=$VIRTNET_RUN/$name.log
+	vn_cleanup
+	rm -f "$SOCK" "$VIRTNET_RUN/vn.done"
+	{ vn_script "set fwd txonly" "start" "until $VIRTNET_RUN/vn.done 60" \
+		"stop" "quit"; } |
+		vn_testpmd "$name-vhost" '0@1,1@1' "net_vhost0,iface=$SOCK,queues=2" "" \
+			"--rxq=2 --txq=2" &
+	VH=$!
+	for _ in $(seq 50); do [ -S "$SOCK" ] && break; sleep 0.1; done
+	{ vn_script "ready $name" "set fwd rxonly" "start" "sleep 2" "stop" \
+		"port 0 rxq 1 stop" "show port 0 rxq 1 desc 0 status" "start" \
+		"sleep 2" "stop" "port 0 rxq 1 start" "start" "sleep 2" "stop"
+	  touch "$VIRTNET_RUN/vn.done"
+	  vn_script "quit"; } |
+		vn_testpmd "$name" '0@0,1@0' "net_virtnet_user0,path=$SOCK,queues=2" \
+			"$PLUGIN_ARG" "--rxq=2 --txq=2"
+	local rc=$?
+	wait "$VH"
+	# Per window: "q0 q1" RX-packets of port 0's two streams.
+	local got
+	got=$(awk '/Forward statistics for port/ { print q[0] + 0, q[1] + 0; delete q }
+		/Forward Stats for RX Port= *0\/Queue= *[0-9]+/ {
+			s = $0; sub(/.*Queue= */, "", s); cur = s + 0; want = 1; next }
+		want && /RX-packets:/ { q[cur] = $2; want = 0 }' "$log" | tr '\n' ';')
+	set -- $(tr ';' ' ' <<<"$got")
+	if [ $rc -ne 0 ] || ! grep -q "Bye" "$log"; then
+		bad "$name" "testpmd exit $rc; see $log"
+	elif [ $# -lt 6 ] || [ "$1" -le 0 ] || [ "$2" -le 0 ] || [ "$3" -le 0 ] ||
+	     [ "$4" != 0 ] || [ "$5" -le 0 ] || [ "$6" -le 0 ]; then
+		bad "$name" "queue 0/1 RX per window '$got', want both, queue 0 only, both; see $log"
+	else
+		ok "$name (virtio-user, port 0 rxq 1 stop/start: RX per queue $got)"
+	fi
+}
+
 case_no_backend() {
 	vn_cleanup
 	rm -f "$SOCK"
@@ -458,6 +500,7 @@ want xstats && case_xstats
 want killed && case_backend_killed
 want qstatus && case_qstatus split "packed_vq=0,mrg_rxbuf=0"
 want qstatus && case_qstatus packed "packed_vq=1,in_order=1,mrg_rxbuf=1"
+want qstop && case_qstop
 want nobackend && case_no_backend
 want filters && case_filters_user virtnet
 want filters && case_filters_user net_virtio

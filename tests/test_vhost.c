@@ -1044,6 +1044,26 @@ mq_port_setup(uint16_t port, struct rte_mempool *mp, uint16_t nq)
 	return ret == 0 ? rte_eth_dev_start(port) : ret;
 }
 
+/* vhost with @vhq queue pairs, all set up; virtnet probed with as many. */
+static int
+mq_fx_up(uint16_t vhq)
+{
+	char args[160];
+	int ret;
+
+	snprintf(args, sizeof(args), "iface=%s,queues=%u", sock_path, vhq);
+	ret = rte_vdev_init(VH_NAME, args);
+	if (ret == 0)
+		ret = rte_eth_dev_get_port_by_name(VH_NAME, &vh_port);
+	if (ret == 0)
+		ret = mq_port_setup(vh_port, vh_mp, vhq);
+	if (ret == 0) {
+		snprintf(args, sizeof(args), "queues=%u", vhq);
+		ret = vn_probe(args);
+	}
+	return ret;
+}
+
 /*
  * queues=8 on both sides, @nq of them configured: every queue carries its
  * own traffic both ways, byte-exact, and counts it in its own stats.
@@ -1053,18 +1073,10 @@ mq_case(uint16_t nq)
 {
 	struct rte_eth_stats st;
 	struct flow_result r;
-	char args[160];
 	uint16_t q;
 	int ret;
 
-	snprintf(args, sizeof(args), "iface=%s,queues=8", sock_path);
-	ret = rte_vdev_init(VH_NAME, args);
-	if (ret == 0)
-		ret = rte_eth_dev_get_port_by_name(VH_NAME, &vh_port);
-	if (ret == 0)
-		ret = mq_port_setup(vh_port, vh_mp, 8);
-	if (ret == 0)
-		ret = vn_probe("queues=8");
+	ret = mq_fx_up(8);
 	if (ret == 0)
 		ret = mq_port_setup(vn_port, vn_mp, nq);
 	CHECK_GOTO(ret == 0 && wait_link(vh_port, true, 3000), out,
@@ -1835,19 +1847,11 @@ test_rss_absent(void)
 	struct rte_eth_dev_info info;
 	struct rte_eth_conf conf;
 	struct flow_result r;
-	char args[160];
 	FILE *old, *f;
 	uint16_t q;
 	int ret;
 
-	snprintf(args, sizeof(args), "iface=%s,queues=2", sock_path);
-	ret = rte_vdev_init(VH_NAME, args);
-	if (ret == 0)
-		ret = rte_eth_dev_get_port_by_name(VH_NAME, &vh_port);
-	if (ret == 0)
-		ret = mq_port_setup(vh_port, vh_mp, 2);
-	if (ret == 0)
-		ret = vn_probe("queues=2");
+	ret = mq_fx_up(2);
 	CHECK_GOTO(ret == 0, out, "ports");
 	CHECK(rte_eth_dev_info_get(vn_port, &info) == 0 &&
 		info.flow_type_rss_offloads == 0 && info.reta_size == 0 &&
@@ -1944,17 +1948,9 @@ test_queue_pause(void)
 	struct rte_mbuf *m;
 	struct flow_result r;
 	unsigned int before;
-	char args[160];
 	int ret, back;
 
-	snprintf(args, sizeof(args), "iface=%s,queues=2", sock_path);
-	ret = rte_vdev_init(VH_NAME, args);
-	if (ret == 0)
-		ret = rte_eth_dev_get_port_by_name(VH_NAME, &vh_port);
-	if (ret == 0)
-		ret = mq_port_setup(vh_port, vh_mp, 2);
-	if (ret == 0)
-		ret = vn_probe("queues=2");
+	ret = mq_fx_up(2);
 	if (ret == 0)
 		ret = mq_port_setup(vn_port, vn_mp, 2);
 	CHECK_GOTO(ret == 0 && wait_link(vh_port, true, 3000), out, "ports");

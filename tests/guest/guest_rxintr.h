@@ -16,7 +16,9 @@
  * rte_epoll_wait() for a second using (almost) no CPU; then lcore 1 sends
  * @bursts bursts of 8 frames from port 0, 200 ms apart, and each must wake
  * the thread, which takes the frames and sleeps again; a burst that came
- * while interrupts were off wakes the thread at enable (the race). Prints
+ * while interrupts were off wakes the thread at enable (the race); after a
+ * port stop and start (LSC on: the config interrupt shares VFIO's MSI-X
+ * enable) three more bursts wake it the same way. Prints
  * "VNT rxintr" lines with the CPU used and the wake latency.
  * @return 0 when all went as described.
  */

@@ -118,16 +118,36 @@ virtnet_announce_build(struct rte_mempool *mp, struct virtnet_announce *a)
 	}
 }
 
-/* Sent on Tx queue 0; a full ring is retried a while. */
+/* The first Tx queue the app has not stopped, or -1. */
+static int
+virtnet_announce_txq(const struct rte_eth_dev *dev)
+{
+	const struct virtnet_txq *txq;
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		txq = dev->data->tx_queues[i];
+		if (txq != NULL && txq->vq != NULL && !txq->app_stopped)
+			return i;
+	}
+	return -1;
+}
+
+/* Sent on the first running Tx queue; a full ring is retried a while. */
 static uint32_t
 virtnet_announce_send(struct rte_eth_dev *dev, struct virtnet_announce *a)
 {
 	uint32_t sent = 0, tries = 0, i;
+	int q = virtnet_announce_txq(dev);
 	uint16_t n;
 
-	while (sent < a->nb_pkts && tries++ < VIRTNET_ANNOUNCE_TRIES) {
+	if (q < 0)
+		VIRTNET_LOG(WARNING, "port %u: every Tx queue is stopped; the announce goes unsent",
+			dev->data->port_id);
+	while (q >= 0 && sent < a->nb_pkts &&
+	       tries++ < VIRTNET_ANNOUNCE_TRIES) {
 		n = (uint16_t)RTE_MIN(a->nb_pkts - sent, UINT16_MAX);
-		sent += virtnet_txq_inject(dev, 0, a->pkts + sent, n);
+		sent += virtnet_txq_inject(dev, (uint16_t)q, a->pkts + sent, n);
 		if (sent < a->nb_pkts)
 			rte_delay_us_sleep(10);
 	}

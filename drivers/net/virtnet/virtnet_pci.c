@@ -450,10 +450,11 @@ vpm_enable_queue(void *t, uint16_t qid, bool on)
 
 	if (qid >= vpm_num_queues(vp))
 		return -EINVAL;
-	if (on) {
-		rte_write16(qid, &vp->common->queue_select);
-		rte_write16(1, &vp->common->queue_enable);
-	}
+	/* Only a queue reset takes a running queue away (reset_queue). */
+	if (!on)
+		return -ENOTSUP;
+	rte_write16(qid, &vp->common->queue_select);
+	rte_write16(1, &vp->common->queue_enable);
 	return 0;
 }
 
@@ -570,8 +571,11 @@ vp_rx_intr_setup(void *t, uint16_t n)
 	uint16_t i;
 	int ret = 0;
 
-	if (n == vp->rx_vecs)
+	/* A stop that took the config interrupt away took MSI-X with it. */
+	if (n == vp->rx_vecs && (n == 0 || vp_msix_enabled(vp)))
 		return 0;
+	if (n == vp->rx_vecs)
+		return rte_intr_enable(h) == 0 ? 0 : -EIO;
 	if (n > 0 && vp_rx_intr_check(vp, n) < 0)
 		return -ENOTSUP;
 	rte_intr_disable(h);
@@ -590,10 +594,13 @@ vp_rx_intr_setup(void *t, uint16_t n)
 		rte_intr_vec_list_free(h);
 		n = 0;
 	}
-	vp->rx_vecs = n;
 	/* The config vector goes with the same enable (VFIO: all at once). */
-	if ((n > 0 || vp->intr_on) && rte_intr_enable(h) != 0)
+	if (ret == 0 && (n > 0 || vp->intr_on) && rte_intr_enable(h) != 0) {
+		rte_intr_efd_disable(h);
+		rte_intr_vec_list_free(h);
 		ret = -EIO;
+	}
+	vp->rx_vecs = ret == 0 ? n : 0;
 	if (ret < 0)
 		VIRTNET_LOG(ERR, "%s: Rx interrupt vectors: %s", vp_name(vp),
 			rte_strerror(-ret));

@@ -68,7 +68,9 @@ virtnet_qctl_set(struct rte_eth_dev *dev, bool rx, uint16_t qid, bool stop)
 	const struct virtnet_dev *hw = virtnet_dev(dev);
 	int ret;
 
-	if (!virtnet_has(hw, VIRTIO_F_RING_RESET))
+	if (!virtnet_has(hw, VIRTIO_F_RING_RESET) && !hw->tp.ops->queue_pause)
+		ret = -ENOTSUP;
+	else if (!virtnet_has(hw, VIRTIO_F_RING_RESET))
 		ret = virtnet_queue_ring_pause(dev, rx, qid, stop);
 	else if (stop)
 		ret = virtnet_queue_ring_stop(dev, rx, qid);
@@ -86,17 +88,32 @@ virtnet_qctl_set(struct rte_eth_dev *dev, bool rx, uint16_t qid, bool stop)
 	return 0;
 }
 
+/* A queue the device would not stop runs, and says so. */
+static void
+virtnet_qctl_apply_one(struct rte_eth_dev *dev, bool rx, uint16_t qid)
+{
+	if (!virtnet_qctl_stopped(dev, rx, qid) ||
+	    virtnet_qctl_set(dev, rx, qid, true) == 0)
+		return;
+	VIRTNET_LOG(ERR, "port %u: %s queue %u could not be kept stopped; it runs",
+		dev->data->port_id, rx ? "Rx" : "Tx", qid);
+	*virtnet_qctl_flag(dev, rx, qid) = false;
+	virtnet_queue_unhold(dev, rx, qid);
+	if (rx)
+		dev->data->rx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STARTED;
+	else
+		dev->data->tx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STARTED;
+}
+
 void
 virtnet_qctl_apply(struct rte_eth_dev *dev)
 {
 	uint16_t i;
 
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
-		if (virtnet_qctl_stopped(dev, true, i))
-			virtnet_qctl_set(dev, true, i, true);
+		virtnet_qctl_apply_one(dev, true, i);
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
-		if (virtnet_qctl_stopped(dev, false, i))
-			virtnet_qctl_set(dev, false, i, true);
+		virtnet_qctl_apply_one(dev, false, i);
 }
 
 /*

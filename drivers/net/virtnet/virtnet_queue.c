@@ -90,6 +90,9 @@ virtnet_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	return 0;
 }
 
+/* What a stopped queue's guard points at: its bursts return 0. */
+static const bool virtnet_queue_held = true;
+
 /* The halted flag is up: wait for a burst still in the queue to leave. */
 static void
 virtnet_guard_wait(struct virtnet_burst_guard *g, uint16_t port_id,
@@ -303,7 +306,6 @@ virtnet_rxq_start(struct rte_eth_dev *dev, struct virtnet_rxq *rxq)
 	/* A port start sends the configuration first (virtnet_rss_apply()). */
 	rxq->hash_types = hw->started ? virtnet_rss_report_types(hw) : 0;
 	rxq->use_va = hw->tp.ops->uses_va(hw->tp.priv);
-	rxq->guard.halted = &hw->halted;
 	rxq->burst = hw->rx_path->rx;
 	rxq->fault_seen = false;
 	rxq->vq = virtnet_ring_create(&hw->tp, &c, &rxq->ring);
@@ -331,7 +333,6 @@ virtnet_txq_start(struct rte_eth_dev *dev, struct virtnet_txq *txq)
 	txq->uso = virtnet_has(hw, VIRTIO_NET_F_HOST_USO);
 	txq->indirect = virtnet_has(hw, VIRTIO_RING_F_INDIRECT_DESC);
 	txq->use_va = hw->tp.ops->uses_va(hw->tp.priv);
-	txq->guard.halted = &hw->halted;
 	txq->burst = hw->tx_path->tx;
 	txq->fault_seen = false;
 	txq->vq = virtnet_ring_create(&hw->tp, &c, &txq->ring);
@@ -364,6 +365,9 @@ virtnet_ctrl_start(struct rte_eth_dev *dev)
 static int
 virtnet_queues_start_data(struct rte_eth_dev *dev)
 {
+	struct virtnet_dev *hw = virtnet_dev(dev);
+	struct virtnet_rxq *rxq;
+	struct virtnet_txq *txq;
 	uint16_t i;
 	int ret = 0;
 
@@ -373,10 +377,22 @@ virtnet_queues_start_data(struct rte_eth_dev *dev)
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
 		if (dev->data->tx_queues[i] == NULL)
 			ret = -EINVAL;
-	for (i = 0; ret == 0 && i < dev->data->nb_rx_queues; i++)
-		ret = virtnet_rxq_start(dev, dev->data->rx_queues[i]);
-	for (i = 0; ret == 0 && i < dev->data->nb_tx_queues; i++)
-		ret = virtnet_txq_start(dev, dev->data->tx_queues[i]);
+	/*
+	 * The port is halted: a queue the app stopped (or deferred) is held
+	 * before its ring exists, the others follow the port's flag.
+	 */
+	for (i = 0; ret == 0 && i < dev->data->nb_rx_queues; i++) {
+		rxq = dev->data->rx_queues[i];
+		rxq->guard.halted = rxq->app_stopped ? &virtnet_queue_held :
+			&hw->halted;
+		ret = virtnet_rxq_start(dev, rxq);
+	}
+	for (i = 0; ret == 0 && i < dev->data->nb_tx_queues; i++) {
+		txq = dev->data->tx_queues[i];
+		txq->guard.halted = txq->app_stopped ? &virtnet_queue_held :
+			&hw->halted;
+		ret = virtnet_txq_start(dev, txq);
+	}
 	return ret;
 }
 
@@ -471,9 +487,6 @@ virtnet_queues_park(struct rte_eth_dev *dev)
 	return 0;
 }
 
-/* What a stopped queue's guard points at: its bursts return 0. */
-static const bool virtnet_queue_held = true;
-
 static struct virtnet_burst_guard *
 virtnet_queue_guard(struct rte_eth_dev *dev, bool rx, uint16_t qid,
 		struct virtnet_vq **vq)
@@ -491,6 +504,26 @@ virtnet_queue_guard(struct rte_eth_dev *dev, bool rx, uint16_t qid,
 	return &txq->guard;
 }
 
+/* Bursts on the queue return 0 from now on; one running has left. */
+static void
+virtnet_queue_hold(struct rte_eth_dev *dev, struct virtnet_burst_guard *g,
+		bool rx, uint16_t qid)
+{
+	__atomic_store_n(&g->halted, &virtnet_queue_held, __ATOMIC_RELAXED);
+	/* The pointer's store before the read of busy (virtnet_burst_enter). */
+	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	virtnet_guard_wait(g, dev->data->port_id, rx ? "rxq" : "txq", qid);
+}
+
+void
+virtnet_queue_unhold(struct rte_eth_dev *dev, bool rx, uint16_t qid)
+{
+	struct virtnet_vq *vq;
+
+	__atomic_store_n(&virtnet_queue_guard(dev, rx, qid, &vq)->halted,
+		&virtnet_dev(dev)->halted, __ATOMIC_RELEASE);
+}
+
 int
 virtnet_queue_ring_stop(struct rte_eth_dev *dev, bool rx, uint16_t qid)
 {
@@ -502,16 +535,13 @@ virtnet_queue_ring_stop(struct rte_eth_dev *dev, bool rx, uint16_t qid)
 	g = virtnet_queue_guard(dev, rx, qid, &vq);
 	if (vq == NULL)
 		return 0;
-	g->halted = &virtnet_queue_held;
-	/* The pointer's store before the read of busy (virtnet_burst_enter). */
-	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
-	virtnet_guard_wait(g, dev->data->port_id, rx ? "rxq" : "txq", qid);
+	virtnet_queue_hold(dev, g, rx, qid);
 	ret = virtnet_queue_reset(&hw->tp, vq);
 	if (ret < 0) {
 		VIRTNET_LOG(ERR, "port %u %s %u: the device did not reset the queue: %s",
 			dev->data->port_id, rx ? "rxq" : "txq", qid,
 			rte_strerror(-ret));
-		g->halted = &hw->halted;
+		__atomic_store_n(&g->halted, &hw->halted, __ATOMIC_RELEASE);
 		return ret;
 	}
 	/* The device touches the ring no more: every buffer goes back. */
@@ -542,6 +572,8 @@ virtnet_queue_ring_start(struct rte_eth_dev *dev, bool rx, uint16_t qid)
 			rte_strerror(-ret));
 		/* The device may have the ring: it lets go of it first. */
 		virtnet_queue_ring_stop(dev, rx, qid);
+		__atomic_store_n(&g->halted, &virtnet_queue_held,
+			__ATOMIC_RELEASE);
 		return ret;
 	}
 	if (rx) {
@@ -592,8 +624,10 @@ virtnet_rxq_repost(struct virtnet_rxq *rxq)
 		for (i = 0; i < n; i++)
 			addr[i] = virtnet_mbuf_room_addr(m[i], rxq->use_va,
 				-(int16_t)rxq->hdr_size);
-		virtnet_vq_repost(rxq->vq, (void *const *)m, addr, n);
-		ret = 0;
+		i = virtnet_vq_repost(rxq->vq, (void *const *)m, addr, n);
+		ret = i == n ? 0 : -EIO;
+		if (i < n)
+			rte_pktmbuf_free_bulk(m + i, n - i);
 	}
 	free(m);
 	return ret;
@@ -611,13 +645,10 @@ virtnet_queue_ring_pause(struct rte_eth_dev *dev, bool rx, uint16_t qid,
 	g = virtnet_queue_guard(dev, rx, qid, &vq);
 	if (vq == NULL)
 		return 0;
-	if (pause) {
-		g->halted = &virtnet_queue_held;
-		rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
-		virtnet_guard_wait(g, dev->data->port_id, rx ? "rxq" : "txq",
-			qid);
-	} else if (rx && virtnet_rxq_repost(dev->data->rx_queues[qid]) < 0) {
-		VIRTNET_LOG(ERR, "port %u rxq %u: no mbufs to post again; the queue stays stopped",
+	if (pause)
+		virtnet_queue_hold(dev, g, rx, qid);
+	else if (rx && virtnet_rxq_repost(dev->data->rx_queues[qid]) < 0) {
+		VIRTNET_LOG(ERR, "port %u rxq %u: its buffers could not be posted again; the queue stays stopped (a port restart brings it back)",
 			dev->data->port_id, qid);
 		return -ENOMEM;
 	}
@@ -627,7 +658,8 @@ virtnet_queue_ring_pause(struct rte_eth_dev *dev, bool rx, uint16_t qid,
 			dev->data->port_id, rx ? "rxq" : "txq", qid,
 			pause ? "disable" : "enable", rte_strerror(-ret));
 		if (pause)
-			g->halted = &hw->halted;
+			__atomic_store_n(&g->halted, &hw->halted,
+				__ATOMIC_RELEASE);
 		return ret;
 	}
 	/* Acknowledged: the device uses the ring no more. */

@@ -115,6 +115,8 @@ void virtnet_queues_vlan_strip(struct rte_eth_dev *dev, bool on);
  *   queue stopped.
  */
 int virtnet_queue_ring_stop(struct rte_eth_dev *dev, bool rx, uint16_t qid);
+/** Let bursts into a queue held since the port's start (its ring runs). */
+void virtnet_queue_unhold(struct rte_eth_dev *dev, bool rx, uint16_t qid);
 int virtnet_queue_ring_start(struct rte_eth_dev *dev, bool rx, uint16_t qid);
 
 /**

@@ -191,26 +191,30 @@ virtnet_rss_send(struct rte_eth_dev *dev, uint8_t cmd, uint16_t pairs)
 {
 	struct virtnet_dev *hw = virtnet_dev(dev);
 	bool rss = cmd == VIRTIO_NET_CTRL_MQ_RSS_CONFIG;
-	uint16_t entries = rss ? hw->rss.reta_size : 1, zero = 0;
+	uint16_t entries = rss ? hw->rss.reta_size : 1, i;
+	uint16_t table[VIRTNET_RSS_RETA_MAX];
 	struct virtio_net_rss_config_head head = {
-		.hash_types = hw->rss.types,
-		.indirection_table_mask = entries - 1,
+		.hash_types = rte_cpu_to_le_32(hw->rss.types),
+		.indirection_table_mask = rte_cpu_to_le_16(entries - 1),
 	};
 	struct {
 		uint16_t max_tx_vq;
 		uint8_t key_len;
 		uint8_t key[VIRTNET_RSS_KEY_SIZE];
 	} __rte_packed tail = {
-		.max_tx_vq = rss ? pairs : 0,
+		.max_tx_vq = rte_cpu_to_le_16(rss ? pairs : 0),
 		.key_len = VIRTNET_RSS_KEY_SIZE,
 	};
 	const struct virtnet_ctrl_seg segs[] = {
 		{ &head, sizeof(head) },
-		{ rss ? (const void *)hw->rss.reta : &zero,
-		  (uint16_t)(entries * sizeof(uint16_t)) },
+		{ table, (uint16_t)(entries * sizeof(uint16_t)) },
 		{ &tail, sizeof(tail) },
 	};
 	int ret;
+
+	/* HASH_CONFIG: its one entry (and the rest of the head) reserved, 0. */
+	for (i = 0; i < entries; i++)
+		table[i] = rss ? rte_cpu_to_le_16(hw->rss.reta[i]) : 0;
 
 	memcpy(tail.key, hw->rss.key, sizeof(tail.key));
 	ret = virtnet_ctrl_sendv(hw->ctrl, VIRTIO_NET_CTRL_MQ, cmd, segs,
@@ -283,15 +287,25 @@ virtnet_rss_apply(struct rte_eth_dev *dev)
 	return ret;
 }
 
-/* A change: taken now by a running port, at its start by a stopped one. */
+/*
+ * A change: taken now by a running port, at its start by a stopped one.
+ * One the device refused is undone: it keeps what it had, and so do the
+ * port's copy and the queues' report types.
+ */
 static int
-virtnet_rss_changed(struct rte_eth_dev *dev)
+virtnet_rss_changed(struct rte_eth_dev *dev, const struct virtnet_rss *old)
 {
 	struct virtnet_dev *hw = virtnet_dev(dev);
+	int ret;
 
 	if (!hw->started)
 		return 0;
-	return virtnet_rss_apply(dev);
+	ret = virtnet_rss_apply(dev);
+	if (ret < 0) {
+		hw->rss = *old;
+		virtnet_rss_rxq_types(dev, virtnet_rss_report_types(hw));
+	}
+	return ret;
 }
 
 static int
@@ -318,6 +332,7 @@ virtnet_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
 {
 	struct virtnet_dev *hw = virtnet_dev(dev);
 	uint32_t types = virtnet_rss_types_of(conf->rss_hf) & hw->rss.dev_types;
+	struct virtnet_rss old;
 	int ret;
 
 	ret = virtnet_rss_usable(dev, false);
@@ -326,10 +341,11 @@ virtnet_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
 	if (ret < 0)
 		return ret;
 	pthread_mutex_lock(&hw->lock);
+	old = hw->rss;
 	hw->rss.types = types;
 	if (conf->rss_key != NULL)
 		memcpy(hw->rss.key, conf->rss_key, VIRTNET_RSS_KEY_SIZE);
-	ret = virtnet_rss_changed(dev);
+	ret = virtnet_rss_changed(dev, &old);
 	pthread_mutex_unlock(&hw->lock);
 	return ret;
 }
@@ -374,6 +390,7 @@ virtnet_rss_reta_update(struct rte_eth_dev *dev,
 		struct rte_eth_rss_reta_entry64 *reta, uint16_t size)
 {
 	struct virtnet_dev *hw = virtnet_dev(dev);
+	struct virtnet_rss old;
 	uint16_t i, idx, pos;
 	int ret = virtnet_rss_reta_check(dev, size);
 
@@ -391,13 +408,14 @@ virtnet_rss_reta_update(struct rte_eth_dev *dev,
 		}
 	}
 	pthread_mutex_lock(&hw->lock);
+	old = hw->rss;
 	for (i = 0; i < size; i++) {
 		idx = i / RTE_ETH_RETA_GROUP_SIZE;
 		pos = i % RTE_ETH_RETA_GROUP_SIZE;
 		if ((reta[idx].mask >> pos) & 1)
 			hw->rss.reta[i] = reta[idx].reta[pos];
 	}
-	ret = virtnet_rss_changed(dev);
+	ret = virtnet_rss_changed(dev, &old);
 	pthread_mutex_unlock(&hw->lock);
 	return ret;
 }

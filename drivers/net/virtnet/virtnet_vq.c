@@ -192,7 +192,7 @@ virtnet_vq_unposted(const struct virtnet_vq *vq)
  * Split: a one-descriptor chain's descriptor is its id. Packed: the
  * posted descriptors lie from the next used slot on, each naming its id.
  */
-void
+uint16_t
 virtnet_vq_repost(struct virtnet_vq *vq, void *const *cookies,
 		const uint64_t *addrs, uint16_t n)
 {
@@ -209,6 +209,7 @@ virtnet_vq_repost(struct virtnet_vq *vq, void *const *cookies,
 			vq->desc[id].addr = addrs[k];
 		vq->extra[id].cookie = cookies[k++];
 	}
+	return k;
 }
 
 void

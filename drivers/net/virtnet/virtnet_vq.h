@@ -186,8 +186,10 @@ uint16_t virtnet_vq_unposted(const struct virtnet_vq *vq);
  * buffer the next of @p cookies, its descriptor the address in @p addrs
  * (lengths unchanged: buffers of the same size). @p n is
  * virtnet_vq_unposted().
+ * @return the cookies placed: fewer than @p n when a chain without a
+ *   buffer was not found where it was posted (the ring must not run).
  */
-void virtnet_vq_repost(struct virtnet_vq *vq, void *const *cookies,
+uint16_t virtnet_vq_repost(struct virtnet_vq *vq, void *const *cookies,
 		const uint64_t *addrs, uint16_t n);
 
 /**
