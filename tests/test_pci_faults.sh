@@ -51,6 +51,7 @@ cap-outside-bar|capability type 1: 14336+4096 lies outside BAR 4 (16384 B)
 cap-bar-absent|capability type 3: BAR 2 is not mapped
 cap-bar-invalid|capability type 4 names BAR 7
 common-too-short|common config of 16 B is too short
+isr-len0|ISR status capability of 0 B
 notify-no-mult|notify capability without a multiplier
 no-caps|modern device without a usable virtio capability set
 no-queues|device offers no virtqueues

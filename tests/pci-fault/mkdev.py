@@ -46,6 +46,8 @@ def build(v):
         caps[0x60] = (DEVICE, 7, 0x0, 0x1000)
     if v == "common-too-short":
         caps[0x40] = (COMMON, BAR, 0x0000, 0x10)
+    if v == "isr-len0":          # audit F5: its one byte past the BAR
+        caps[0x50] = (ISR, BAR, BAR_LEN, 0)
     cfg = bytearray(256)
     struct.pack_into("<HH", cfg, 0, 0x1af4, dev_id)
     struct.pack_into("<H", cfg, 6, 0x10)          # status: capability list

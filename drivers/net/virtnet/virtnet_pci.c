@@ -147,6 +147,12 @@ vp_take_cap(struct virtnet_pci *vp, uint8_t pos, const struct virtio_pci_cap *ca
 		vp->notify_mult = mult;
 		break;
 	case VIRTIO_PCI_CAP_ISR_CFG:
+		/* INTx reads its one byte: it must lie inside the BAR. */
+		if (cap->length < 1) {
+			VIRTNET_INIT_LOG(ERR, "%s: ISR status capability of %u B",
+				vp_name(vp), cap->length);
+			return -EINVAL;
+		}
 		vp->isr = va;
 		break;
 	default:
