@@ -669,6 +669,74 @@ test_hash_report(void)
 	}
 }
 
+/*
+ * VLAN strip with mergeable buffers (audit F6): a device may end the
+ * first buffer 16 bytes into a tagged frame, inside the tag. That frame
+ * is left tagged and whole (stripping would read the tag past the
+ * segment and leave a head shorter than an Ethernet header); a frame
+ * whose first buffer holds the tag is stripped.
+ */
+static void
+vlan_mode(uint32_t mode, uint64_t features)
+{
+	const struct virtnet_path *p = virtnet_path_select(virtnet_rx_paths,
+		features, 0, virtnet_simd_width());
+	struct virtio_net_hdr_mrg_rxbuf h;
+	struct round_conf rc = { .mode = mode, .size = 64,
+		.hdr = sizeof(h), .hostile = 1000000 };
+	static const uint8_t tag[4] = { 0x81, 0x00, 0x0a, 0xbc };
+	uint32_t lens[3] = { sizeof(h) + 16, 50, sizeof(h) + 64 };
+	struct rte_mbuf *pkts[2], *m;
+	struct side *sd = &sides[0];
+	uint8_t buf[sizeof(h) + 64];
+	struct dm_chain c;
+	unsigned int i, n;
+
+	CHECK_GOTO(p != NULL && p->simd == 0, out, "path");
+	CHECK_GOTO(side_up(sd, 0, &rc) == 0, out, "side up");
+	sd->rxq.vlan_strip = true;
+	for (i = 0; i < 3; i++) {
+		CHECK_GOTO(dm_pop(&sd->dm, &c) == 0, down, "chain %u", i);
+		memset(buf, 0x40 + i, sizeof(buf));
+		memset(&h, 0, sizeof(h));
+		h.num_buffers = i == 0 ? 2 : 1;
+		if (i != 1) {
+			memcpy(buf, &h, sizeof(h));
+			memcpy(buf + sizeof(h) + 12, tag, sizeof(tag));
+		}
+		dm_write_chain(&c, buf, lens[i]);
+		dm_push(&sd->dm, c.head, lens[i], 1);
+	}
+	dm_publish(&sd->dm);
+	n = p->rx(&sd->rxq, pkts, RTE_DIM(pkts));
+	CHECK_GOTO(n == 2, down, "\"%s\": %u frames", p->name, n);
+	m = pkts[0];
+	CHECK(m->pkt_len == 66 && m->nb_segs == 2 && m->data_len == 16 &&
+		!(m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED) &&
+		memcmp(rte_pktmbuf_mtod_offset(m, uint8_t *, 12), tag, 4) == 0,
+		"\"%s\" tag split by the first buffer: len %u segs %u head %u flags 0x%" PRIx64,
+		p->name, m->pkt_len, m->nb_segs, m->data_len, m->ol_flags);
+	m = pkts[1];
+	CHECK(m->pkt_len == 60 && (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED) &&
+		m->vlan_tci == 0x0abc,
+		"\"%s\" whole tag: len %u tci 0x%x flags 0x%" PRIx64, p->name,
+		m->pkt_len, m->vlan_tci, m->ol_flags);
+	rte_pktmbuf_free_bulk(pkts, n);
+down:
+	side_down(sd);
+out:
+	return;
+}
+
+static void
+test_vlan_short_head(void)
+{
+	vlan_mode(0, MRG);
+	vlan_mode(VIRTNET_VQ_IN_ORDER, MRG | IO);
+	vlan_mode(VIRTNET_VQ_PACKED, MRG | PACKED);
+	vlan_mode(VIRTNET_VQ_PACKED | VIRTNET_VQ_IN_ORDER, MRG | PACKED | IO);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -683,6 +751,7 @@ main(int argc, char **argv)
 	RUN(test_split_in_order);
 	RUN(test_split);
 	RUN(test_hash_report);
+	RUN(test_vlan_short_head);
 	TEST_SUMMARY();
 	rte_eal_cleanup();
 	return t_failed ? 1 : 0;

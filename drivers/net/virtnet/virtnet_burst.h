@@ -324,7 +324,14 @@ virtnet_rx_offloads(const struct virtnet_rxq *rxq, struct rte_mbuf *m)
 		return -EINVAL;
 	if (rxq->rss_hash)
 		virtnet_rx_hash(rxq, m, (const void *)h);
-	if (rxq->vlan_strip)
+	/*
+	 * The tag must lie in the first segment: a device may end that
+	 * buffer inside it, and stripping would read past the segment and
+	 * leave a head shorter than an Ethernet header (the frame stays
+	 * tagged, and whole).
+	 */
+	if (rxq->vlan_strip &&
+	    m->data_len >= RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN)
 		rte_vlan_strip(m);
 	return 0;
 }
