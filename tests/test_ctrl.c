@@ -4,8 +4,8 @@
 
 /*
  * Unit tests of the control queue (virtnet_ctrl.c) and its typed
- * commands, on both ring layouts, against the device side virtio-user
- * uses (virtnet_user_cq.c) behind a transport of this file: each
+ * commands, on both ring layouts, against a control-queue device
+ * (ctrl_model.c) behind a transport of this file: each
  * command's class, command and payload as the device reads them, and in
  * how many readable descriptors (header, then one per payload part:
  * MAC_TABLE_SET's two tables in two); a NACK
@@ -21,10 +21,11 @@
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
+#include <rte_memzone.h>
 
 #include "virtnet_ctrl.h"
 #include "virtnet_spec.h"
-#include "virtnet_user_cq.h"
+#include "ctrl_model.h"
 #include "test_common.h"
 
 TEST_GLOBALS;
@@ -33,11 +34,11 @@ enum fake_mode { ANSWER, NACK, SILENT };
 
 /* The fake device: what it saw last, how it answers. */
 static struct {
-	struct virtnet_cq_dev cq;
+	struct ctrl_model cq;
 	enum fake_mode mode;
 	unsigned int commands;
 	uint8_t cls, cmd;
-	uint8_t data[VIRTNET_CQ_MAX_DATA];
+	uint8_t data[CTRL_MODEL_MAX_DATA];
 	uint32_t len;
 } fd;
 
@@ -68,7 +69,7 @@ fake_queue_max_size(void *t __rte_unused, uint16_t qid __rte_unused)
 static int
 fake_setup_queue(void *t __rte_unused, const struct virtnet_queue_desc *d)
 {
-	virtnet_cq_dev_reset(&fd.cq, d);
+	ctrl_model_reset(&fd.cq, d);
 	return 0;
 }
 
@@ -84,7 +85,7 @@ fake_notify(void *t __rte_unused, uint16_t qid __rte_unused,
 		uint16_t next __rte_unused)
 {
 	if (fd.mode != SILENT)
-		virtnet_cq_dev_process(&fd.cq, fake_handler, NULL);
+		ctrl_model_process(&fd.cq, fake_handler, NULL);
 }
 
 /* Only what the control queue uses. */
@@ -97,18 +98,38 @@ static const struct virtnet_transport_ops fake_ops = {
 	.uses_va = fake_uses_va,
 };
 
+/* A device answering in this process, as virtio-user's does: no ring. */
+static int
+fake_ctrl_cmd(void *t __rte_unused, uint8_t cls, uint8_t cmd,
+		const uint8_t *data, uint32_t len)
+{
+	if (fd.mode == SILENT)
+		return -ETIMEDOUT;
+	return fake_handler(NULL, cls, cmd, data, len);
+}
+
+static const struct virtnet_transport_ops local_ops = {
+	.name = "local",
+	.ctrl_cmd = fake_ctrl_cmd,
+	.uses_va = fake_uses_va,
+};
+
 static const struct virtnet_transport fake_tp = { &fake_ops, NULL };
+static const struct virtnet_transport local_tp = { &local_ops, NULL };
+#define MODE_LOCAL	UINT32_MAX	/* not a ring layout: answered locally */
 static uint32_t mode;
 
 static struct virtnet_ctrl *
 make(void)
 {
 	const struct virtnet_ring_conf c = {
-		.port_id = 0, .qid = 2, .nb_desc = 0, .mode = mode, .socket = 0,
+		.port_id = 0, .qid = 2, .nb_desc = 0,
+		.mode = mode == MODE_LOCAL ? 0 : mode, .socket = 0,
 	};
 
 	memset(&fd, 0, sizeof(fd));
-	return virtnet_ctrl_create(&fake_tp, &c);
+	return virtnet_ctrl_create(mode == MODE_LOCAL ? &local_tp : &fake_tp,
+		&c);
 }
 
 static void
@@ -141,12 +162,15 @@ out:
 	virtnet_ctrl_destroy(c);
 }
 
-/* The last command the device saw: class, command, length, readable descriptors. */
+/*
+ * The last command the device saw: class, command, length, readable
+ * descriptors (on a ring).
+ */
 static bool
 seen(uint8_t cls, uint8_t cmd, uint32_t len, uint16_t descs)
 {
 	return fd.cls == cls && fd.cmd == cmd && fd.len == len &&
-		fd.cq.last_out == descs;
+		(mode == MODE_LOCAL || fd.cq.last_out == descs);
 }
 
 static void
@@ -345,8 +369,9 @@ test_no_answer(void)
 	t0 = rte_get_timer_cycles();
 	ret = virtnet_ctrl_guest_offloads_set(c, 2);
 	ms = (rte_get_timer_cycles() - t0) * 1000 / rte_get_timer_hz();
-	CHECK(ret == -ETIMEDOUT && ms >= 900 && ms < 3000,
-		"no answer: %d after %" PRIu64 " ms", ret, ms);
+	/* A ring is waited on for a second; a local device says at once. */
+	CHECK(ret == -ETIMEDOUT && (mode == MODE_LOCAL || ms >= 900) &&
+		ms < 3000, "no answer: %d after %" PRIu64 " ms", ret, ms);
 	fd.mode = ANSWER;
 	t0 = rte_get_timer_cycles();
 	ret = virtnet_ctrl_announce_ack(c);
@@ -360,6 +385,32 @@ out:
 	c = make();
 	CHECK(c != NULL && virtnet_ctrl_announce_ack(c) == 0,
 		"a new control queue answers");
+	virtnet_ctrl_destroy(c);
+}
+
+static void
+count_mz(const struct rte_memzone *mz __rte_unused, void *arg)
+{
+	(*(unsigned int *)arg)++;
+}
+
+/*
+ * DMA memory (which a vhost-user back-end maps whole) only for a ring:
+ * a locally answered queue has nothing there to forge (audit F1).
+ */
+static void
+test_dma_memory(void)
+{
+	unsigned int before = 0, after = 0;
+	struct virtnet_ctrl *c;
+
+	rte_memzone_walk(count_mz, &before);
+	c = make();
+	rte_memzone_walk(count_mz, &after);
+	CHECK_GOTO(c != NULL, out, "control queue");
+	CHECK(mode == MODE_LOCAL ? after == before : after == before + 2,
+		"memzones: %u before, %u with the queue", before, after);
+out:
 	virtnet_ctrl_destroy(c);
 }
 
@@ -380,7 +431,9 @@ out:
 int
 main(int argc, char **argv)
 {
-	static const uint32_t modes[] = { 0, VIRTNET_VQ_PACKED };
+	static const uint32_t modes[] = { 0, VIRTNET_VQ_PACKED, MODE_LOCAL };
+	static const char *const names[] = { "split ring", "packed ring",
+		"answered in this process (no ring)" };
 	unsigned int i;
 
 	if (rte_eal_init(argc, argv) < 0) {
@@ -389,7 +442,7 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < RTE_DIM(modes); i++) {
 		mode = modes[i];
-		printf("=== %s ring\n", mode ? "packed" : "split");
+		printf("=== %s\n", names[i]);
 		RUN(test_encoding);
 		RUN(test_rx_mode_vlan);
 		RUN(test_notf_coal);
@@ -398,6 +451,7 @@ main(int argc, char **argv)
 		RUN(test_nack);
 		RUN(test_no_answer);
 		RUN(test_bad_calls);
+		RUN(test_dma_memory);
 	}
 	TEST_SUMMARY();
 	rte_eal_cleanup();

@@ -28,7 +28,15 @@ struct virtnet_ctrl {
 	struct virtnet_ctrl_stats *stats;	/* NULL: not counted */
 	struct virtnet_dma ring;
 	struct virtnet_dma mem;		/* struct virtnet_ctrl_cmd */
+	bool given_up;		/* no ring: the device did not answer */
 };
+
+/* A queue given up (no answer, a ring fault) refuses every command. */
+static bool
+virtnet_ctrl_broken(const struct virtnet_ctrl *c)
+{
+	return c->vq != NULL ? virtnet_vq_broken(c->vq) : c->given_up;
+}
 
 struct virtnet_ctrl *
 virtnet_ctrl_create(const struct virtnet_transport *t,
@@ -42,6 +50,9 @@ virtnet_ctrl_create(const struct virtnet_transport *t,
 	c->tp = t;
 	c->port_id = conf->port_id;
 	rte_spinlock_init(&c->lock);
+	/* Answered in this process from our own copy: no ring (audit F1). */
+	if (t->ops->ctrl_cmd != NULL)
+		return c;
 	if (virtnet_dma_zalloc(t, conf->port_id, "ctrl", 0,
 			sizeof(struct virtnet_ctrl_cmd), conf->socket,
 			&c->mem) < 0)
@@ -65,7 +76,8 @@ virtnet_ctrl_destroy(struct virtnet_ctrl *c)
 		return;
 	if (c->vq != NULL)
 		virtnet_ring_destroy(c->vq, &c->ring);
-	virtnet_dma_free(&c->mem);
+	if (c->mem.mz != NULL)
+		virtnet_dma_free(&c->mem);
 	virtnet_private_free(c);
 }
 
@@ -148,7 +160,7 @@ virtnet_ctrl_count(struct virtnet_ctrl *c, int ret)
 
 	if (s == NULL)
 		return;
-	if (ret == -ENOSPC || (ret == -EIO && virtnet_vq_broken(c->vq))) {
+	if (ret == -ENOSPC || (ret == -EIO && virtnet_ctrl_broken(c))) {
 		s->refused++;
 		return;
 	}
@@ -173,31 +185,71 @@ virtnet_ctrl_fits(const struct virtnet_ctrl_seg *segs, unsigned int n)
 	return total <= VIRTNET_CTRL_MAX_DATA;
 }
 
+/* Post, wait, read the ack: the device reads the ring. Lock held. */
+static int
+virtnet_ctrl_ring(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
+		const struct virtnet_ctrl_seg *segs, unsigned int n)
+{
+	const struct virtnet_ctrl_cmd *m = c->mem.va;
+	int ret;
+
+	ret = virtnet_ctrl_post(c, cls, cmd, segs, n);
+	if (ret < 0)
+		return ret;
+	if (!virtnet_ctrl_wait(c)) {
+		/* The command may still be in the device's hands: never reuse. */
+		virtnet_vq_fail(c->vq, VIRTNET_VQ_BAD_USED_IDX);
+		return -ETIMEDOUT;
+	}
+	return __atomic_load_n(&m->ack, __ATOMIC_ACQUIRE) == VIRTIO_NET_OK ?
+		0 : -EIO;
+}
+
+/* The transport answers from a copy in this process's memory. Lock held. */
+static int
+virtnet_ctrl_local(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
+		const struct virtnet_ctrl_seg *segs, unsigned int n)
+{
+	uint8_t data[VIRTNET_CTRL_MAX_DATA];
+	uint32_t len = 0;
+	unsigned int i;
+	int ack;
+
+	for (i = 0; i < n; i++) {
+		if (segs[i].len == 0)
+			continue;
+		memcpy(data + len, segs[i].data, segs[i].len);
+		len += segs[i].len;
+	}
+	ack = c->tp->ops->ctrl_cmd(c->tp->priv, cls, cmd, data, len);
+	if (ack == -ETIMEDOUT) {
+		c->given_up = true;
+		return -ETIMEDOUT;
+	}
+	return ack == VIRTIO_NET_OK ? 0 : -EIO;
+}
+
 int
 virtnet_ctrl_sendv(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
 		const struct virtnet_ctrl_seg *segs, unsigned int n)
 {
-	const struct virtnet_ctrl_cmd *m;
 	int ret;
 
 	if (c == NULL)
 		return -ENOTSUP;
-	m = c->mem.va;
 	if (!virtnet_ctrl_fits(segs, n))
 		return -EINVAL;
 	rte_spinlock_lock(&c->lock);
-	ret = virtnet_vq_broken(c->vq) ? -EIO :
-		virtnet_ctrl_post(c, cls, cmd, segs, n);
-	if (ret == 0 && !virtnet_ctrl_wait(c)) {
-		/* The command may still be in the device's hands: never reuse. */
-		virtnet_vq_fail(c->vq, VIRTNET_VQ_BAD_USED_IDX);
-		VIRTNET_LOG(ERR, "port %u: control command %u/%u got no answer in %d ms; control queue stopped",
-			c->port_id, cls, cmd, VIRTNET_CTRL_TIMEOUT_MS);
-		ret = -ETIMEDOUT;
-	}
-	if (ret == 0 &&
-	    __atomic_load_n(&m->ack, __ATOMIC_ACQUIRE) != VIRTIO_NET_OK)
+	if (virtnet_ctrl_broken(c))
 		ret = -EIO;
+	else if (c->vq == NULL)
+		ret = virtnet_ctrl_local(c, cls, cmd, segs, n);
+	else
+		ret = virtnet_ctrl_ring(c, cls, cmd, segs, n);
+	if (ret == -ETIMEDOUT)
+		VIRTNET_LOG(ERR, "port %u: control command %u/%u got no answer in %d ms; control queue stopped",
+			c->port_id, cls, cmd,
+			c->vq != NULL ? VIRTNET_CTRL_TIMEOUT_MS : 0);
 	virtnet_ctrl_count(c, ret);
 	rte_spinlock_unlock(&c->lock);
 	return ret;

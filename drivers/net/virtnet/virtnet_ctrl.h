@@ -10,7 +10,8 @@
  * The control queue: one generic send, one command in flight at a time
  * under a lock, a bounded wait for the device's ack. Typed commands are
  * thin wrappers above. The queue's state is process memory; only the
- * command and its ack are DMA memory.
+ * command and its ack are DMA memory, and none at all where the
+ * transport answers commands itself (virtio-user).
  */
 
 #include <stdbool.h>

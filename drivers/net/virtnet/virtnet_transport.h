@@ -92,6 +92,16 @@ struct virtnet_transport_ops {
 	 * negotiated VIRTIO_F_NOTIFICATION_DATA.
 	 */
 	void (*notify)(void *t, uint16_t qid, uint16_t next);
+	/**
+	 * Control commands answered in this process (virtio-user: a
+	 * vhost-user back-end has no control queue): @p data is the command
+	 * as the driver built it in its own memory, and no ring is set up
+	 * for the control queue, so nothing the back-end can write steers
+	 * the answer. Returns VIRTIO_NET_OK or VIRTIO_NET_ERR, or
+	 * -ETIMEDOUT for no answer. NULL: commands go through the ring.
+	 */
+	int (*ctrl_cmd)(void *t, uint8_t cls, uint8_t cmd, const uint8_t *data,
+			uint32_t len);
 	/** Whether the device is still there. */
 	bool (*alive)(void *t);
 	/** Whether descriptors carry virtual addresses rather than IOVAs. */

@@ -20,7 +20,6 @@
 #include "virtnet_log.h"
 #include "virtnet_spec.h"
 #include "virtnet_user.h"
-#include "virtnet_user_cq.h"
 #include "virtnet_vhost_user.h"
 
 /* Device features virtio-user can hand through from a back-end. */
@@ -80,7 +79,6 @@ struct virtnet_user {
 	uint16_t nr_queues;
 	uint16_t queue_pairs;
 	uint16_t cq_qid;		/* UINT16_MAX without a control queue */
-	struct virtnet_cq_dev cq;
 	struct rte_intr_handle *intr;		/* the connection */
 	struct rte_intr_handle *listen_intr;	/* server mode */
 	virtnet_event_cb cb;
@@ -713,8 +711,6 @@ vu_setup_queue(void *t, const struct virtnet_queue_desc *d)
 		return -EINVAL;
 	u->q[d->qid].d = *d;
 	u->q[d->qid].configured = true;
-	if (d->qid == u->cq_qid)
-		virtnet_cq_dev_reset(&u->cq, d);
 	return 0;
 }
 
@@ -762,13 +758,12 @@ vu_ctrl_announce(struct virtnet_user *u, uint8_t cmd)
  * switched on and off in the back-end with SET_VRING_ENABLE, as the
  * vhost-user protocol has it. MAC_ADDR_SET changes the config's MAC (the
  * back-end has no address). Rx modes, MAC tables and VLANs are refused:
- * they are not offered (no filter in a back-end).
+ * they are not offered (no filter in a back-end). Caller holds u->lock.
  */
 static uint8_t
-vu_ctrl(void *arg, uint8_t cls, uint8_t cmd, const uint8_t *data,
+vu_ctrl(struct virtnet_user *u, uint8_t cls, uint8_t cmd, const uint8_t *data,
 		uint32_t len)
 {
-	struct virtnet_user *u = arg;
 	uint16_t pairs, i;
 
 	if (cls == VIRTIO_NET_CTRL_ANNOUNCE)
@@ -790,33 +785,32 @@ vu_ctrl(void *arg, uint8_t cls, uint8_t cmd, const uint8_t *data,
 	return VIRTIO_NET_OK;
 }
 
-static uint8_t
-vu_ctrl_nack(void *arg __rte_unused, uint8_t cls __rte_unused,
-		uint8_t cmd __rte_unused, const uint8_t *data __rte_unused,
-		uint32_t len __rte_unused)
-{
-	return VIRTIO_NET_ERR;
-}
-
 /*
+ * The control queue is emulated here, and the command comes from the
+ * driver's own memory, not from a ring the back-end can write (audit F1).
  * Test hook (tests/test_vhost.c): while VIRTNET_TEST_CQ_FAULT is "silent"
- * the emulated device leaves control commands unanswered, while it is
- * "nack" it answers each with VIRTIO_NET_ERR. Read at each command.
+ * commands go unanswered, while it is "nack" each is answered
+ * VIRTIO_NET_ERR. Read at each command.
  */
-static void
-vu_ctrl_process(struct virtnet_user *u)
+static int
+vu_ctrl_cmd(void *t, uint8_t cls, uint8_t cmd, const uint8_t *data,
+		uint32_t len)
 {
 	const char *fault = getenv(VU_CQ_FAULT_ENV);
+	struct virtnet_user *u = t;
+	uint8_t ack;
 
 	if (fault != NULL && strcmp(fault, "silent") == 0) {
 		VIRTNET_LOG(WARNING, "%s: %s=silent: control queue not served",
 			u->path, VU_CQ_FAULT_ENV);
-		return;
+		return -ETIMEDOUT;
 	}
+	if (fault != NULL && strcmp(fault, "nack") == 0)
+		return VIRTIO_NET_ERR;
 	pthread_mutex_lock(&u->lock);
-	virtnet_cq_dev_process(&u->cq, fault != NULL &&
-		strcmp(fault, "nack") == 0 ? vu_ctrl_nack : vu_ctrl, u);
+	ack = vu_ctrl(u, cls, cmd, data, len);
 	pthread_mutex_unlock(&u->lock);
+	return ack;
 }
 
 static void
@@ -824,11 +818,6 @@ vu_notify(void *t, uint16_t qid, uint16_t next __rte_unused)
 {
 	struct virtnet_user *u = t;
 	uint64_t one = 1;
-
-	if (unlikely(qid == u->cq_qid)) {
-		vu_ctrl_process(u);
-		return;
-	}
 
 	/* A full eventfd counter already wakes the back-end. */
 	if (write(u->q[qid].kickfd, &one, sizeof(one)) < 0)
@@ -914,6 +903,7 @@ const struct virtnet_transport_ops virtnet_user_ops = {
 	.queue_pause = true,
 	.enable_queue = vu_enable_queue,
 	.notify = vu_notify,
+	.ctrl_cmd = vu_ctrl_cmd,
 	.alive = vu_alive,
 	.uses_va = vu_uses_va,
 	.has_config_intr = vu_has_config_intr,

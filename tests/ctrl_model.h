@@ -2,16 +2,17 @@
  * Copyright(c) 2026 virtnet authors
  */
 
-#ifndef VIRTNET_USER_CQ_H
-#define VIRTNET_USER_CQ_H
+#ifndef CTRL_MODEL_H
+#define CTRL_MODEL_H
 
 /**
  * @file
- * The device side of the control queue of virtio-user. A vhost-user
- * back-end has no control queue (the protocol leaves it to the front-end),
- * so the emulated device answers it itself: it takes each command chain,
- * hands class, command and data to a handler and writes back the ack.
- * Rings are addressed by virtual address, as virtio-user does.
+ * A control-queue device for tests/test_ctrl.c: it takes each command
+ * chain from the ring as a device does (split and packed), hands class,
+ * command and data to a handler and writes back the ack. Rings are
+ * addressed by virtual address. (virtio-user's emulated control queue
+ * used to be this code walking the shared ring; it now takes commands
+ * from the driver's memory, audit F1.)
  */
 
 #include <stdbool.h>
@@ -20,14 +21,14 @@
 #include "virtnet_transport.h"
 
 /** Largest command the device takes (class and command excluded). */
-#define VIRTNET_CQ_MAX_DATA	1024
+#define CTRL_MODEL_MAX_DATA	1024
 
 /** Answers one command: VIRTIO_NET_OK or VIRTIO_NET_ERR. */
-typedef uint8_t (*virtnet_cq_handler)(void *arg, uint8_t cls, uint8_t cmd,
+typedef uint8_t (*ctrl_model_handler)(void *arg, uint8_t cls, uint8_t cmd,
 		const uint8_t *data, uint32_t len);
 
 /** Device-side state of a control queue. */
-struct virtnet_cq_dev {
+struct ctrl_model {
 	struct virtnet_queue_desc d;
 	uint16_t next_avail;	/**< split: avail index; packed: slot */
 	uint16_t next_used;	/**< split: used index; packed: slot */
@@ -37,11 +38,11 @@ struct virtnet_cq_dev {
 };
 
 /** Start over on the ring @p d (as the driver set it up). */
-void virtnet_cq_dev_reset(struct virtnet_cq_dev *c,
+void ctrl_model_reset(struct ctrl_model *c,
 		const struct virtnet_queue_desc *d);
 
 /** Answer every command chain the driver made available. */
-void virtnet_cq_dev_process(struct virtnet_cq_dev *c, virtnet_cq_handler h,
+void ctrl_model_process(struct ctrl_model *c, ctrl_model_handler h,
 		void *arg);
 
-#endif /* VIRTNET_USER_CQ_H */
+#endif /* CTRL_MODEL_H */

@@ -8,11 +8,11 @@
 #include <rte_common.h>
 
 #include "virtnet_spec.h"
-#include "virtnet_user_cq.h"
+#include "ctrl_model.h"
 
 /* One command as gathered from its chain. */
 struct cq_cmd {
-	uint8_t buf[sizeof(struct virtio_net_ctrl_hdr) + VIRTNET_CQ_MAX_DATA];
+	uint8_t buf[sizeof(struct virtio_net_ctrl_hdr) + CTRL_MODEL_MAX_DATA];
 	uint32_t len;		/* readable bytes gathered */
 	uint8_t *ack;		/* first writable byte, NULL if none */
 	uint16_t nb_out;	/* readable descriptors */
@@ -38,7 +38,7 @@ cq_take(struct cq_cmd *c, uint64_t addr, uint32_t len, uint16_t flags)
 }
 
 static void
-cq_answer(struct virtnet_cq_dev *d, struct cq_cmd *c, virtnet_cq_handler h,
+cq_answer(struct ctrl_model *d, struct cq_cmd *c, ctrl_model_handler h,
 		void *arg)
 {
 	const struct virtio_net_ctrl_hdr *hdr = (const void *)c->buf;
@@ -53,7 +53,7 @@ cq_answer(struct virtnet_cq_dev *d, struct cq_cmd *c, virtnet_cq_handler h,
 }
 
 void
-virtnet_cq_dev_reset(struct virtnet_cq_dev *c,
+ctrl_model_reset(struct ctrl_model *c,
 		const struct virtnet_queue_desc *d)
 {
 	memset(c, 0, sizeof(*c));
@@ -63,7 +63,7 @@ virtnet_cq_dev_reset(struct virtnet_cq_dev *c,
 }
 
 static void
-cq_process_split(struct virtnet_cq_dev *c, virtnet_cq_handler h, void *arg)
+cq_process_split(struct ctrl_model *c, ctrl_model_handler h, void *arg)
 {
 	struct vring_desc *desc = (void *)(uintptr_t)c->d.desc;
 	struct vring_avail *avail = (void *)(uintptr_t)c->d.avail;
@@ -90,14 +90,14 @@ cq_process_split(struct virtnet_cq_dev *c, virtnet_cq_handler h, void *arg)
 }
 
 static bool
-cq_packed_avail(const struct virtnet_cq_dev *c, uint16_t flags)
+cq_packed_avail(const struct ctrl_model *c, uint16_t flags)
 {
 	return !!(flags & VRING_PACKED_DESC_F_AVAIL) == c->avail_wrap &&
 		!!(flags & VRING_PACKED_DESC_F_USED) != c->avail_wrap;
 }
 
 static void
-cq_process_packed(struct virtnet_cq_dev *c, virtnet_cq_handler h, void *arg)
+cq_process_packed(struct ctrl_model *c, ctrl_model_handler h, void *arg)
 {
 	struct vring_packed_desc *desc = (void *)(uintptr_t)c->d.desc;
 	uint16_t size = c->d.size, flags, id = 0, n, taken;
@@ -136,7 +136,7 @@ cq_process_packed(struct virtnet_cq_dev *c, virtnet_cq_handler h, void *arg)
 }
 
 void
-virtnet_cq_dev_process(struct virtnet_cq_dev *c, virtnet_cq_handler h,
+ctrl_model_process(struct ctrl_model *c, ctrl_model_handler h,
 		void *arg)
 {
 	if (c->d.desc == 0)
