@@ -9,7 +9,7 @@
 # answers (ethdev's start replays the Rx modes through it: the wait ends
 # after a second). The control variant must probe, start, stop and close.
 #
-#   tests/test_pci_faults.sh BUILD_DIR
+#   [ONLY='variant|...'] tests/test_pci_faults.sh BUILD_DIR
 #
 # Needs root: the config space is read from /sys/class/uio/uioN/device/config,
 # which a private mount namespace (unshare -m) covers with a tmpfs.
@@ -63,12 +63,19 @@ ring-size-odd|device offers ring size 300 for queue 0, which the split layout ca
 cq-silent|control command 1/0 got no answer in 1000 ms; control queue stopped|start
 good|modern interface
 notify-data|modern interface
+reset-stuck|the device did not finish its reset: its rings and the buffers in them are kept until it does
+reset-stuck-close|closed on a device that never finished its reset
 '
 
 run() { # variant -> log in $WORK/$1.log
-	local v=$1 sys=$WORK/$1/devices
+	local v=$1 sys=$WORK/$1/devices dv=$1 mode=()
+	# A good device whose reset gets stuck as the port stops (audit F4).
+	case $v in
+	reset-stuck) dv=good; mode=(stuck) ;;
+	reset-stuck-close) dv=good; mode=(stuck-close) ;;
+	esac
 	mkdir -p "$sys"
-	python3 "$HERE/pci-fault/mkdev.py" "$v" "$sys" "$WORK/$v/config" "$UIO"
+	python3 "$HERE/pci-fault/mkdev.py" "$dv" "$sys" "$WORK/$v/config" "$UIO"
 	SYSFS_PCI_DEVICES=$sys LD_LIBRARY_PATH=$PLUGIN_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
 	unshare -m --propagation private sh -c '
 		mount -t tmpfs vnt-uio /sys/class &&
@@ -78,15 +85,33 @@ run() { # variant -> log in $WORK/$1.log
 		timeout 60 "$APP" --lcores 0@0 --in-memory -m 64 --iova-mode=pa \
 		--file-prefix "vnt-pcifault-$$" -d librte_net_virtnet.so \
 		--log-level=lib.eal:error --log-level='pmd.net.virtnet.*:info' \
-		-a 0000:00:04.0 -- 0000:00:04.0 >"$WORK/$v.log" 2>&1
+		-a 0000:00:04.0 -- 0000:00:04.0 "${mode[@]}" >"$WORK/$v.log" 2>&1
 	echo $?
 }
 
 while IFS='|' read -r v want step; do
 	[ -n "$v" ] || continue
+	[ -z "${ONLY:-}" ] || [[ $v =~ ^($ONLY)$ ]] || continue
 	rc=$(run "$v" || true)
 	log=$WORK/$v.log
-	if [ "$v" = good ] || [ "$v" = notify-data ]; then
+	if [ "$v" = reset-stuck ]; then
+		# Kept through the stuck stop, refused start, all back after.
+		read -r h k r s e < <(sed -n 's/^VNT stuck held \([0-9]*\) stop-kept \([0-9]*\) start-stuck \(-*[0-9]*\) start-after \(-*[0-9]*\) held-end \([0-9]*\)$/\1 \2 \3 \4 \5/p' "$log") || true
+		if [ "$rc" = 0 ] && [ -n "${h:-}" ] && [ "$h" -gt 8 ] && [ "$k" = "$h" ] &&
+		   [ "$r" != 0 ] && [ "$s" = 0 ] && [ "$e" = 0 ] && grep -qF "$want" "$log"; then
+			ok "$v: $k of $h mbufs kept from a device stuck in reset, start refused ($r), all back once it finished"
+		else
+			bad "$v (rc $rc):"; sed 's/^/    /' "$log"
+		fi
+	elif [ "$v" = reset-stuck-close ]; then
+		read -r h k p < <(sed -n 's/^VNT stuck-close held \([0-9]*\) after-close \([0-9]*\) ports \([0-9]*\)$/\1 \2 \3/p' "$log") || true
+		if [ "$rc" = 0 ] && [ -n "${h:-}" ] && [ "$h" -gt 8 ] && [ "$k" = "$h" ] &&
+		   [ "$p" = 0 ] && grep -qF "$want" "$log"; then
+			ok "$v: closed on a stuck device, its $k mbufs left to it"
+		else
+			bad "$v (rc $rc):"; sed 's/^/    /' "$log"
+		fi
+	elif [ "$v" = good ] || [ "$v" = notify-data ]; then
 		# Every queue notifies at offset 0 of the notify region (BAR
 		# offset 0x3000); the last one is the Tx kick of 8 frames on
 		# queue 1: "1" alone, or with NOTIFICATION_DATA the next avail

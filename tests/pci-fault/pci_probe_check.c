@@ -11,11 +11,19 @@
  * With a port: configure, start, send a burst, stop, close; a step the
  * device refuses is reported, and the port is closed all the same:
  *   [VNT refused setup|start] VNT control ok | VNT control FAIL <what>
+ * With "stuck" after the BDF, the device's reset never completes while
+ * the port stops (audit F4; virtnet's test hook VIRTNET_TEST_PCI_RESET),
+ * and the mbufs it may still write must stay out of the pool:
+ *   VNT stuck held H stop-kept K start-stuck R start-after S held-end E
+ * and with "stuck-close" the port is closed on the stuck device too:
+ *   VNT stuck-close held H after-close K ports P
  *
- * Usage: pci_probe_check <EAL args> -- BDF
+ * Usage: pci_probe_check <EAL args> -- BDF [stuck|stuck-close]
  */
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_dev.h>
@@ -110,6 +118,76 @@ close:
 	return err;
 }
 
+/* Started port @p port, with 8 frames the device never takes. */
+static struct rte_mempool *
+stuck_setup(uint16_t port)
+{
+	struct rte_eth_conf conf;
+	struct rte_mempool *mp;
+	struct rte_mbuf *m[8];
+	uint16_t i, n;
+
+	memset(&conf, 0, sizeof(conf));
+	mp = rte_pktmbuf_pool_create("stuck", NB_MBUF, 0, 0,
+		RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	if (mp == NULL || rte_eth_dev_configure(port, 1, 1, &conf) != 0 ||
+	    rte_eth_rx_queue_setup(port, 0, 256, 0, NULL, mp) != 0 ||
+	    rte_eth_tx_queue_setup(port, 0, 256, 0, NULL) != 0 ||
+	    rte_eth_dev_start(port) != 0 ||
+	    rte_pktmbuf_alloc_bulk(mp, m, 8) != 0)
+		return NULL;
+	for (i = 0; i < 8; i++)
+		rte_pktmbuf_append(m[i], 64);
+	n = rte_eth_tx_burst(port, 0, m, 8);
+	for (i = n; i < 8; i++)
+		rte_pktmbuf_free(m[i]);
+	return mp;
+}
+
+static unsigned int
+held(struct rte_mempool *mp)
+{
+	return NB_MBUF - rte_mempool_avail_count(mp);
+}
+
+/*
+ * Stop on a device whose reset does not complete: the buffers stay out;
+ * a start fails while it is stuck, works once it is not, and at the end
+ * every buffer is back. With @p close_stuck, close while still stuck.
+ */
+static void
+stuck(uint16_t port, bool close_stuck)
+{
+	struct rte_mempool *mp = stuck_setup(port);
+	unsigned int h, kept;
+	int r, s = 1;
+
+	if (mp == NULL) {
+		printf("VNT stuck setup failed\n");
+		return;
+	}
+	h = held(mp);
+	setenv("VIRTNET_TEST_PCI_RESET", "stuck", 1);
+	rte_eth_dev_stop(port);
+	kept = held(mp);
+	if (close_stuck) {
+		rte_eth_dev_close(port);
+		printf("VNT stuck-close held %u after-close %u ports %u\n", h,
+			held(mp), rte_eth_dev_count_avail());
+		unsetenv("VIRTNET_TEST_PCI_RESET");
+		return;
+	}
+	r = rte_eth_dev_start(port);
+	unsetenv("VIRTNET_TEST_PCI_RESET");
+	if (r != 0)
+		s = rte_eth_dev_start(port);
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	printf("VNT stuck held %u stop-kept %u start-stuck %d start-after %d held-end %u\n",
+		h, kept, r, s, held(mp));
+	rte_mempool_free(mp);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -130,6 +208,8 @@ main(int argc, char **argv)
 	printf("VNT ports %u\n", rte_eth_dev_count_avail());
 	if (rte_eth_dev_count_avail() == 0) {
 		reprobe(argv[n + 1]);
+	} else if (argc - n > 2) {
+		stuck(rte_eth_find_next(0), strcmp(argv[n + 2], "stuck") != 0);
 	} else {
 		RTE_ETH_FOREACH_DEV(port) {
 			err = control(port);

@@ -81,6 +81,15 @@ virtnet_ctrl_destroy(struct virtnet_ctrl *c)
 	virtnet_private_free(c);
 }
 
+void
+virtnet_ctrl_abandon(struct virtnet_ctrl *c)
+{
+	if (c == NULL)
+		return;
+	virtnet_private_free(c->vq);
+	virtnet_private_free(c);
+}
+
 /* Wait for the one command in flight; false on timeout or a fault. */
 static bool
 virtnet_ctrl_wait(struct virtnet_ctrl *c)

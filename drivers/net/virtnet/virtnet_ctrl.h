@@ -57,6 +57,12 @@ struct virtnet_ctrl *virtnet_ctrl_create(const struct virtnet_transport *t,
 /** Free the queue (NULL: nothing), once the device was reset. */
 void virtnet_ctrl_destroy(struct virtnet_ctrl *c);
 
+/**
+ * Free the queue's process memory only: its ring and command stay with a
+ * device that never finished its reset (they are never reused).
+ */
+void virtnet_ctrl_abandon(struct virtnet_ctrl *c);
+
 /** Count every send into @p stats from now on (NULL: count nothing). */
 void virtnet_ctrl_count_into(struct virtnet_ctrl *c,
 		struct virtnet_ctrl_stats *stats);

@@ -61,8 +61,9 @@ virtnet_device_start_init(struct virtnet_dev *hw)
 	const struct virtnet_transport_ops *ops = hw->tp.ops;
 	int ret;
 
-	virtnet_device_reset(hw);
-	ret = ops->set_status(hw->tp.priv, VIRTNET_STATUS_START);
+	ret = virtnet_device_reset(hw);
+	if (ret == 0)
+		ret = ops->set_status(hw->tp.priv, VIRTNET_STATUS_START);
 	if (ret < 0)
 		return ret;
 	hw->dev_features = ops->get_features(hw->tp.priv);
@@ -186,7 +187,9 @@ virtnet_device_probe(struct virtnet_dev *hw, struct rte_ether_addr *mac)
 		virtnet_learn_limits(hw, &cfg);
 		virtnet_rss_learn(hw, &cfg);
 	}
-	virtnet_device_reset(hw);
+	/* A device that cannot be reset cannot be used. */
+	if (virtnet_device_reset(hw) < 0 && ret == 0)
+		ret = -EIO;
 	return ret;
 }
 
@@ -237,10 +240,10 @@ virtnet_device_driver_ok(struct virtnet_dev *hw)
 		VIRTIO_CONFIG_S_DRIVER_OK);
 }
 
-void
+int
 virtnet_device_reset(struct virtnet_dev *hw)
 {
-	hw->tp.ops->reset(hw->tp.priv);
+	return hw->tp.ops->reset(hw->tp.priv);
 }
 
 bool

@@ -75,6 +75,7 @@ struct virtnet_coal {
 struct virtnet_ctrl;
 struct virtnet_filter;
 struct virtnet_path;
+struct virtnet_strand;
 
 /** A virtnet port, in process memory (dev->process_private). */
 struct virtnet_dev {
@@ -123,6 +124,8 @@ struct virtnet_dev {
 	const struct virtnet_path *rx_path;
 	const struct virtnet_path *tx_path;
 	struct virtnet_ctrl *ctrl;	/**< while started, if negotiated */
+	/** Rings a device that did not finish its reset may still use. */
+	struct virtnet_strand *stranded;
 	/** What the control queues of every start sent (xstats). */
 	struct virtnet_ctrl_stats ctrl_stats;
 	struct virtnet_filter *filter;	/**< receive filters (virtnet_filter.h) */
@@ -188,8 +191,11 @@ int virtnet_device_negotiate(struct virtnet_dev *hw, uint64_t want);
 /** Set DRIVER_OK: the device may use the queues set up so far. */
 int virtnet_device_driver_ok(struct virtnet_dev *hw);
 
-/** Reset: after it returns the device touches no queue. */
-void virtnet_device_reset(struct virtnet_dev *hw);
+/**
+ * Reset. On success the device touches no queue any more; on failure
+ * (logged by the transport) it may still use them and their buffers.
+ */
+int virtnet_device_reset(struct virtnet_dev *hw);
 
 /** Link as the device reports it, and its speed and duplex. */
 bool virtnet_device_link(struct virtnet_dev *hw);

@@ -286,8 +286,12 @@ virtnet_dev_halt(struct rte_eth_dev *dev)
 	hw->halted = true;
 	virtnet_queues_quiesce(dev);
 	virtnet_queues_log_state(dev);
-	/* After reset the device touches no ring: buffers can go. */
-	virtnet_device_reset(hw);
+	/*
+	 * After a reset the device touches no ring: buffers can go. After
+	 * one it did not finish, they are kept from it (audit F4).
+	 */
+	if (virtnet_device_reset(hw) < 0)
+		virtnet_queues_strand(dev);
 	virtnet_rxintr_stop(dev);
 	virtnet_queues_stop(dev);
 	hw->started = false;
@@ -360,6 +364,26 @@ virtnet_dev_running(struct rte_eth_dev *dev)
 static int virtnet_dev_bring_up(struct rte_eth_dev *dev);
 
 /*
+ * Rings kept for a device that did not finish a reset: another reset,
+ * and they go if it finishes; if not, the port cannot start (-EIO).
+ */
+static int
+virtnet_dev_settle(struct rte_eth_dev *dev)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+
+	if (!virtnet_queues_stranded(dev))
+		return 0;
+	if (virtnet_device_reset(hw) < 0) {
+		VIRTNET_LOG(ERR, "port %u: the device still has not finished its reset; not started",
+			dev->data->port_id);
+		return -EIO;
+	}
+	virtnet_queues_unstrand(dev, true);
+	return 0;
+}
+
+/*
  * A parked port on its device as it is (virtnet_restart.h): data rings,
  * pairs and Rx offloads; on failure, the device is reset and the port
  * started from scratch.
@@ -409,6 +433,9 @@ virtnet_dev_bring_up(struct rte_eth_dev *dev)
 		return virtnet_dev_resume(dev);
 	if (hw->parked)
 		virtnet_dev_halt(dev);
+	ret = virtnet_dev_settle(dev);
+	if (ret < 0)
+		return ret;
 	ret = virtnet_device_negotiate(hw, again ? want & hw->agreed : want);
 	if (ret == 0)
 		ret = virtnet_check_agreed(hw);
@@ -641,6 +668,7 @@ virtnet_dev_close(struct rte_eth_dev *dev)
 		virtnet_rx_queue_release(dev, i);
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
 		virtnet_tx_queue_release(dev, i);
+	virtnet_queues_unstrand(dev, virtnet_dev_settle(dev) == 0);
 	virtnet_dev_free(dev);
 	return 0;
 }

@@ -449,6 +449,120 @@ virtnet_queues_stop_data(struct rte_eth_dev *dev)
 			virtnet_txq_stop(dev->data->tx_queues[i]);
 }
 
+/* A ring kept aside for a device that did not finish its reset. */
+struct virtnet_strand {
+	struct virtnet_strand *next;
+	struct virtnet_vq *vq;
+	struct virtnet_dma ring;
+	struct virtnet_dma slots;	/* Tx headers; none for Rx */
+	struct virtnet_ctrl *ctrl;	/* or the control queue, whole */
+};
+
+/*
+ * Move one ring (and its Tx headers) aside. Without memory for the note
+ * it is left to the device for good: lost, never freed under it.
+ */
+static void
+virtnet_strand_ring(struct virtnet_dev *hw, struct virtnet_vq **vqp,
+		struct virtnet_dma *ring, struct virtnet_dma *slots,
+		struct virtnet_vq_errors *errors)
+{
+	struct virtnet_strand *s = virtnet_private_zalloc(sizeof(*s));
+	struct virtnet_vq *vq = *vqp;
+
+	virtnet_queues_lock();
+	errors->bad_used_idx += vq->err.bad_used_idx;
+	errors->bad_id += vq->err.bad_id;
+	errors->bad_len += vq->err.bad_len;
+	*vqp = NULL;
+	virtnet_queues_unlock();
+	if (s != NULL) {
+		s->vq = vq;
+		s->ring = *ring;
+		if (slots != NULL)
+			s->slots = *slots;
+		s->next = hw->stranded;
+		hw->stranded = s;
+	}
+	memset(ring, 0, sizeof(*ring));
+	if (slots != NULL)
+		memset(slots, 0, sizeof(*slots));
+}
+
+void
+virtnet_queues_strand(struct rte_eth_dev *dev)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+	struct virtnet_strand *s;
+	struct virtnet_rxq *rxq;
+	struct virtnet_txq *txq;
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		rxq = dev->data->rx_queues[i];
+		if (rxq != NULL && rxq->vq != NULL)
+			virtnet_strand_ring(hw, &rxq->vq, &rxq->ring, NULL,
+				&rxq->ring_errors);
+	}
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		txq = dev->data->tx_queues[i];
+		if (txq != NULL && txq->vq != NULL) {
+			virtnet_strand_ring(hw, &txq->vq, &txq->ring,
+				&txq->slots_mem, &txq->ring_errors);
+			txq->slots = NULL;
+		}
+	}
+	if (hw->ctrl != NULL) {
+		s = virtnet_private_zalloc(sizeof(*s));
+		if (s != NULL) {
+			s->ctrl = hw->ctrl;
+			s->next = hw->stranded;
+			hw->stranded = s;
+		}
+		hw->ctrl = NULL;
+	}
+	VIRTNET_LOG(ERR, "port %u: the device did not finish its reset: its rings and the buffers in them are kept until it does",
+		dev->data->port_id);
+}
+
+bool
+virtnet_queues_stranded(const struct rte_eth_dev *dev)
+{
+	return virtnet_dev(dev)->stranded != NULL;
+}
+
+void
+virtnet_queues_unstrand(struct rte_eth_dev *dev, bool reset_done)
+{
+	struct virtnet_dev *hw = virtnet_dev(dev);
+	struct virtnet_vq_errors unused;
+	struct virtnet_strand *s;
+	unsigned int n = 0;
+
+	while ((s = hw->stranded) != NULL) {
+		hw->stranded = s->next;
+		n++;
+		if (!reset_done) {
+			/* The device may write these: never reuse them. */
+			virtnet_ctrl_abandon(s->ctrl);
+			virtnet_private_free(s->vq);
+		} else if (s->ctrl != NULL) {
+			virtnet_ctrl_destroy(s->ctrl);
+		} else {
+			virtnet_vq_drop(&s->vq, &s->ring, &unused);
+			if (s->slots.mz != NULL)
+				virtnet_dma_free(&s->slots);
+		}
+		virtnet_private_free(s);
+	}
+	if (n > 0 && !reset_done)
+		VIRTNET_LOG(ERR, "port %u: closed on a device that never finished its reset: %u rings and their buffers left to it",
+			dev->data->port_id, n);
+	else if (n > 0)
+		VIRTNET_LOG(NOTICE, "port %u: the device finished its reset: %u rings kept for it freed",
+			dev->data->port_id, n);
+}
+
 void
 virtnet_queues_stop(struct rte_eth_dev *dev)
 {

@@ -32,6 +32,25 @@ void virtnet_txq_info_get(struct rte_eth_dev *dev, uint16_t qid,
 		struct rte_eth_txq_info *qinfo);
 
 /**
+ * After a reset the device did not complete (audit F4): it may still
+ * write the rings and the buffers in them, so every ring (the control
+ * queue's too) leaves its queue with its buffers and is kept aside; the
+ * queues have none, as after a stop.
+ */
+void virtnet_queues_strand(struct rte_eth_dev *dev);
+
+/**
+ * Let the rings kept aside go. With @p reset_done, freed and their
+ * buffers back to their pools; without (closing on a device still not
+ * reset), ring memory and buffers are left to the device (logged), and
+ * only the driver's own memory is freed.
+ */
+void virtnet_queues_unstrand(struct rte_eth_dev *dev, bool reset_done);
+
+/** Whether rings are kept aside for a device still not reset. */
+bool virtnet_queues_stranded(const struct rte_eth_dev *dev);
+
+/**
  * After negotiation, before DRIVER_OK: make every ring and hand it to the
  * device, Rx rings full, and the control queue if negotiated.
  * @return 0, or a negative errno (logged); virtnet_queues_stop() undoes

@@ -546,23 +546,32 @@ vu_start_device(struct virtnet_user *u)
 	return 0;
 }
 
-/* Stop the back-end's rings; after this it touches no ring memory. */
-static void
+/*
+ * Stop the back-end's rings. GET_VRING_BASE answered means the back-end
+ * stopped that ring; one it did not answer (the connection is then shut
+ * down: out of step) may still be in use: -EIO, so that its buffers are
+ * kept (audit F4). A lost back-end has let go of every ring.
+ */
+static int
 vu_stop_device(struct virtnet_user *u)
 {
 	uint32_t base;
 	uint16_t i;
+	int ret = 0;
 
 	for (i = 0; i < u->nr_queues; i++) {
 		if (!vu_backend_queue(u, i))
 			continue;
 		if (u->started && u->connected &&
-		    virtnet_vhu_get_vring_base(&u->conn, i, &base) < 0)
-			VIRTNET_LOG(WARNING, "%s: GET_VRING_BASE %u failed",
+		    virtnet_vhu_get_vring_base(&u->conn, i, &base) < 0) {
+			VIRTNET_LOG(ERR, "%s: GET_VRING_BASE %u failed: the back-end may still use the ring",
 				u->path, i);
+			ret = -EIO;
+		}
 		vu_close_queue_fds(&u->q[i]);
 	}
 	u->started = false;
+	return ret;
 }
 
 static int
@@ -570,9 +579,10 @@ vu_reset(void *t)
 {
 	struct virtnet_user *u = t;
 	uint16_t i;
+	int ret;
 
 	pthread_mutex_lock(&u->lock);
-	vu_stop_device(u);
+	ret = vu_stop_device(u);
 	if (u->connected && vu_has_proto(u, VHOST_USER_PROTOCOL_F_STATUS))
 		virtnet_vhu_set_u64(&u->conn, VHOST_USER_SET_STATUS, 0);
 	for (i = 0; i < u->nr_queues; i++) {
@@ -584,7 +594,7 @@ vu_reset(void *t)
 	u->announce = false;
 	memcpy(u->cfg.mac, u->mac, sizeof(u->cfg.mac));
 	pthread_mutex_unlock(&u->lock);
-	return 0;
+	return ret;
 }
 
 static uint8_t
