@@ -48,6 +48,8 @@ def build(v):
         caps[0x40] = (COMMON, BAR, 0x0000, 0x10)
     if v == "isr-len0":          # audit F5: its one byte past the BAR
         caps[0x50] = (ISR, BAR, BAR_LEN, 0)
+    if v == "devcfg-len0":
+        caps[0x60] = (DEVICE, BAR, 0x2000, 0)
     cfg = bytearray(256)
     struct.pack_into("<HH", cfg, 0, 0x1af4, dev_id)
     struct.pack_into("<H", cfg, 6, 0x10)          # status: capability list
@@ -60,7 +62,8 @@ def build(v):
         t, bar, off, length = caps[pos]
         if t == NOTIFY:
             clen = 16 if v == "notify-no-mult" else 20
-            c = vcap(nxt, t, bar, off, length, clen, 4)
+            c = vcap(nxt, t, bar, off, length, clen,
+                     3 if v == "notify-mult-odd" else 4)
         else:
             c = vcap(nxt, t, bar, off, length, 8 if (v == "cap-truncated" and
                                                       pos == 0x40) else 16)
@@ -79,15 +82,36 @@ def build(v):
     # itself is no feature of virtio-net.
     # cq-silent: bits 17 and 18 (CTRL_VQ, CTRL_RX) too; nobody ever serves
     # the control queue of a file (bits 49 and 50 mean nothing).
+    # Device config variants: MAC (bit 5), MTU (3), MQ (22) with or
+    # without CTRL_VQ (17), and the config (at 0x2000) they read.
     struct.pack_into("<I", bar, 4, {"no-version-1": 0,
                                     "notify-data": 1 | 1 << 6,
-                                    "cq-silent": 1 | 1 << 17 | 1 << 18
+                                    "cq-silent": 1 | 1 << 17 | 1 << 18,
+                                    "mq-no-ctrl": 1 | 1 << 22,
+                                    "mq-pairs-0": 1 | 1 << 17 | 1 << 22,
+                                    "mq-pairs-huge": 1 | 1 << 17 | 1 << 22,
+                                    "mq-pairs-max": 1 | 1 << 17 | 1 << 22,
+                                    "mtu-0": 1 | 1 << 3,
+                                    "mtu-huge": 1 | 1 << 3,
+                                    "mac-zero": 1 | 1 << 5,
+                                    "mac-multicast": 1 | 1 << 5,
                                     }.get(v, 1))
+    devcfg = 0x2000
+    if v == "mac-multicast":
+        bar[devcfg:devcfg + 6] = bytes([1, 0, 0x5e, 0, 0, 1])
+    struct.pack_into("<H", bar, devcfg + 8, {"mq-no-ctrl": 2,
+                                             "mq-pairs-0": 0,
+                                             "mq-pairs-huge": 0xffff,
+                                             "mq-pairs-max": 0x8000,
+                                             }.get(v, 0))
+    struct.pack_into("<H", bar, devcfg + 10, {"mtu-huge": 0xffff}.get(v, 0))
     struct.pack_into("<H", bar, 0x12, 0 if v == "no-queues" else 3)
     struct.pack_into("<H", bar, 0x18, {"ring-size-zero": 0,
                                         "ring-size-odd": 300}.get(v, 256))
     if v == "notify-off-range":                    # queue_notify_off
         struct.pack_into("<H", bar, 0x1e, 0x1000)
+    if v == "notify-mult-odd":                     # 1 x 3: byte 3
+        struct.pack_into("<H", bar, 0x1e, 1)
     return dev_id, cfg, bar
 
 

@@ -10,7 +10,8 @@
  *   VNT reprobe fails 10 heap-delta B allocs-delta N
  * With a port: configure, start, send a burst, stop, close; a step the
  * device refuses is reported, and the port is closed all the same:
- *   [VNT refused setup|start] VNT control ok | VNT control FAIL <what>
+ *   VNT max-queues N [VNT refused setup|start]
+ *   VNT control ok | VNT control FAIL <what>
  * With "stuck" after the BDF, the device's reset never completes while
  * the port stops (audit F4; virtnet's test hook VIRTNET_TEST_PCI_RESET),
  * and the mbufs it may still write must stay out of the pool:
@@ -74,12 +75,21 @@ reprobe(const char *bdf)
 static const char *
 control(uint16_t port)
 {
+	struct rte_eth_dev_info info;
+	struct rte_ether_addr mac;
 	struct rte_eth_conf conf;
 	struct rte_mempool *mp;
 	struct rte_mbuf *m[8];
 	const char *err = NULL;
 	uint16_t i, n;
 
+	/* Whatever the device's config says, the port's MAC is usable. */
+	if (rte_eth_macaddr_get(port, &mac) != 0 ||
+	    !rte_is_valid_assigned_ether_addr(&mac))
+		return "MAC zero or multicast";
+	if (rte_eth_dev_info_get(port, &info) != 0)
+		return "dev_info";
+	printf("VNT max-queues %u\n", info.max_rx_queues);
 	memset(&conf, 0, sizeof(conf));
 	mp = rte_pktmbuf_pool_create("ctl", NB_MBUF, 0, 0,
 		RTE_MBUF_DEFAULT_BUF_SIZE, 0);

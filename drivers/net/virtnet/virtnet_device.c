@@ -48,6 +48,21 @@ virtnet_drop_orphans(uint64_t f)
 	return f;
 }
 
+/* At probe: say which offered features go for want of another. */
+static void
+virtnet_log_orphans(const struct virtnet_dev *hw, uint64_t offered)
+{
+	unsigned int i, bit, needs;
+
+	for (i = 0; i < RTE_DIM(virtnet_feature_deps); i++) {
+		bit = virtnet_feature_deps[i].bit;
+		needs = virtnet_feature_deps[i].needs;
+		if (((offered >> bit) & 1) && !((offered >> needs) & 1))
+			VIRTNET_LOG(NOTICE, "port %u: device offers feature %u without feature %u, which it needs: not used",
+				hw->port_id, bit, needs);
+	}
+}
+
 static int
 virtnet_read_config(struct virtnet_dev *hw, size_t off, void *dst, size_t len)
 {
@@ -93,8 +108,12 @@ virtnet_learn_queue_pairs(struct virtnet_dev *hw,
 	hw->ctrl_qid = 2;
 	if (!virtnet_usable(hw, VIRTIO_NET_F_MQ))
 		return;
+	/*
+	 * 0x8000 pairs is the spec's limit, but their control queue would be
+	 * queue 0x10000, which no 16-bit queue index reaches.
+	 */
 	if (n < VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN ||
-	    n > VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX) {
+	    n > VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX || 2u * n > UINT16_MAX) {
 		VIRTNET_LOG(WARNING, "port %u: device offers MQ with %u queue pairs; using one pair without MQ",
 			hw->port_id, n);
 		hw->features_off |= 1ULL << VIRTIO_NET_F_MQ;
@@ -177,6 +196,10 @@ virtnet_device_probe(struct virtnet_dev *hw, struct rte_ether_addr *mac)
 	if (!hw->speed_fixed)
 		hw->speed = RTE_ETH_SPEED_NUM_UNKNOWN;
 	ret = virtnet_device_start_init(hw);
+	if (ret == 0)
+		virtnet_log_orphans(hw, hw->dev_features &
+			(VIRTNET_DRIVER_FEATURES | hw->tp.ops->features) &
+			~hw->features_off);
 	memset(&cfg, 0, sizeof(cfg));
 	if (ret == 0)
 		ret = virtnet_read_config(hw, 0, &cfg, sizeof(cfg));

@@ -156,6 +156,12 @@ vp_take_cap(struct virtnet_pci *vp, uint8_t pos, const struct virtio_pci_cap *ca
 		vp->isr = va;
 		break;
 	default:
+		/* virtio-net has a device config (4.1.4.6): 0 B is broken. */
+		if (cap->length == 0) {
+			VIRTNET_INIT_LOG(ERR, "%s: device config capability of 0 B",
+				vp_name(vp));
+			return -EINVAL;
+		}
 		vp->dev_cfg = va;
 		vp->dev_cfg_len = cap->length;
 	}
@@ -432,6 +438,7 @@ vpm_setup_queue(void *t, const struct virtnet_queue_desc *q)
 	struct virtnet_pci *vp = t;
 	struct virtio_pci_common_cfg *c = vp->common;
 	uint64_t off;
+	size_t width;
 	uint16_t vec;
 
 	if (q->qid >= vpm_num_queues(vp))
@@ -450,10 +457,19 @@ vpm_setup_queue(void *t, const struct virtnet_queue_desc *q)
 				vp_name(vp), q->qid, vec);
 	}
 	off = (uint64_t)rte_read16(&c->queue_notify_off) * vp->notify_mult;
-	if (off + (vp->notify_data ? sizeof(uint32_t) : sizeof(uint16_t)) >
-			vp->notify_len) {
+	width = vp->notify_data ? sizeof(uint32_t) : sizeof(uint16_t);
+	if (off + width > vp->notify_len) {
 		VIRTNET_LOG(ERR, "%s: queue %u notify offset %" PRIu64 " is beyond the %u B notify region",
 			vp_name(vp), q->qid, off, vp->notify_len);
+		return -EINVAL;
+	}
+	/*
+	 * A multiplier that is not an even power of 2 (4.1.4.4) can give an
+	 * address the notify write would straddle: torn on a real BAR.
+	 */
+	if (off % width != 0) {
+		VIRTNET_LOG(ERR, "%s: queue %u notify offset %" PRIu64 " (multiplier %u) is not %zu-byte aligned",
+			vp_name(vp), q->qid, off, vp->notify_mult, width);
 		return -EINVAL;
 	}
 	vp->notify_addr[q->qid] = (uint16_t *)(vp->notify_base + off);
