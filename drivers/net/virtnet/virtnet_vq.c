@@ -200,7 +200,9 @@ virtnet_vq_repost(struct virtnet_vq *vq, void *const *cookies,
 
 	for (i = 0; i < (vq->packed ? posted : vq->size) && k < n; i++) {
 		s = vq->packed ? (uint16_t)((vq->last_used + i) % vq->size) : i;
-		id = vq->packed ? vq->pdesc[s].id : i;
+		/* Read once: the checks below hold for what is used. */
+		id = vq->packed ? __atomic_load_n(&vq->pdesc[s].id,
+			__ATOMIC_RELAXED) : i;
 		if (id >= vq->size || vq->extra[id].cookie != VIRTNET_VQ_NO_BUF)
 			continue;
 		if (vq->packed)
@@ -263,8 +265,10 @@ virtnet_vq_dump(const struct virtnet_vq *vq, char *buf, size_t len)
 		return virtnet_vq_dump_packed(vq, buf, len);
 	memcpy(&avail_event, &vq->used->ring[vq->size], sizeof(avail_event));
 	return snprintf(buf, len, "avail %u used %u/%u free %u used flags 0x%x avail event %u fault %u",
-		vq->avail_idx, vq->last_used, vq->used->idx, vq->num_free,
-		vq->used->flags, avail_event, vq->fault);
+		vq->avail_idx, vq->last_used,
+		__atomic_load_n(&vq->used->idx, __ATOMIC_RELAXED), vq->num_free,
+		__atomic_load_n(&vq->used->flags, __ATOMIC_RELAXED),
+		avail_event, vq->fault);
 }
 
 void *
@@ -280,7 +284,8 @@ virtnet_vq_dump_next(const struct virtnet_vq *vq, uint32_t *len)
 		e.id = d.id;
 		e.len = d.len;
 	} else {
-		if (vq->last_used == vq->used->idx)
+		if (vq->last_used ==
+		    __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE))
 			return NULL;
 		e = vq->used->ring[vq->last_used & vq->mask];	/* read once */
 	}
