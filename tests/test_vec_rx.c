@@ -737,6 +737,66 @@ test_vlan_short_head(void)
 	vlan_mode(VIRTNET_VQ_PACKED | VIRTNET_VQ_IN_ORDER, MRG | PACKED | IO);
 }
 
+/*
+ * A mergeable packet whose middle buffer has length 0 (audit note): the
+ * whole packet goes, its last buffer with it, although that buffer looks
+ * like a packet of its own (a header with num_buffers 1); the packet
+ * after it arrives whole; one error.
+ */
+static void
+broken_merge_mode(uint32_t mode, uint64_t features)
+{
+	const struct virtnet_path *p = virtnet_path_select(virtnet_rx_paths,
+		features, 0, virtnet_simd_width());
+	struct virtio_net_hdr_mrg_rxbuf h;
+	struct round_conf rc = { .mode = mode, .size = 64,
+		.hdr = sizeof(h), .hostile = 1000000 };
+	const uint32_t lens[4] = { sizeof(h) + 64, 0, sizeof(h) + 64,
+		sizeof(h) + 60 };
+	const uint16_t nbufs[4] = { 3, 0, 1, 1 };
+	struct rte_mbuf *pkts[4];
+	struct side *sd = &sides[0];
+	uint8_t buf[sizeof(h) + 64];
+	struct dm_chain c;
+	unsigned int i, n;
+
+	CHECK_GOTO(p != NULL && p->simd == 0, out, "path");
+	CHECK_GOTO(side_up(sd, 0, &rc) == 0, out, "side up");
+	for (i = 0; i < 4; i++) {
+		CHECK_GOTO(dm_pop(&sd->dm, &c) == 0, down, "chain %u", i);
+		memset(buf, 0x40 + i, sizeof(buf));
+		memset(&h, 0, sizeof(h));
+		h.num_buffers = nbufs[i];
+		memcpy(buf, &h, sizeof(h));
+		dm_write_chain(&c, buf, lens[i]);
+		dm_push(&sd->dm, c.head, lens[i], 1);
+	}
+	dm_publish(&sd->dm);
+	n = p->rx(&sd->rxq, pkts, RTE_DIM(pkts));
+	CHECK(n == 1 && pkts[0]->pkt_len == 60 && pkts[0]->nb_segs == 1 &&
+		*rte_pktmbuf_mtod(pkts[0], uint8_t *) == 0x43 &&
+		sd->rxq.stats.errors == 1 && !virtnet_vq_broken(sd->vq),
+		"\"%s\": %u frames (first %u B of 0x%02x), %" PRIu64 " errors",
+		p->name, n, n ? pkts[0]->pkt_len : 0,
+		n ? *rte_pktmbuf_mtod(pkts[0], uint8_t *) : 0,
+		sd->rxq.stats.errors);
+	rte_pktmbuf_free_bulk(pkts, n);
+down:
+	side_down(sd);
+out:
+	return;
+}
+
+static void
+test_merge_broken(void)
+{
+	broken_merge_mode(0, MRG);
+	broken_merge_mode(VIRTNET_VQ_IN_ORDER, MRG | IO);
+	broken_merge_mode(VIRTNET_VQ_PACKED, MRG | PACKED);
+	broken_merge_mode(VIRTNET_VQ_PACKED | VIRTNET_VQ_IN_ORDER,
+		MRG | PACKED | IO);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -752,6 +812,7 @@ main(int argc, char **argv)
 	RUN(test_split);
 	RUN(test_hash_report);
 	RUN(test_vlan_short_head);
+	RUN(test_merge_broken);
 	TEST_SUMMARY();
 	rte_eal_cleanup();
 	return t_failed ? 1 : 0;

@@ -270,7 +270,12 @@ virtnet_rx_big_trim(struct rte_mbuf *head, struct rte_mbuf *rest,
 		rte_pktmbuf_free(rest);
 }
 
-/* Chain the other @p nbuf - 1 buffers of a packet, known to be ready. */
+/*
+ * Chain the other @p nbuf - 1 buffers of a packet, known to be ready.
+ * One of length 0 breaks the packet, but its buffers after it are taken
+ * all the same, to go with it: left in the ring, they would be parsed as
+ * packets of their own.
+ */
 static __rte_always_inline int
 virtnet_rx_merge(struct virtnet_rxq *rxq, struct rte_mbuf *head,
 		uint16_t nbuf, const uint32_t mode)
@@ -278,6 +283,7 @@ virtnet_rx_merge(struct virtnet_rxq *rxq, struct rte_mbuf *head,
 	struct rte_mbuf *prev = head, *m;
 	uint32_t len;
 	uint16_t i;
+	int ret = 0;
 
 	for (i = 1; i < nbuf; i++) {
 		m = virtnet_vq_get_used(rxq->vq, &len, mode);
@@ -290,9 +296,9 @@ virtnet_rx_merge(struct virtnet_rxq *rxq, struct rte_mbuf *head,
 		head->nb_segs++;
 		head->pkt_len += len;
 		if (unlikely(len == 0))
-			return -EINVAL;
+			ret = -EINVAL;
 	}
-	return 0;
+	return ret;
 }
 
 /*
