@@ -73,16 +73,20 @@ mtu-0|device offers MTU with 0, below 68; not negotiated|runs
 mtu-huge|device MTU 65535; virtnet receives at most 9706|runs
 mac-zero|device MAC 00:00:00:00:00:00 is zero or multicast; using random|runs
 mac-multicast|device MAC 01:00:5E:00:00:01 is zero or multicast; using random|runs
+gen-unstable|device config kept changing
 reset-stuck|the device did not finish its reset: its rings and the buffers in them are kept until it does
 reset-stuck-close|closed on a device that never finished its reset
 '
 
 run() { # variant -> log in $WORK/$1.log
-	local v=$1 sys=$WORK/$1/devices dv=$1 mode=()
-	# A good device whose reset gets stuck as the port stops (audit F4).
+	local v=$1 sys=$WORK/$1/devices dv=$1 mode=() hook=HOOK=none
+	# A good device whose reset gets stuck as the port stops (audit F4),
+	# or whose config generation moves during every read (virtnet's
+	# test hooks: a file does not change by itself).
 	case $v in
 	reset-stuck) dv=good; mode=(stuck) ;;
 	reset-stuck-close) dv=good; mode=(stuck-close) ;;
+	gen-unstable) dv=good; hook=VIRTNET_TEST_PCI_GEN=unstable ;;
 	esac
 	mkdir -p "$sys"
 	python3 "$HERE/pci-fault/mkdev.py" "$dv" "$sys" "$WORK/$v/config" "$UIO"
@@ -92,7 +96,7 @@ run() { # variant -> log in $WORK/$1.log
 		mkdir -p /sys/class/uio/uio$1/device &&
 		cp "$2" /sys/class/uio/uio$1/device/config &&
 		shift 2 && exec "$@"' sh "$UIO" "$WORK/$v/config" \
-		timeout 60 "$APP" --lcores 0@0 --in-memory -m 64 --iova-mode=pa \
+		env "$hook" timeout 60 "$APP" --lcores 0@0 --in-memory -m 64 --iova-mode=pa \
 		--file-prefix "vnt-pcifault-$$" -d librte_net_virtnet.so \
 		--log-level=lib.eal:error --log-level='pmd.net.virtnet.*:info' \
 		-a 0000:00:04.0 -- 0000:00:04.0 "${mode[@]}" >"$WORK/$v.log" 2>&1

@@ -287,6 +287,22 @@ vp_reset_stuck(void)
 	return v != NULL && strcmp(v, "stuck") == 0;
 }
 
+/*
+ * Test hook (tests/test_pci_faults.sh): while VIRTNET_TEST_PCI_GEN is
+ * "unstable" the config generation moves during every config read, as
+ * a device whose config keeps changing would have it; a file-backed
+ * function cannot change by itself.
+ */
+static void
+vp_test_gen_move(struct virtnet_pci *vp)
+{
+	const char *v = getenv("VIRTNET_TEST_PCI_GEN");
+
+	if (v != NULL && strcmp(v, "unstable") == 0)
+		rte_write8(rte_read8(&vp->common->config_generation) + 1,
+			&vp->common->config_generation);
+}
+
 static int
 vpm_reset(void *t)
 {
@@ -394,6 +410,7 @@ vpm_read_config(void *t, size_t off, void *dst, size_t len)
 	for (i = 0; i < VIRTNET_PCI_GEN_TRIES; i++) {
 		gen = rte_read8(&vp->common->config_generation);
 		vp_copy_from(dst, vp->dev_cfg + off, n);
+		vp_test_gen_move(vp);
 		if (rte_read8(&vp->common->config_generation) == gen)
 			return 0;
 	}
