@@ -669,6 +669,66 @@ test_hash_report(void)
 	}
 }
 
+/* The four mergeable scalar paths, each with its ring mode. */
+static void
+for_mrg_modes(void (*fn)(uint32_t mode, uint64_t features))
+{
+	fn(0, MRG);
+	fn(VIRTNET_VQ_IN_ORDER, MRG | IO);
+	fn(VIRTNET_VQ_PACKED, MRG | PACKED);
+	fn(VIRTNET_VQ_PACKED | VIRTNET_VQ_IN_ORDER, MRG | PACKED | IO);
+}
+
+/* Side 0 on the scalar path of @p features: a mergeable header, 64 slots. */
+static const struct virtnet_path *
+mrg_side_up(struct side *sd, uint32_t mode, uint64_t features)
+{
+	const struct virtnet_path *p = virtnet_path_select(virtnet_rx_paths,
+		features, 0, virtnet_simd_width());
+	struct round_conf rc = { .mode = mode, .size = 64,
+		.hdr = sizeof(struct virtio_net_hdr_mrg_rxbuf),
+		.hostile = 1000000 };
+
+	memset(sd, 0, sizeof(*sd));	/* side_down() after a failure */
+	if (p == NULL || p->simd != 0 || side_up(sd, 0, &rc) != 0)
+		return NULL;
+	return p;
+}
+
+#define NO_HDR	UINT16_MAX	/* a later buffer of a packet: no header */
+
+/*
+ * The device uses @p n buffers: bytes 0x40 + i, lengths @p lens, a header
+ * with num_buffers @p nbufs[i] unless NO_HDR, and then the VLAN @p tag
+ * (if not NULL) at byte 12 of the frame.
+ */
+static int
+post_mrg(struct side *sd, unsigned int n, const uint32_t *lens,
+		const uint16_t *nbufs, const uint8_t *tag)
+{
+	struct virtio_net_hdr_mrg_rxbuf h;
+	uint8_t buf[sizeof(h) + 64];
+	struct dm_chain c;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (dm_pop(&sd->dm, &c) != 0)
+			return -1;
+		memset(buf, 0x40 + i, sizeof(buf));
+		memset(&h, 0, sizeof(h));
+		h.num_buffers = nbufs[i];
+		if (nbufs[i] != NO_HDR) {
+			memcpy(buf, &h, sizeof(h));
+			if (tag != NULL)
+				memcpy(buf + sizeof(h) + 12, tag, 4);
+		}
+		dm_write_chain(&c, buf, lens[i]);
+		dm_push(&sd->dm, c.head, lens[i], 1);
+	}
+	dm_publish(&sd->dm);
+	return 0;
+}
+
 /*
  * VLAN strip with mergeable buffers (audit F6): a device may end the
  * first buffer 16 bytes into a tagged frame, inside the tag. That frame
@@ -679,35 +739,18 @@ test_hash_report(void)
 static void
 vlan_mode(uint32_t mode, uint64_t features)
 {
-	const struct virtnet_path *p = virtnet_path_select(virtnet_rx_paths,
-		features, 0, virtnet_simd_width());
-	struct virtio_net_hdr_mrg_rxbuf h;
-	struct round_conf rc = { .mode = mode, .size = 64,
-		.hdr = sizeof(h), .hostile = 1000000 };
 	static const uint8_t tag[4] = { 0x81, 0x00, 0x0a, 0xbc };
-	uint32_t lens[3] = { sizeof(h) + 16, 50, sizeof(h) + 64 };
-	struct rte_mbuf *pkts[2], *m;
+	const uint32_t hdr = sizeof(struct virtio_net_hdr_mrg_rxbuf);
+	const uint32_t lens[3] = { hdr + 16, 50, hdr + 64 };
+	const uint16_t nbufs[3] = { 2, NO_HDR, 1 };
 	struct side *sd = &sides[0];
-	uint8_t buf[sizeof(h) + 64];
-	struct dm_chain c;
-	unsigned int i, n;
+	const struct virtnet_path *p = mrg_side_up(sd, mode, features);
+	struct rte_mbuf *pkts[2], *m;
+	unsigned int n;
 
-	CHECK_GOTO(p != NULL && p->simd == 0, out, "path");
-	CHECK_GOTO(side_up(sd, 0, &rc) == 0, out, "side up");
+	CHECK_GOTO(p != NULL, down, "path and side");
 	sd->rxq.vlan_strip = true;
-	for (i = 0; i < 3; i++) {
-		CHECK_GOTO(dm_pop(&sd->dm, &c) == 0, down, "chain %u", i);
-		memset(buf, 0x40 + i, sizeof(buf));
-		memset(&h, 0, sizeof(h));
-		h.num_buffers = i == 0 ? 2 : 1;
-		if (i != 1) {
-			memcpy(buf, &h, sizeof(h));
-			memcpy(buf + sizeof(h) + 12, tag, sizeof(tag));
-		}
-		dm_write_chain(&c, buf, lens[i]);
-		dm_push(&sd->dm, c.head, lens[i], 1);
-	}
-	dm_publish(&sd->dm);
+	CHECK_GOTO(post_mrg(sd, 3, lens, nbufs, tag) == 0, down, "chains");
 	n = p->rx(&sd->rxq, pkts, RTE_DIM(pkts));
 	CHECK_GOTO(n == 2, down, "\"%s\": %u frames", p->name, n);
 	m = pkts[0];
@@ -724,17 +767,12 @@ vlan_mode(uint32_t mode, uint64_t features)
 	rte_pktmbuf_free_bulk(pkts, n);
 down:
 	side_down(sd);
-out:
-	return;
 }
 
 static void
 test_vlan_short_head(void)
 {
-	vlan_mode(0, MRG);
-	vlan_mode(VIRTNET_VQ_IN_ORDER, MRG | IO);
-	vlan_mode(VIRTNET_VQ_PACKED, MRG | PACKED);
-	vlan_mode(VIRTNET_VQ_PACKED | VIRTNET_VQ_IN_ORDER, MRG | PACKED | IO);
+	for_mrg_modes(vlan_mode);
 }
 
 /*
@@ -746,32 +784,16 @@ test_vlan_short_head(void)
 static void
 broken_merge_mode(uint32_t mode, uint64_t features)
 {
-	const struct virtnet_path *p = virtnet_path_select(virtnet_rx_paths,
-		features, 0, virtnet_simd_width());
-	struct virtio_net_hdr_mrg_rxbuf h;
-	struct round_conf rc = { .mode = mode, .size = 64,
-		.hdr = sizeof(h), .hostile = 1000000 };
-	const uint32_t lens[4] = { sizeof(h) + 64, 0, sizeof(h) + 64,
-		sizeof(h) + 60 };
-	const uint16_t nbufs[4] = { 3, 0, 1, 1 };
-	struct rte_mbuf *pkts[4];
+	const uint32_t hdr = sizeof(struct virtio_net_hdr_mrg_rxbuf);
+	const uint32_t lens[4] = { hdr + 64, 0, hdr + 64, hdr + 60 };
+	const uint16_t nbufs[4] = { 3, NO_HDR, 1, 1 };
 	struct side *sd = &sides[0];
-	uint8_t buf[sizeof(h) + 64];
-	struct dm_chain c;
-	unsigned int i, n;
+	const struct virtnet_path *p = mrg_side_up(sd, mode, features);
+	struct rte_mbuf *pkts[4];
+	unsigned int n;
 
-	CHECK_GOTO(p != NULL && p->simd == 0, out, "path");
-	CHECK_GOTO(side_up(sd, 0, &rc) == 0, out, "side up");
-	for (i = 0; i < 4; i++) {
-		CHECK_GOTO(dm_pop(&sd->dm, &c) == 0, down, "chain %u", i);
-		memset(buf, 0x40 + i, sizeof(buf));
-		memset(&h, 0, sizeof(h));
-		h.num_buffers = nbufs[i];
-		memcpy(buf, &h, sizeof(h));
-		dm_write_chain(&c, buf, lens[i]);
-		dm_push(&sd->dm, c.head, lens[i], 1);
-	}
-	dm_publish(&sd->dm);
+	CHECK_GOTO(p != NULL, down, "path and side");
+	CHECK_GOTO(post_mrg(sd, 4, lens, nbufs, NULL) == 0, down, "chains");
 	n = p->rx(&sd->rxq, pkts, RTE_DIM(pkts));
 	CHECK(n == 1 && pkts[0]->pkt_len == 60 && pkts[0]->nb_segs == 1 &&
 		*rte_pktmbuf_mtod(pkts[0], uint8_t *) == 0x43 &&
@@ -783,18 +805,12 @@ broken_merge_mode(uint32_t mode, uint64_t features)
 	rte_pktmbuf_free_bulk(pkts, n);
 down:
 	side_down(sd);
-out:
-	return;
 }
 
 static void
 test_merge_broken(void)
 {
-	broken_merge_mode(0, MRG);
-	broken_merge_mode(VIRTNET_VQ_IN_ORDER, MRG | IO);
-	broken_merge_mode(VIRTNET_VQ_PACKED, MRG | PACKED);
-	broken_merge_mode(VIRTNET_VQ_PACKED | VIRTNET_VQ_IN_ORDER,
-		MRG | PACKED | IO);
+	for_mrg_modes(broken_merge_mode);
 }
 
 int

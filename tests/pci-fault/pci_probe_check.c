@@ -67,6 +67,23 @@ reprobe(const char *bdf)
 		(ssize_t)(b1 - b0), (int)(a1 - a0));
 }
 
+/* Eight 64 B frames to the device, which never takes them. */
+static int
+send8(uint16_t port, struct rte_mempool *mp)
+{
+	struct rte_mbuf *m[8];
+	uint16_t i, n;
+
+	if (rte_pktmbuf_alloc_bulk(mp, m, 8) != 0)
+		return -1;
+	for (i = 0; i < 8; i++)
+		rte_pktmbuf_append(m[i], 64);
+	n = rte_eth_tx_burst(port, 0, m, 8);
+	for (i = n; i < 8; i++)
+		rte_pktmbuf_free(m[i]);
+	return 0;
+}
+
 /*
  * Configure, start, send a burst, stop, close. A step the device makes
  * fail is reported ("VNT refused <step>") and the port is still closed;
@@ -81,7 +98,6 @@ control(uint16_t port)
 	struct rte_mempool *mp;
 	struct rte_mbuf *m[8];
 	const char *err = NULL;
-	uint16_t i, n;
 
 	/* Whatever the device's config says, the port's MAC is usable. */
 	if (rte_eth_macaddr_get(port, &mac) != 0 ||
@@ -105,15 +121,10 @@ control(uint16_t port)
 		printf("VNT refused start\n");
 		goto close;
 	}
-	if (rte_pktmbuf_alloc_bulk(mp, m, 8) != 0) {
+	if (send8(port, mp) != 0) {
 		err = "alloc";
 		goto close;
 	}
-	for (i = 0; i < 8; i++)
-		rte_pktmbuf_append(m[i], 64);
-	n = rte_eth_tx_burst(port, 0, m, 8);
-	for (i = n; i < 8; i++)
-		rte_pktmbuf_free(m[i]);
 	/* Nobody consumes: nothing may come back. */
 	if (rte_eth_rx_burst(port, 0, m, 8) != 0)
 		err = "rx from an idle device";
@@ -134,8 +145,6 @@ stuck_setup(uint16_t port)
 {
 	struct rte_eth_conf conf;
 	struct rte_mempool *mp;
-	struct rte_mbuf *m[8];
-	uint16_t i, n;
 
 	memset(&conf, 0, sizeof(conf));
 	mp = rte_pktmbuf_pool_create("stuck", NB_MBUF, 0, 0,
@@ -143,14 +152,8 @@ stuck_setup(uint16_t port)
 	if (mp == NULL || rte_eth_dev_configure(port, 1, 1, &conf) != 0 ||
 	    rte_eth_rx_queue_setup(port, 0, 256, 0, NULL, mp) != 0 ||
 	    rte_eth_tx_queue_setup(port, 0, 256, 0, NULL) != 0 ||
-	    rte_eth_dev_start(port) != 0 ||
-	    rte_pktmbuf_alloc_bulk(mp, m, 8) != 0)
+	    rte_eth_dev_start(port) != 0 || send8(port, mp) != 0)
 		return NULL;
-	for (i = 0; i < 8; i++)
-		rte_pktmbuf_append(m[i], 64);
-	n = rte_eth_tx_burst(port, 0, m, 8);
-	for (i = n; i < 8; i++)
-		rte_pktmbuf_free(m[i]);
 	return mp;
 }
 
