@@ -638,6 +638,23 @@ virtnet_queue_unhold(struct rte_eth_dev *dev, bool rx, uint16_t qid)
 		&virtnet_dev(dev)->halted, __ATOMIC_RELEASE);
 }
 
+/*
+ * The device refused to @p what for a queue: logged; a queue held for it
+ * (@p g) runs on.
+ */
+static int
+virtnet_queue_refused(struct rte_eth_dev *dev, struct virtnet_burst_guard *g,
+		bool rx, uint16_t qid, const char *what, int ret)
+{
+	VIRTNET_LOG(ERR, "port %u %s %u: the device did not %s: %s",
+		dev->data->port_id, rx ? "rxq" : "txq", qid, what,
+		rte_strerror(-ret));
+	if (g != NULL)
+		__atomic_store_n(&g->halted, &virtnet_dev(dev)->halted,
+			__ATOMIC_RELEASE);
+	return ret;
+}
+
 int
 virtnet_queue_ring_stop(struct rte_eth_dev *dev, bool rx, uint16_t qid)
 {
@@ -651,13 +668,9 @@ virtnet_queue_ring_stop(struct rte_eth_dev *dev, bool rx, uint16_t qid)
 		return 0;
 	virtnet_queue_hold(dev, g, rx, qid);
 	ret = virtnet_queue_reset(&hw->tp, vq);
-	if (ret < 0) {
-		VIRTNET_LOG(ERR, "port %u %s %u: the device did not reset the queue: %s",
-			dev->data->port_id, rx ? "rxq" : "txq", qid,
-			rte_strerror(-ret));
-		__atomic_store_n(&g->halted, &hw->halted, __ATOMIC_RELEASE);
-		return ret;
-	}
+	if (ret < 0)
+		return virtnet_queue_refused(dev, g, rx, qid,
+			"reset the queue", ret);
 	/* The device touches the ring no more: every buffer goes back. */
 	if (rx)
 		virtnet_rxq_stop(dev->data->rx_queues[qid]);
@@ -767,15 +780,9 @@ virtnet_queue_ring_pause(struct rte_eth_dev *dev, bool rx, uint16_t qid,
 		return -ENOMEM;
 	}
 	ret = hw->tp.ops->enable_queue(hw->tp.priv, vq->qid, !pause);
-	if (ret < 0) {
-		VIRTNET_LOG(ERR, "port %u %s %u: the device did not %s the ring: %s",
-			dev->data->port_id, rx ? "rxq" : "txq", qid,
-			pause ? "disable" : "enable", rte_strerror(-ret));
-		if (pause)
-			__atomic_store_n(&g->halted, &hw->halted,
-				__ATOMIC_RELEASE);
-		return ret;
-	}
+	if (ret < 0)
+		return virtnet_queue_refused(dev, pause ? g : NULL, rx, qid,
+			pause ? "disable the ring" : "enable the ring", ret);
 	/* Acknowledged: the device uses the ring no more. */
 	if (pause && rx)
 		virtnet_rxq_unpost(dev->data->rx_queues[qid]);
