@@ -6,9 +6,11 @@ compiler fetch the field again after its range check, and the device may
 have changed it in between.
 
 The fields: a packed descriptor's id, len and flags, a used element's id
-and len, the used ring's idx; reached as vq->pdesc[..]., vq->used->..., or
+and len, the used ring's idx and flags, the packed device event's
+off_wrap and flags; reached as vq->pdesc[..]., vq->used->..., or
 through a local pointer declared as struct vring_packed_desc,
-vring_used_elem or vring_used. Writes (the driver's own descriptors) are
+vring_used_elem or vring_used (p->field, p[i].field); a whole descriptor
+or used element copied out of the ring (x = vq->pdesc[i];) counts too. Writes (the driver's own descriptors) are
 fine; so is taking an address (&...), which is how the atomics are called.
 Vector loads of whole descriptors are single loads and not looked at.
 
@@ -21,8 +23,10 @@ import sys
 
 FIELDS = r"(id|len|flags|idx)"
 DEV_TYPES = r"struct\s+(vring_packed_desc|vring_used_elem|vring_used)\s*\*\s*(\w+)"
-DIRECT = re.compile(r"vq->(pdesc\[[^\]]*\]\.|used->ring\[[^\]]*\]\.|used->)" +
-                    FIELDS + r"\b")
+# A whole descriptor or used element copied out: several plain loads.
+COPY = re.compile(r"=\s*(vq->(pdesc|used->ring)\[[^\]]*\])\s*;")
+DIRECT = re.compile(r"vq->((pdesc\[[^\]]*\]\.|used->ring\[[^\]]*\]\.|used->)" +
+                    FIELDS + r"|device_event->(off_wrap|flags))\b")
 
 
 def strip_comments(text):
@@ -47,11 +51,14 @@ def check(path):
     found = []
     text = strip_comments(open(path).read())
     names = set(m.group(2) for m in re.finditer(DEV_TYPES, text))
-    via = re.compile(r"(?<![\w>.])(" + "|".join(sorted(names)) + r")->" +
-                     FIELDS + r"\b") if names else None
+    via = re.compile(r"(?<![\w>.])(" + "|".join(sorted(names)) +
+                     r")(->|\[[^\]]*\]\.)" + FIELDS + r"\b") \
+        if names else None
     for n, line in enumerate(text.split("\n"), 1):
         if "_mm512" in line or "_mm256" in line:
             continue
+        for c in COPY.finditer(line):
+            found.append("%s:%d: plain copy of %s" % (path, n, c.group(1)))
         for pat in (DIRECT, via):
             if pat is None:
                 continue

@@ -74,7 +74,7 @@ mtu-huge|device MTU 65535; virtnet receives at most 9706|runs
 mac-zero|device MAC 00:00:00:00:00:00 is zero or multicast; using random|runs
 mac-multicast|device MAC 01:00:5E:00:00:01 is zero or multicast; using random|runs
 gen-unstable|device config kept changing
-reset-stuck|the device did not finish its reset: its rings and the buffers in them are kept until it does
+reset-stuck|the device did not finish its reset: its 2 rings and the buffers in them are kept until it does
 reset-stuck-close|closed on a device that never finished its reset
 '
 
@@ -84,8 +84,8 @@ run() { # variant -> log in $WORK/$1.log
 	# or whose config generation moves during every read (virtnet's
 	# test hooks: a file does not change by itself).
 	case $v in
-	reset-stuck) dv=good; mode=(stuck) ;;
-	reset-stuck-close) dv=good; mode=(stuck-close) ;;
+	reset-stuck) dv=good; mode=(stuck); hook=VIRTNET_TEST_PCI_RESET=$WORK/$v.stuck ;;
+	reset-stuck-close) dv=good; mode=(stuck-close); hook=VIRTNET_TEST_PCI_RESET=$WORK/$v.stuck ;;
 	gen-unstable) dv=good; hook=VIRTNET_TEST_PCI_GEN=unstable ;;
 	esac
 	mkdir -p "$sys"
@@ -119,9 +119,11 @@ while IFS='|' read -r v want step; do
 		fi
 	elif [ "$v" = reset-stuck-close ]; then
 		read -r h k p < <(sed -n 's/^VNT stuck-close held \([0-9]*\) after-close \([0-9]*\) ports \([0-9]*\)$/\1 \2 \3/p' "$log") || true
+		read -r r e < <(sed -n 's/^VNT reprobed start \(-*[0-9]*\) held-end \([0-9]*\)$/\1 \2/p' "$log") || true
 		if [ "$rc" = 0 ] && [ -n "${h:-}" ] && [ "$h" -gt 8 ] && [ "$k" = "$h" ] &&
-		   [ "$p" = 0 ] && grep -qF "$want" "$log"; then
-			ok "$v: closed on a stuck device, its $k mbufs left to it"
+		   [ "$p" = 0 ] && [ "${r:-}" = 0 ] && [ "${e:-}" = 0 ] &&
+		   grep -qF "$want" "$log"; then
+			ok "$v: closed on a stuck device, its $k mbufs left to it; probed again, it starts and gives every mbuf back"
 		else
 			bad "$v (rc $rc):"; sed 's/^/    /' "$log"
 		fi

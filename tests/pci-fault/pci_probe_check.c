@@ -16,8 +16,10 @@
  * the port stops (audit F4; virtnet's test hook VIRTNET_TEST_PCI_RESET),
  * and the mbufs it may still write must stay out of the pool:
  *   VNT stuck held H stop-kept K start-stuck R start-after S held-end E
- * and with "stuck-close" the port is closed on the stuck device too:
+ * and with "stuck-close" the port is closed on the stuck device too, and
+ * the device probed again once it is not:
  *   VNT stuck-close held H after-close K ports P
+ *   VNT reprobed start R held-end E
  *
  * Usage: pci_probe_check <EAL args> -- BDF [stuck|stuck-close]
  */
@@ -26,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_dev.h>
 #include <rte_eal.h>
@@ -141,13 +144,13 @@ close:
 
 /* Started port @p port, with 8 frames the device never takes. */
 static struct rte_mempool *
-stuck_setup(uint16_t port)
+stuck_setup(uint16_t port, const char *pool)
 {
 	struct rte_eth_conf conf;
 	struct rte_mempool *mp;
 
 	memset(&conf, 0, sizeof(conf));
-	mp = rte_pktmbuf_pool_create("stuck", NB_MBUF, 0, 0,
+	mp = rte_pktmbuf_pool_create(pool, NB_MBUF, 0, 0,
 		RTE_MBUF_DEFAULT_BUF_SIZE, 0);
 	if (mp == NULL || rte_eth_dev_configure(port, 1, 1, &conf) != 0 ||
 	    rte_eth_rx_queue_setup(port, 0, 256, 0, NULL, mp) != 0 ||
@@ -164,34 +167,86 @@ held(struct rte_mempool *mp)
 }
 
 /*
- * Stop on a device whose reset does not complete: the buffers stay out;
- * a start fails while it is stuck, works once it is not, and at the end
- * every buffer is back. With @p close_stuck, close while still stuck.
+ * virtnet's test hook: while the file VIRTNET_TEST_PCI_RESET names
+ * exists, the device's reset does not complete.
  */
 static void
-stuck(uint16_t port, bool close_stuck)
+reset_stuck(bool on)
 {
-	struct rte_mempool *mp = stuck_setup(port);
-	unsigned int h, kept;
+	const char *f = getenv("VIRTNET_TEST_PCI_RESET");
+	FILE *fp;
+
+	if (f == NULL)
+		return;
+	if (!on) {
+		unlink(f);
+		return;
+	}
+	fp = fopen(f, "w");
+	if (fp != NULL)
+		fclose(fp);
+}
+
+/*
+ * After a close on a stuck device: the same function probed again gets
+ * the same port id, and must start although the memory left to the old
+ * port keeps its names. Returns the start's result; *@p end the mbufs
+ * of the new pool held after its stop and close.
+ */
+static int
+stuck_reprobe(const char *bdf, struct rte_device *dev, unsigned int *end)
+{
+	struct rte_mempool *mp;
+	uint16_t port;
+	int r = -1;
+
+	if (rte_dev_remove(dev) != 0 || rte_dev_probe(bdf) != 0 ||
+	    rte_eth_dev_count_avail() != 1)
+		return -2;
+	port = rte_eth_find_next(0);
+	mp = stuck_setup(port, "again");
+	if (mp != NULL)
+		r = 0;
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	*end = mp != NULL ? held(mp) : NB_MBUF;
+	rte_mempool_free(mp);
+	return r;
+}
+
+/*
+ * Stop on a device whose reset does not complete: the buffers stay out;
+ * a start fails while it is stuck, works once it is not, and at the end
+ * every buffer is back. With @p close_stuck, close while still stuck,
+ * then probe the device again.
+ */
+static void
+stuck(const char *bdf, uint16_t port, bool close_stuck)
+{
+	struct rte_mempool *mp = stuck_setup(port, "stuck");
+	struct rte_eth_dev_info info;
+	unsigned int h, kept, end = 0;
 	int r, s = 1;
 
-	if (mp == NULL) {
+	if (mp == NULL || rte_eth_dev_info_get(port, &info) != 0) {
 		printf("VNT stuck setup failed\n");
 		return;
 	}
 	h = held(mp);
-	setenv("VIRTNET_TEST_PCI_RESET", "stuck", 1);
+	reset_stuck(true);
 	rte_eth_dev_stop(port);
 	kept = held(mp);
 	if (close_stuck) {
 		rte_eth_dev_close(port);
 		printf("VNT stuck-close held %u after-close %u ports %u\n", h,
 			held(mp), rte_eth_dev_count_avail());
-		unsetenv("VIRTNET_TEST_PCI_RESET");
+		reset_stuck(false);
+		r = stuck_reprobe(bdf, info.device, &end);
+		printf("VNT reprobed start %d held-end %u\n", r, end);
 		return;
 	}
 	r = rte_eth_dev_start(port);
-	unsetenv("VIRTNET_TEST_PCI_RESET");
+	reset_stuck(false);
 	if (r != 0)
 		s = rte_eth_dev_start(port);
 	rte_eth_dev_stop(port);
@@ -222,7 +277,8 @@ main(int argc, char **argv)
 	if (rte_eth_dev_count_avail() == 0) {
 		reprobe(argv[n + 1]);
 	} else if (argc - n > 2) {
-		stuck(rte_eth_find_next(0), strcmp(argv[n + 2], "stuck") != 0);
+		stuck(argv[n + 1], rte_eth_find_next(0),
+			strcmp(argv[n + 2], "stuck") != 0);
 	} else {
 		RTE_ETH_FOREACH_DEV(port) {
 			err = control(port);

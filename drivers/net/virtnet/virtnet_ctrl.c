@@ -255,10 +255,12 @@ virtnet_ctrl_sendv(struct virtnet_ctrl *c, uint8_t cls, uint8_t cmd,
 		ret = virtnet_ctrl_local(c, cls, cmd, segs, n);
 	else
 		ret = virtnet_ctrl_ring(c, cls, cmd, segs, n);
-	if (ret == -ETIMEDOUT)
+	if (ret == -ETIMEDOUT && c->vq != NULL)
 		VIRTNET_LOG(ERR, "port %u: control command %u/%u got no answer in %d ms; control queue stopped",
-			c->port_id, cls, cmd,
-			c->vq != NULL ? VIRTNET_CTRL_TIMEOUT_MS : 0);
+			c->port_id, cls, cmd, VIRTNET_CTRL_TIMEOUT_MS);
+	else if (ret == -ETIMEDOUT)
+		VIRTNET_LOG(ERR, "port %u: control command %u/%u not answered; control commands given up until the next start",
+			c->port_id, cls, cmd);
 	virtnet_ctrl_count(c, ret);
 	rte_spinlock_unlock(&c->lock);
 	return ret;

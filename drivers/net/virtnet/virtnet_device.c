@@ -48,16 +48,20 @@ virtnet_drop_orphans(uint64_t f)
 	return f;
 }
 
-/* At probe: say which offered features go for want of another. */
+/*
+ * At probe: say which offered features go for want of another, directly
+ * or through one that went (RSS needs MQ, which needs CTRL_VQ).
+ */
 static void
 virtnet_log_orphans(const struct virtnet_dev *hw, uint64_t offered)
 {
+	uint64_t kept = virtnet_drop_orphans(offered);
 	unsigned int i, bit, needs;
 
 	for (i = 0; i < RTE_DIM(virtnet_feature_deps); i++) {
 		bit = virtnet_feature_deps[i].bit;
 		needs = virtnet_feature_deps[i].needs;
-		if (((offered >> bit) & 1) && !((offered >> needs) & 1))
+		if (((offered >> bit) & 1) && !((kept >> needs) & 1))
 			VIRTNET_LOG(NOTICE, "port %u: device offers feature %u without feature %u, which it needs: not used",
 				hw->port_id, bit, needs);
 	}
@@ -117,7 +121,9 @@ virtnet_learn_queue_pairs(struct virtnet_dev *hw,
 		VIRTNET_LOG(WARNING, "port %u: device offers MQ with %u queue pairs; using one pair without MQ",
 			hw->port_id, n);
 		hw->features_off |= 1ULL << VIRTIO_NET_F_MQ;
-		hw->usable &= ~(1ULL << VIRTIO_NET_F_MQ);
+		/* RSS goes with it (virtnet_feature_deps). */
+		hw->usable = virtnet_drop_orphans(hw->usable &
+			~(1ULL << VIRTIO_NET_F_MQ));
 		return;
 	}
 	if (n > VIRTNET_MAX_QUEUE_PAIRS)

@@ -277,7 +277,10 @@ virtnet_queue_states_set(struct rte_eth_dev *dev, uint8_t state)
 			RTE_ETH_QUEUE_STATE_STOPPED : state;
 }
 
-/* Bursts out, device reset, every buffer back, rings freed. */
+/*
+ * Bursts out, device reset, every buffer back and rings freed; after a
+ * reset the device did not finish, rings and buffers kept aside instead.
+ */
 static void
 virtnet_dev_halt(struct rte_eth_dev *dev)
 {
@@ -375,7 +378,7 @@ virtnet_dev_settle(struct rte_eth_dev *dev)
 	if (!virtnet_queues_stranded(dev))
 		return 0;
 	if (virtnet_device_reset(hw) < 0) {
-		VIRTNET_LOG(ERR, "port %u: the device still has not finished its reset; not started",
+		VIRTNET_LOG(ERR, "port %u: the device still has not finished its reset",
 			dev->data->port_id);
 		return -EIO;
 	}
@@ -658,17 +661,20 @@ static int
 virtnet_dev_close(struct rte_eth_dev *dev)
 {
 	uint16_t i;
+	int ret;
 
 	/* Primary only: secondaries have their own ops (virtnet_secondary.c). */
 	virtnet_dev(dev)->closing = true;
 	rte_eal_alarm_cancel(virtnet_dev_service, dev);
 	virtnet_dev_stop(dev);
+	/* Rings kept from a stuck reset go while their pools are there. */
+	ret = virtnet_dev_settle(dev);
+	virtnet_queues_unstrand(dev, ret == 0);
 	virtnet_rxintr_free(dev);
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
 		virtnet_rx_queue_release(dev, i);
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
 		virtnet_tx_queue_release(dev, i);
-	virtnet_queues_unstrand(dev, virtnet_dev_settle(dev) == 0);
 	virtnet_dev_free(dev);
 	return 0;
 }

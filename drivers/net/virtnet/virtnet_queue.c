@@ -210,6 +210,7 @@ virtnet_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 
 	if (rxq == NULL)
 		return;
+	virtnet_queues_strand_release(dev, true, qid);
 	virtnet_rxq_stop(rxq);
 	virtnet_queues_lock();
 	dev->data->rx_queues[qid] = NULL;
@@ -224,6 +225,7 @@ virtnet_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 
 	if (txq == NULL)
 		return;
+	virtnet_queues_strand_release(dev, false, qid);
 	virtnet_txq_stop(txq);
 	virtnet_queues_lock();
 	dev->data->tx_queues[qid] = NULL;
@@ -456,6 +458,10 @@ struct virtnet_strand {
 	struct virtnet_dma ring;
 	struct virtnet_dma slots;	/* Tx headers; none for Rx */
 	struct virtnet_ctrl *ctrl;	/* or the control queue, whole */
+	bool rx;
+	uint16_t qid;
+	/* Its queue was released: its pool may be gone, its mbufs too. */
+	bool released;
 };
 
 /*
@@ -463,9 +469,9 @@ struct virtnet_strand {
  * it is left to the device for good: lost, never freed under it.
  */
 static void
-virtnet_strand_ring(struct virtnet_dev *hw, struct virtnet_vq **vqp,
-		struct virtnet_dma *ring, struct virtnet_dma *slots,
-		struct virtnet_vq_errors *errors)
+virtnet_strand_ring(struct virtnet_dev *hw, bool rx, uint16_t qid,
+		struct virtnet_vq **vqp, struct virtnet_dma *ring,
+		struct virtnet_dma *slots, struct virtnet_vq_errors *errors)
 {
 	struct virtnet_strand *s = virtnet_private_zalloc(sizeof(*s));
 	struct virtnet_vq *vq = *vqp;
@@ -478,6 +484,8 @@ virtnet_strand_ring(struct virtnet_dev *hw, struct virtnet_vq **vqp,
 	virtnet_queues_unlock();
 	if (s != NULL) {
 		s->vq = vq;
+		s->rx = rx;
+		s->qid = qid;
 		s->ring = *ring;
 		if (slots != NULL)
 			s->slots = *slots;
@@ -496,23 +504,28 @@ virtnet_queues_strand(struct rte_eth_dev *dev)
 	struct virtnet_strand *s;
 	struct virtnet_rxq *rxq;
 	struct virtnet_txq *txq;
+	unsigned int n = 0;
 	uint16_t i;
 
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		rxq = dev->data->rx_queues[i];
-		if (rxq != NULL && rxq->vq != NULL)
-			virtnet_strand_ring(hw, &rxq->vq, &rxq->ring, NULL,
-				&rxq->ring_errors);
+		if (rxq == NULL || rxq->vq == NULL)
+			continue;
+		virtnet_strand_ring(hw, true, i, &rxq->vq, &rxq->ring, NULL,
+			&rxq->ring_errors);
+		n++;
 	}
 	for (i = 0; i < dev->data->nb_tx_queues; i++) {
 		txq = dev->data->tx_queues[i];
-		if (txq != NULL && txq->vq != NULL) {
-			virtnet_strand_ring(hw, &txq->vq, &txq->ring,
-				&txq->slots_mem, &txq->ring_errors);
-			txq->slots = NULL;
-		}
+		if (txq == NULL || txq->vq == NULL)
+			continue;
+		virtnet_strand_ring(hw, false, i, &txq->vq, &txq->ring,
+			&txq->slots_mem, &txq->ring_errors);
+		txq->slots = NULL;
+		n++;
 	}
 	if (hw->ctrl != NULL) {
+		n++;
 		s = virtnet_private_zalloc(sizeof(*s));
 		if (s != NULL) {
 			s->ctrl = hw->ctrl;
@@ -521,8 +534,9 @@ virtnet_queues_strand(struct rte_eth_dev *dev)
 		}
 		hw->ctrl = NULL;
 	}
-	VIRTNET_LOG(ERR, "port %u: the device did not finish its reset: its rings and the buffers in them are kept until it does",
-		dev->data->port_id);
+	if (n > 0)
+		VIRTNET_LOG(ERR, "port %u: the device did not finish its reset: its %u rings and the buffers in them are kept until it does",
+			dev->data->port_id, n);
 }
 
 bool
@@ -532,26 +546,54 @@ virtnet_queues_stranded(const struct rte_eth_dev *dev)
 }
 
 void
+virtnet_queues_strand_release(struct rte_eth_dev *dev, bool rx, uint16_t qid)
+{
+	struct virtnet_strand *s;
+
+	for (s = virtnet_dev(dev)->stranded; s != NULL; s = s->next)
+		if (s->ctrl == NULL && s->rx == rx && s->qid == qid)
+			s->released = true;
+}
+
+/*
+ * A kept ring, once the device finished its reset: its buffers back to
+ * their pool, unless its queue was released since (the pool may be gone:
+ * they are left). Returns how many were left.
+ */
+static unsigned int
+virtnet_strand_free(struct virtnet_strand *s)
+{
+	struct virtnet_vq_errors unused = { 0 };
+	unsigned int left = 0;
+
+	if (s->ctrl != NULL) {
+		virtnet_ctrl_destroy(s->ctrl);
+		return 0;
+	}
+	while (s->released && virtnet_vq_detach_unused(s->vq) != NULL)
+		left++;
+	virtnet_vq_drop(&s->vq, &s->ring, &unused);
+	if (s->slots.mz != NULL)
+		virtnet_dma_free(&s->slots);
+	return left;
+}
+
+void
 virtnet_queues_unstrand(struct rte_eth_dev *dev, bool reset_done)
 {
 	struct virtnet_dev *hw = virtnet_dev(dev);
-	struct virtnet_vq_errors unused;
+	unsigned int n = 0, left = 0;
 	struct virtnet_strand *s;
-	unsigned int n = 0;
 
 	while ((s = hw->stranded) != NULL) {
 		hw->stranded = s->next;
 		n++;
-		if (!reset_done) {
+		if (reset_done) {
+			left += virtnet_strand_free(s);
+		} else {
 			/* The device may write these: never reuse them. */
 			virtnet_ctrl_abandon(s->ctrl);
 			virtnet_private_free(s->vq);
-		} else if (s->ctrl != NULL) {
-			virtnet_ctrl_destroy(s->ctrl);
-		} else {
-			virtnet_vq_drop(&s->vq, &s->ring, &unused);
-			if (s->slots.mz != NULL)
-				virtnet_dma_free(&s->slots);
 		}
 		virtnet_private_free(s);
 	}
@@ -559,8 +601,8 @@ virtnet_queues_unstrand(struct rte_eth_dev *dev, bool reset_done)
 		VIRTNET_LOG(ERR, "port %u: closed on a device that never finished its reset: %u rings and their buffers left to it",
 			dev->data->port_id, n);
 	else if (n > 0)
-		VIRTNET_LOG(NOTICE, "port %u: the device finished its reset: %u rings kept for it freed",
-			dev->data->port_id, n);
+		VIRTNET_LOG(NOTICE, "port %u: the device finished its reset: %u rings kept for it freed (%u mbufs of released queues not returned)",
+			dev->data->port_id, n, left);
 }
 
 void

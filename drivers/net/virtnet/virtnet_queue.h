@@ -51,6 +51,13 @@ void virtnet_queues_unstrand(struct rte_eth_dev *dev, bool reset_done);
 bool virtnet_queues_stranded(const struct rte_eth_dev *dev);
 
 /**
+ * Queue @p qid is released: a ring of it kept aside gives its buffers to
+ * nobody when it goes (the queue's pool may be freed after this).
+ */
+void virtnet_queues_strand_release(struct rte_eth_dev *dev, bool rx,
+		uint16_t qid);
+
+/**
  * After negotiation, before DRIVER_OK: make every ring and hand it to the
  * device, Rx rings full, and the control queue if negotiated.
  * @return 0, or a negative errno (logged); virtnet_queues_stop() undoes

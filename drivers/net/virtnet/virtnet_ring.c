@@ -38,10 +38,18 @@ virtnet_dma_zalloc(const struct virtnet_transport *t, uint16_t port,
 {
 	char name[RTE_MEMZONE_NAMESIZE];
 	const struct rte_memzone *mz;
+	unsigned int k;
 
 	snprintf(name, sizeof(name), "virtnet%u_%s%u", port, what, id);
 	mz = rte_memzone_reserve_aligned(name, size, socket,
 		RTE_MEMZONE_IOVA_CONTIG, VIRTIO_VRING_ALIGN);
+	/* Memory left to a device that never finished its reset keeps a name. */
+	for (k = 1; mz == NULL && rte_errno == EEXIST && k < 16; k++) {
+		snprintf(name, sizeof(name), "virtnet%u_%s%u~%u", port, what,
+			id, k);
+		mz = rte_memzone_reserve_aligned(name, size, socket,
+			RTE_MEMZONE_IOVA_CONTIG, VIRTIO_VRING_ALIGN);
+	}
 	if (mz == NULL) {
 		VIRTNET_LOG(ERR, "port %u: no IOVA-contiguous memory for %s: %s",
 			port, name, rte_strerror(rte_errno));

@@ -71,6 +71,12 @@ struct virtnet_user {
 	uint64_t features;
 	uint8_t status;
 	bool started;
+	/*
+	 * A GET_VRING_BASE went unanswered: the back-end of that connection
+	 * may still use the rings, so every reset fails until a new
+	 * connection takes the handshake (audit F4).
+	 */
+	bool rings_unsettled;
 	bool announce_due;	/* a new back-end: announce at the next start */
 	bool announce;		/* VIRTIO_NET_S_ANNOUNCE, until acknowledged */
 	struct virtio_net_config cfg;
@@ -342,6 +348,8 @@ vu_handshake(struct virtnet_user *u)
 	}
 	u->device_features = vu_device_features(u, u->backend_features);
 	u->connected = true;
+	/* A new connection: the old one's rings are its back-end's no more. */
+	u->rings_unsettled = false;
 	return 0;
 }
 
@@ -550,14 +558,15 @@ vu_start_device(struct virtnet_user *u)
  * Stop the back-end's rings. GET_VRING_BASE answered means the back-end
  * stopped that ring; one it did not answer (the connection is then shut
  * down: out of step) may still be in use: -EIO, so that its buffers are
- * kept (audit F4). A lost back-end has let go of every ring.
+ * kept (audit F4), until a new connection. A back-end whose connection
+ * closed is taken to have stopped, as the protocol has it; one that
+ * breaks that rule can write all of this process's memory anyway.
  */
 static int
 vu_stop_device(struct virtnet_user *u)
 {
 	uint32_t base;
 	uint16_t i;
-	int ret = 0;
 
 	for (i = 0; i < u->nr_queues; i++) {
 		if (!vu_backend_queue(u, i))
@@ -566,12 +575,12 @@ vu_stop_device(struct virtnet_user *u)
 		    virtnet_vhu_get_vring_base(&u->conn, i, &base) < 0) {
 			VIRTNET_LOG(ERR, "%s: GET_VRING_BASE %u failed: the back-end may still use the ring",
 				u->path, i);
-			ret = -EIO;
+			u->rings_unsettled = true;
 		}
 		vu_close_queue_fds(&u->q[i]);
 	}
 	u->started = false;
-	return ret;
+	return u->rings_unsettled ? -EIO : 0;
 }
 
 static int
@@ -796,19 +805,16 @@ vu_ctrl(struct virtnet_user *u, uint8_t cls, uint8_t cmd, const uint8_t *data,
 }
 
 /*
- * The control queue is emulated here, and the command comes from the
- * driver's own memory, not from a ring the back-end can write (audit F1).
- * Test hook (tests/test_vhost.c): while VIRTNET_TEST_CQ_FAULT is "silent"
- * commands go unanswered, while it is "nack" each is answered
- * VIRTIO_NET_ERR. Read at each command.
+ * Test hook (tests/test_vhost.c), in builds with tests only: while
+ * VIRTNET_TEST_CQ_FAULT is "silent" commands go unanswered (-ETIMEDOUT),
+ * while it is "nack" each is answered VIRTIO_NET_ERR. Read at each
+ * command; 0 without a fault.
  */
 static int
-vu_ctrl_cmd(void *t, uint8_t cls, uint8_t cmd, const uint8_t *data,
-		uint32_t len)
+vu_ctrl_fault(const struct virtnet_user *u)
 {
+#ifdef VIRTNET_TEST_HOOKS
 	const char *fault = getenv(VU_CQ_FAULT_ENV);
-	struct virtnet_user *u = t;
-	uint8_t ack;
 
 	if (fault != NULL && strcmp(fault, "silent") == 0) {
 		VIRTNET_LOG(WARNING, "%s: %s=silent: control queue not served",
@@ -817,6 +823,25 @@ vu_ctrl_cmd(void *t, uint8_t cls, uint8_t cmd, const uint8_t *data,
 	}
 	if (fault != NULL && strcmp(fault, "nack") == 0)
 		return VIRTIO_NET_ERR;
+#else
+	RTE_SET_USED(u);
+#endif
+	return 0;
+}
+
+/*
+ * The control queue is emulated here, and the command comes from the
+ * driver's own memory, not from a ring the back-end can write (audit F1).
+ */
+static int
+vu_ctrl_cmd(void *t, uint8_t cls, uint8_t cmd, const uint8_t *data,
+		uint32_t len)
+{
+	struct virtnet_user *u = t;
+	int ack = vu_ctrl_fault(u);
+
+	if (ack != 0)
+		return ack;
 	pthread_mutex_lock(&u->lock);
 	ack = vu_ctrl(u, cls, cmd, data, len);
 	pthread_mutex_unlock(&u->lock);

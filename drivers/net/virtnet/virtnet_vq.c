@@ -251,9 +251,13 @@ virtnet_vq_dump_packed(const struct virtnet_vq *vq, char *buf, size_t len)
 	return snprintf(buf, len, "next %u wrap %u used %u/%u free %u unkicked %u device event %u/0x%x fault %u; flags at used 0x%x id %u, at next 0x%x, before next 0x%x",
 		vq->avail_idx, !!(vq->avail_flags & VRING_PACKED_DESC_F_AVAIL),
 		vq->last_used, vq->used_wrap, vq->num_free, vq->kick_added,
-		vq->device_event->off_wrap, vq->device_event->flags, vq->fault,
-		d[vq->last_used].flags, d[vq->last_used].id,
-		d[vq->avail_idx].flags, d[prev].flags);
+		__atomic_load_n(&vq->device_event->off_wrap, __ATOMIC_RELAXED),
+		__atomic_load_n(&vq->device_event->flags, __ATOMIC_RELAXED),
+		vq->fault,
+		__atomic_load_n(&d[vq->last_used].flags, __ATOMIC_RELAXED),
+		__atomic_load_n(&d[vq->last_used].id, __ATOMIC_RELAXED),
+		__atomic_load_n(&d[vq->avail_idx].flags, __ATOMIC_RELAXED),
+		__atomic_load_n(&d[prev].flags, __ATOMIC_RELAXED));
 }
 
 int
@@ -274,25 +278,26 @@ virtnet_vq_dump(const struct virtnet_vq *vq, char *buf, size_t len)
 void *
 virtnet_vq_dump_next(const struct virtnet_vq *vq, uint32_t *len)
 {
-	struct vring_used_elem e;
-	struct vring_packed_desc d;
+	const struct vring_packed_desc *d = &vq->pdesc[vq->last_used];
+	const struct vring_used_elem *e;
+	uint32_t id;
 
+	/* Each field read once, after the flags or index (acquire). */
 	if (vq->packed) {
-		d = vq->pdesc[vq->last_used];	/* read once */
-		if (!!(d.flags & VRING_PACKED_DESC_F_USED) != vq->used_wrap)
+		if (!!(__atomic_load_n(&d->flags, __ATOMIC_ACQUIRE) &
+		       VRING_PACKED_DESC_F_USED) != vq->used_wrap)
 			return NULL;
-		e.id = d.id;
-		e.len = d.len;
+		id = __atomic_load_n(&d->id, __ATOMIC_RELAXED);
+		*len = __atomic_load_n(&d->len, __ATOMIC_RELAXED);
 	} else {
 		if (vq->last_used ==
 		    __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE))
 			return NULL;
-		e = vq->used->ring[vq->last_used & vq->mask];	/* read once */
+		e = &vq->used->ring[vq->last_used & vq->mask];
+		id = __atomic_load_n(&e->id, __ATOMIC_RELAXED);
+		*len = __atomic_load_n(&e->len, __ATOMIC_RELAXED);
 	}
-	if (e.id >= vq->size)
-		return NULL;
-	*len = e.len;
-	return vq->extra[e.id].cookie;
+	return id < vq->size ? vq->extra[id].cookie : NULL;
 }
 
 /* A packed ring position moved on by @p n descriptors, the wrap with it. */
