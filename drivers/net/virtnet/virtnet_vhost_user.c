@@ -421,9 +421,10 @@ virtnet_vhu_get_vring_base(struct virtnet_vhu *c, uint32_t index,
 	ret = vhu_recv_reply(c, VHOST_USER_GET_VRING_BASE, &m);
 	if (ret < 0)
 		return ret;
+	/* The answer for another ring leaves this one running: out of step. */
 	if (m.size != sizeof(struct vhu_state) ||
 	    m.payload.state.index != index)
-		return -EPROTO;
+		return vhu_broken(c, VHOST_USER_GET_VRING_BASE, -EPROTO);
 	*num = m.payload.state.num;
 	return 0;
 }
