@@ -567,12 +567,16 @@ vu_stop_device(struct virtnet_user *u)
 {
 	uint32_t base;
 	uint16_t i;
+	int ret;
 
 	for (i = 0; i < u->nr_queues; i++) {
 		if (!vu_backend_queue(u, i))
 			continue;
-		if (u->started && u->connected &&
-		    virtnet_vhu_get_vring_base(&u->conn, i, &base) < 0) {
+		ret = u->started && u->connected ?
+			virtnet_vhu_get_vring_base(&u->conn, i, &base) : 0;
+		/* A back-end that closed the connection has stopped. */
+		if (ret < 0 && ret != -ECONNRESET && ret != -EPIPE &&
+		    ret != -ENOTCONN) {
 			VIRTNET_LOG(ERR, "%s: GET_VRING_BASE %u failed: the back-end may still use the ring",
 				u->path, i);
 			u->rings_unsettled = true;
