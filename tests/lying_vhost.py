@@ -240,8 +240,11 @@ class Backend:
     def recv_exact(self, n, fds):
         buf = b""
         while len(buf) < n:
-            data, anc, _, _ = self.conn.recvmsg(
-                n - len(buf), socket.CMSG_SPACE(8 * 4))
+            try:
+                data, anc, _, _ = self.conn.recvmsg(
+                    n - len(buf), socket.CMSG_SPACE(8 * 4))
+            except OSError:
+                return None
             if not data:
                 return None
             for level, typ, cdata in anc:
