@@ -17,6 +17,7 @@
  * only when it cannot run at all.
  *
  * Arguments after EAL's: --dev NAME,DEVARGS [--lie-pkts N] [--good-pkts N]
+ * [--reset] (recover by rte_eth_dev_reset() rather than stop and start)
  */
 
 #include <dirent.h>
@@ -57,6 +58,7 @@ struct ly_result {
 	unsigned int good_ok;
 	int fd_delta;
 	bool link_back;
+	bool reset_done;	/* recovered by rte_eth_dev_reset() */
 };
 
 static unsigned int ly_resets;
@@ -260,9 +262,16 @@ ly_configure(uint16_t port, struct rte_mempool *mp)
 		ret = rte_eth_rx_queue_setup(port, 0, LY_RING_SIZE, 0, NULL, mp);
 	if (ret == 0)
 		ret = rte_eth_tx_queue_setup(port, 0, LY_RING_SIZE, 0, NULL);
-	if (ret == 0)
-		ret = rte_eth_dev_callback_register(port,
-			RTE_ETH_EVENT_INTR_RESET, ly_event, NULL);
+	return ret;
+}
+
+static int
+ly_watch(uint16_t port)
+{
+	int ret;
+
+	ret = rte_eth_dev_callback_register(port, RTE_ETH_EVENT_INTR_RESET,
+		ly_event, NULL);
 	if (ret == 0)
 		ret = rte_eth_dev_callback_register(port,
 			RTE_ETH_EVENT_INTR_LSC, ly_event, NULL);
@@ -336,23 +345,29 @@ ly_print(const struct ly_result *r)
 {
 	printf("RESULT probe_fail=%u start_fail=%u lie_sent=%u lie_ok=%u bad=%u ierrors=%" PRIu64
 		" oerrors=%" PRIu64 " ring_faults=%" PRIu64 " resets=%u lsc_down=%u lsc_up=%u"
-		" link_back=%d inuse_stop=%u inuse_restop=%u inuse_close=%u good_sent=%u good_ok=%u fd_delta=%d\n",
+		" link_back=%d reset_done=%d inuse_stop=%u inuse_restop=%u inuse_close=%u good_sent=%u good_ok=%u fd_delta=%d\n",
 		r->probe_fail, r->start_fail, r->lie_sent, r->lie_ok, r->bad,
 		r->ierrors, r->oerrors, r->ring_faults,
 		__atomic_load_n(&ly_resets, __ATOMIC_RELAXED),
 		__atomic_load_n(&ly_lsc_down, __ATOMIC_RELAXED),
 		__atomic_load_n(&ly_lsc_up, __ATOMIC_RELAXED), r->link_back,
+		r->reset_done,
 		r->inuse_stop, r->inuse_restop, r->inuse_close, r->good_sent,
 		r->good_ok, r->fd_delta);
 	fflush(stdout);
 }
 
-/* Lie phase, counters, stop (the pool whole), start, honest traffic. */
+/*
+ * Lie phase, counters, stop (the pool whole), start, honest traffic.
+ * With @p use_reset, a port that raised INTR_RESET is brought back as an
+ * application would: rte_eth_dev_reset(), configure, start.
+ */
 static int
 ly_run(uint16_t port, struct rte_mempool *mp, unsigned int lie_pkts,
-		unsigned int good_pkts, struct ly_result *r)
+		unsigned int good_pkts, bool use_reset, struct ly_result *r)
 {
-	if (ly_configure(port, mp) < 0 || ly_start(port, r) < 0)
+	if (ly_configure(port, mp) < 0 || ly_watch(port) < 0 ||
+	    ly_start(port, r) < 0)
 		return -1;
 	ly_wait_link(port, 10000);
 	/* One frame at a time: the lie hits one known frame. */
@@ -362,7 +377,13 @@ ly_run(uint16_t port, struct rte_mempool *mp, unsigned int lie_pkts,
 	ly_sleep_ms(500);
 	r->link_back = ly_wait_link(port, 10000);
 	ly_counters(port, r);
-	rte_eth_dev_stop(port);
+	if (use_reset && __atomic_load_n(&ly_resets, __ATOMIC_RELAXED) > 0) {
+		if (rte_eth_dev_reset(port) < 0 || ly_configure(port, mp) < 0)
+			return -1;
+		r->reset_done = true;
+	} else {
+		rte_eth_dev_stop(port);
+	}
 	r->inuse_stop = rte_mempool_in_use_count(mp);
 	if (ly_start(port, r) < 0)
 		return -1;
@@ -381,10 +402,12 @@ main(int argc, char **argv)
 		{ "dev", required_argument, NULL, 'd' },
 		{ "lie-pkts", required_argument, NULL, 'l' },
 		{ "good-pkts", required_argument, NULL, 'g' },
+		{ "reset", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned int lie_pkts = 24, good_pkts = 64;
 	struct ly_result r = { 0 };
+	bool use_reset = false;
 	char *dev = NULL, *args;
 	struct rte_mempool *mp;
 	int ret, opt, fds;
@@ -402,6 +425,8 @@ main(int argc, char **argv)
 			lie_pkts = (unsigned int)atoi(optarg);
 		else if (opt == 'g')
 			good_pkts = (unsigned int)atoi(optarg);
+		else if (opt == 'r')
+			use_reset = true;
 		else
 			return 1;
 	}
@@ -421,7 +446,7 @@ main(int argc, char **argv)
 		ly_print(&r);
 		return 1;
 	}
-	ret = ly_run(port, mp, lie_pkts, good_pkts, &r);
+	ret = ly_run(port, mp, lie_pkts, good_pkts, use_reset, &r);
 	rte_eth_dev_close(port);
 	r.inuse_close = rte_mempool_in_use_count(mp);
 	r.fd_delta = ly_count_fds() - fds;

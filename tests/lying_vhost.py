@@ -31,6 +31,7 @@ that returns it; Tx: the completion of the frame sent):
 Protocol lies, on the reply to the --nth occurrence of request --req on
 the first connection (the later connections are honest):
   wrong-req, no-reply-flag, bad-version, size-big (header says 4096),
+  size-over (header says 8 bytes more than follow), nack (an ack of 1),
   trickle (a byte every 0.7 s), late (6 s), fds (2 eventfds attached),
   stop-reading (no reply; never reads that connection again),
   vanish (closes the connection and stops listening for 2 s)
@@ -98,6 +99,7 @@ RING_LIES = ("rx-id-range", "tx-id-range", "tx-id-stale", "tx-id-twice",
              "rx-torn", "rx-wrap", "rx-csum", "rx-gso-type", "rx-gso-size")
 CUE_LIES = ("unsolicited", "vanish-traffic")
 PROTO_LIES = ("wrong-req", "no-reply-flag", "bad-version", "size-big",
+              "size-over", "nack",
               "trickle", "late", "fds", "stop-reading", "vanish")
 
 
@@ -288,6 +290,10 @@ class Backend:
             flags = 0x2 | REPLY
         elif lie == "size-big":
             size = 4096
+        elif lie == "size-over":
+            size += 8
+        elif lie == "nack":
+            payload = struct.pack("<Q", 1)
         msg = HDR.pack(rreq, flags, size) + payload
         if lie:
             log("LIE %s on the reply to request %d" % (lie, req))

@@ -39,6 +39,7 @@ val() { # line key
 # ierr / oerr (a drop counted), probe / start (the lie failed a probe or
 # a start; logged: LOG=regex), down (a link-down event, then back up),
 # quiet (no report: the lie cannot be seen or is ignored by design),
+# reset (recovered by rte_eth_dev_reset(); PORT_ARGS=--reset),
 # "log:REGEX" (a line of the port's log).
 scenario() {
 	local name=$1 devargs=$2 beargs=$3 sock="$RUN/$1.sock" out="$RUN/$1.out"
@@ -52,10 +53,12 @@ scenario() {
 	BE_PID=$!
 	for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
 	t0=$SECONDS
+	# shellcheck disable=SC2086
 	timeout 80 "$PORT_APP" --no-huge -m 256 --no-pci --lcores 0@0 \
 		--file-prefix "$PREFIX-$name" -d librte_net_virtnet.so \
 		--log-level=lib.eal:error --log-level='pmd.net.virtnet.*:info' \
-		-- --dev "net_virtnet_user0,path=$sock,$devargs" >"$out" 2>&1
+		${EAL_EXTRA:-} -- --dev "net_virtnet_user0,path=$sock,$devargs" \
+		${PORT_ARGS:-} >"$out" 2>&1
 	rc=$?
 	kill "$BE_PID" 2>/dev/null
 	wait "$BE_PID" 2>/dev/null
@@ -97,6 +100,7 @@ scenario() {
 				[ "$(val "$res" resets)" = 0 ] ||
 				why+=" a fault where none was expected;"
 			;;
+		reset) [ "$(val "$res" reset_done)" = 1 ] || why+=" not recovered by rte_eth_dev_reset();" ;;
 		log:*) grep -Eq "${e#log:}" "$out" || why+=" no log '${e#log:}';" ;;
 		esac
 	done
@@ -143,6 +147,37 @@ scenario split-rx-idx-jump "$SPLIT" "$BE_SPLIT --lie rx-idx-jump" fault ierr
 scenario packed-rx-torn "$PACKED" "$BE_PACKED --lie rx-torn" quiet
 scenario packed-rx-wrap "$PACKED_IO" "$BE_PACKED --lie rx-wrap" quiet
 
+# Recovery the way an application answers INTR_RESET: rte_eth_dev_reset().
+PORT_ARGS=--reset scenario split-rx-len-over-reset "$SPLIT_OOO" \
+	"$BE_SPLIT --lie rx-len-over" fault ierr reset
+PORT_ARGS=--reset scenario packed-tx-id-twice-reset "$PACKED" \
+	"$BE_PACKED --lie tx-id-twice" fault oerr reset
+
+# The vector paths (without mergeable buffers): AVX2 split Rx, AVX512
+# packed Rx and Tx; their faults go the scalar way, as do the counters.
+VEC512=--force-max-simd-bitwidth=512
+for io in 1 0; do
+	da="mrg_rxbuf=0,in_order=$io,packed_vq=0,vectorized=1"
+	be="--packed 0 --mrg 0 --in-order $io"
+	scenario "vec-split-io$io-rx-id-range" "$da" "$be --lie rx-id-range" \
+		fault ierr "log:Rx path \"split.*vector avx2"
+	scenario "vec-split-io$io-rx-len-over" "$da" "$be --lie rx-len-over" \
+		fault ierr
+	scenario "vec-split-io$io-rx-len-short" "$da" "$be --lie rx-len-short" \
+		ierr quiet
+	da="mrg_rxbuf=0,in_order=$io,packed_vq=1,vectorized=1"
+	be="--packed 1 --mrg 0 --in-order $io"
+	EAL_EXTRA=$VEC512 scenario "vec-packed-io$io-rx-id-range" "$da" \
+		"$be --lie rx-id-range" fault ierr \
+		"log:Rx path \"packed.*vector avx512\", Tx path \"packed.*vector avx512"
+	EAL_EXTRA=$VEC512 scenario "vec-packed-io$io-rx-len-max" "$da" \
+		"$be --lie rx-len-max" fault ierr
+	EAL_EXTRA=$VEC512 scenario "vec-packed-io$io-tx-id-twice" "$da" \
+		"$be --lie tx-id-twice" fault oerr
+	EAL_EXTRA=$VEC512 scenario "vec-packed-io$io-rx-csum" "$da" \
+		"$be --lie rx-csum" ierr quiet
+done
+
 # Protocol lies. Requests: 1 GET_FEATURES, 15 GET_PROTOCOL_FEATURES
 # (probe); 2 SET_FEATURES, 5 SET_MEM_TABLE, 9 SET_VRING_ADDR,
 # 12 SET_VRING_KICK (their REPLY_ACK answers, at start).
@@ -154,6 +189,10 @@ scenario proto-bad-version "$PACKED" "$BE_PACKED --lie bad-version --req 15" \
 	probe "log:bad reply to request 15 .*flags 0x6"
 scenario proto-size-big "$SPLIT" "--lie size-big --req 9" start \
 	"log:bad reply to request 9 .*size 4096"
+scenario proto-size-over "$SPLIT" "--lie size-over --req 15" probe \
+	"log:no valid reply to request 15 \(Connection timed out\)"
+scenario proto-nack "$PACKED" "$BE_PACKED --lie nack --req 8" start \
+	"log:back-end refused request 8"
 scenario proto-trickle "$SPLIT" "--lie trickle --req 2" start \
 	"log:no valid reply to request 2 \(Connection timed out\)"
 scenario proto-late "$PACKED" "$BE_PACKED --lie late --req 12" start \
@@ -164,6 +203,8 @@ scenario proto-stop-reading "$SPLIT" "--lie stop-reading --req 5" start \
 	"log:no valid reply to request 5 \(Connection timed out\)"
 scenario proto-vanish-handshake "$SPLIT" "--lie vanish --req 15" probe \
 	"log:request 15 \(Connection reset"
+scenario proto-vanish-start "$PACKED" "$BE_PACKED --lie vanish --req 5" start \
+	"log:request 5 \(Connection reset"
 scenario proto-unsolicited "$SPLIT" "--lie unsolicited" down \
 	"log:unsolicited bytes from the back-end"
 scenario proto-vanish-traffic "$PACKED" "$BE_PACKED --lie vanish-traffic" down \
