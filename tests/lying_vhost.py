@@ -28,6 +28,9 @@ that returns it; Tx: the completion of the frame sent):
   rx-csum         NEEDS_CSUM with csum_start + csum_offset past the frame
   rx-gso-type     gso_type 7
   rx-gso-size     gso_type TCPV4 with gso_size 0
+  rx-merge-break  mergeable: a frame over 3 buffers (num_buffers 3), the
+                  second with len 0, the third holding what looks like a
+                  whole frame of its own (this one, numbered 1000 later)
 Protocol lies, on the reply to the --nth occurrence of request --req on
 the first connection (the later connections are honest):
   wrong-req, no-reply-flag, bad-version, size-big (header says 4096),
@@ -96,7 +99,8 @@ GSO_TCPV4 = 1
 RING_LIES = ("rx-id-range", "tx-id-range", "tx-id-stale", "tx-id-twice",
              "rx-len-0", "rx-len-short", "rx-len-over", "rx-len-max",
              "tx-len-max", "rx-nbuf-0", "rx-nbuf-big", "rx-idx-jump",
-             "rx-torn", "rx-wrap", "rx-csum", "rx-gso-type", "rx-gso-size")
+             "rx-torn", "rx-wrap", "rx-csum", "rx-gso-type", "rx-gso-size",
+             "rx-merge-break")
 CUE_LIES = ("unsolicited", "vanish-traffic")
 PROTO_LIES = ("wrong-req", "no-reply-flag", "bad-version", "size-big",
               "size-over", "nack",
@@ -514,6 +518,39 @@ class Backend:
                 self.vanish("mid-traffic")
                 return
 
+    def write_chain(self, bufs, data):
+        """Bytes written into the writable buffers of a chain."""
+        off = 0
+        for a, ln, w in bufs:
+            if w and off < len(data):
+                n = min(ln, len(data) - off)
+                self.mem.write(a, data[off:off + n])
+                off += n
+        return off
+
+    def merge_break(self, r, first, frame):
+        """The rx-merge-break lie, on three chains."""
+        chains = [first]
+        while len(chains) < 3:
+            c = self.pop_avail(r)
+            if c is None:
+                log("rx-merge-break: no 3 buffers; lie not told")
+                break
+            chains.append(c)
+        if len(chains) < 3:
+            for c in chains:
+                self.push_used(r, c[0], c[1], 0)
+            return
+        part = struct.pack("<BBHHHHH", 0, 0, 0, 0, 0, 0, 3) + frame[:20]
+        # A frame numbered as none was: seen, it cannot pass for the lost one.
+        seq = struct.unpack_from("<I", frame, 18)[0]
+        smuggled = (struct.pack("<BBHHHHH", 0, 0, 0, 0, 0, 0, 1) +
+                    frame[:18] + struct.pack("<I", seq + 1000) + frame[22:])
+        lens = (self.write_chain(chains[0][2], part), 0,
+                self.write_chain(chains[2][2], smuggled))
+        for c, ln in zip(chains, lens):
+            self.push_used(r, c[0], c[1], ln)
+
     def serve_rx(self, r):
         while self.pending:
             chain = self.pop_avail(r)
@@ -522,6 +559,9 @@ class Backend:
             bid, ndesc, bufs = chain
             frame = self.pending.pop(0)
             lie = self.cue("rx")
+            if lie == "rx-merge-break":
+                self.merge_break(r, chain, frame)
+                continue
             self.good["rx"] += 1
             flags = gso = gso_size = csum_start = csum_off = 0
             nbuf = 1
@@ -539,13 +579,7 @@ class Backend:
             data = struct.pack("<BBHHHHH", flags, gso, 0, gso_size,
                                csum_start, csum_off, nbuf) + frame
             room = sum(ln for a, ln, w in bufs if w)
-            off = 0
-            for a, ln, w in bufs:
-                if w and off < len(data):
-                    n = min(ln, len(data) - off)
-                    self.mem.write(a, data[off:off + n])
-                    off += n
-            length = off
+            length = self.write_chain(bufs, data)
             if lie == "rx-len-0":
                 length = 0
             elif lie == "rx-len-short":
