@@ -56,6 +56,7 @@ struct ly_result {
 	unsigned int inuse_close;
 	unsigned int good_sent;
 	unsigned int good_ok;
+	unsigned int scribbled;	/* mbufs written by the device after stop */
 	int fd_delta;
 	bool link_back;
 	bool reset_done;	/* recovered by rte_eth_dev_reset() */
@@ -211,6 +212,35 @@ ly_wait_link(uint16_t port, unsigned int ms)
 	return false;
 }
 
+/*
+ * After a stop: every mbuf the pool has, filled with a pattern, looked at
+ * again a moment later. A device not stopped may still write into
+ * buffers the driver gave back (audit F4).
+ * @return mbufs whose bytes changed.
+ */
+static unsigned int
+ly_pool_probe(struct rte_mempool *mp)
+{
+	static struct rte_mbuf *m[LY_POOL_SIZE];
+	unsigned int n = 0, i, bad = 0;
+	const uint8_t *p;
+	uint16_t k;
+
+	while (n < LY_POOL_SIZE && (m[n] = rte_pktmbuf_alloc(mp)) != NULL)
+		n++;
+	for (i = 0; i < n; i++)
+		memset(m[i]->buf_addr, 0xa5, m[i]->buf_len);
+	ly_sleep_ms(300);
+	for (i = 0; i < n; i++) {
+		p = m[i]->buf_addr;
+		for (k = 0; k < m[i]->buf_len && p[k] == 0xa5; k++)
+			;
+		bad += k < m[i]->buf_len;
+	}
+	rte_pktmbuf_free_bulk(m, n);
+	return bad;
+}
+
 /* Start, again while the back-end that lied is on its way back. */
 static int
 ly_start(uint16_t port, struct ly_result *r)
@@ -345,7 +375,7 @@ ly_print(const struct ly_result *r)
 {
 	printf("RESULT probe_fail=%u start_fail=%u lie_sent=%u lie_ok=%u bad=%u ierrors=%" PRIu64
 		" oerrors=%" PRIu64 " ring_faults=%" PRIu64 " resets=%u lsc_down=%u lsc_up=%u"
-		" link_back=%d reset_done=%d inuse_stop=%u inuse_restop=%u inuse_close=%u good_sent=%u good_ok=%u fd_delta=%d\n",
+		" link_back=%d reset_done=%d inuse_stop=%u inuse_restop=%u inuse_close=%u good_sent=%u good_ok=%u scribbled=%u fd_delta=%d\n",
 		r->probe_fail, r->start_fail, r->lie_sent, r->lie_ok, r->bad,
 		r->ierrors, r->oerrors, r->ring_faults,
 		__atomic_load_n(&ly_resets, __ATOMIC_RELAXED),
@@ -353,7 +383,7 @@ ly_print(const struct ly_result *r)
 		__atomic_load_n(&ly_lsc_up, __ATOMIC_RELAXED), r->link_back,
 		r->reset_done,
 		r->inuse_stop, r->inuse_restop, r->inuse_close, r->good_sent,
-		r->good_ok, r->fd_delta);
+		r->good_ok, r->scribbled, r->fd_delta);
 	fflush(stdout);
 }
 
@@ -385,6 +415,7 @@ ly_run(uint16_t port, struct rte_mempool *mp, unsigned int lie_pkts,
 		rte_eth_dev_stop(port);
 	}
 	r->inuse_stop = rte_mempool_in_use_count(mp);
+	r->scribbled = ly_pool_probe(mp);
 	if (ly_start(port, r) < 0)
 		return -1;
 	ly_wait_link(port, 10000);

@@ -37,7 +37,9 @@ the first connection (the later connections are honest):
   size-over (header says 8 bytes more than follow), nack (an ack of 1),
   trickle (a byte every 0.7 s), late (6 s), fds (2 eventfds attached),
   stop-reading (no reply; never reads that connection again),
-  vanish (closes the connection and stops listening for 2 s)
+  vanish (closes the connection and stops listening for 2 s),
+  scribble (on GET_VRING_BASE: no reply; for 6 s keeps writing 0xee into
+  the Rx buffers it still holds, as a device the driver did not stop)
 and on the packet cue: unsolicited (8 bytes nobody asked for),
 vanish-traffic (as vanish, mid-traffic).
 
@@ -104,7 +106,7 @@ RING_LIES = ("rx-id-range", "tx-id-range", "tx-id-stale", "tx-id-twice",
 CUE_LIES = ("unsolicited", "vanish-traffic")
 PROTO_LIES = ("wrong-req", "no-reply-flag", "bad-version", "size-big",
               "size-over", "nack",
-              "trickle", "late", "fds", "stop-reading", "vanish")
+              "trickle", "late", "fds", "stop-reading", "vanish", "scribble")
 
 
 def log(*a):
@@ -309,6 +311,9 @@ class Backend:
         if lie == "vanish":
             self.vanish("mid-handshake, at request %d" % req)
             return
+        if lie == "scribble":
+            self.scribble(6.0)
+            return
         try:
             if lie == "trickle":
                 for b in msg:
@@ -328,6 +333,34 @@ class Backend:
             self.conn.sendall(msg)
         except OSError as e:
             log("reply to %d not sent: %s" % (req, e))
+
+    def held_rx_buffers(self):
+        """(addr, len) of the Rx buffers posted and not yet used."""
+        r = self.rings.get(0)
+        if r is None or not r.size or self.mem is None:
+            return []
+        saved = (r.last_avail, r.avail_wrap)
+        out = []
+        for _ in range(r.size):
+            c = self.pop_avail(r)
+            if c is None:
+                break
+            out.extend((a, ln) for a, ln, w in c[2] if w)
+        r.last_avail, r.avail_wrap = saved
+        return out
+
+    def scribble(self, seconds):
+        bufs = self.held_rx_buffers()
+        log("LIE scribble: no reply; writing into %d Rx buffers for %.0f s"
+            % (len(bufs), seconds))
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            for a, ln in bufs:
+                self.mem.write(a, b"\xee" * min(ln, 2048))
+            time.sleep(0.02)
+        self.stale.append(self.conn)
+        self.conn = None
+        self.stop_rings()
 
     def handle(self, req, flags, payload, fds):
         self.req_seen[req] = self.req_seen.get(req, 0) + 1
@@ -383,6 +416,9 @@ class Backend:
             idx = struct.unpack_from("<I", payload)[0]
             r = self.ring(idx)
             num = r.last_avail | (r.avail_wrap << 15 if self.packed() else 0)
+            if lie == "scribble":
+                self.send_reply(req, b"", lie)
+                return
             r.ready = False
             if idx % 2 == 0:
                 self.pending = []

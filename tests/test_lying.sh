@@ -40,6 +40,8 @@ val() { # line key
 # a start; logged: LOG=regex), down (a link-down event, then back up),
 # quiet (no report: the lie cannot be seen or is ignored by design),
 # reset (recovered by rte_eth_dev_reset(); PORT_ARGS=--reset),
+# keeps (the device was not seen to stop: mbufs may stay held after the
+# first stop and close, rather than go back to the pool while it writes),
 # "log:REGEX" (a line of the port's log).
 scenario() {
 	local name=$1 devargs=$2 beargs=$3 sock="$RUN/$1.sock" out="$RUN/$1.out"
@@ -70,9 +72,13 @@ scenario() {
 		return
 	fi
 	[ "$(val "$res" bad)" = 0 ] || why+=" frames with wrong bytes delivered;"
-	[ "$(val "$res" inuse_stop)" = 0 ] || why+=" mbufs held after stop;"
+	if [[ " $* " != *" keeps "* ]]; then
+		[ "$(val "$res" inuse_stop)" = 0 ] || why+=" mbufs held after stop;"
+		[ "$(val "$res" inuse_close)" = 0 ] || why+=" mbufs held after close;"
+	fi
 	[ "$(val "$res" inuse_restop)" = 0 ] || why+=" mbufs held after the restart's stop;"
-	[ "$(val "$res" inuse_close)" = 0 ] || why+=" mbufs held after close;"
+	[ "$(val "$res" scribbled)" = 0 ] ||
+		why+=" $(val "$res" scribbled) mbufs written by the device after the stop gave them back;"
 	[ "$(val "$res" fd_delta)" = 0 ] || why+=" fds left: $(val "$res" fd_delta);"
 	[ "$(val "$res" good_ok)" = 64 ] && [ "$(val "$res" good_sent)" = 64 ] ||
 		why+=" after restart $(val "$res" good_ok)/64 frames back;"
@@ -212,6 +218,12 @@ scenario proto-vanish-handshake "$SPLIT" "--lie vanish --req 15" probe \
 	"log:request 15 \(Connection reset"
 scenario proto-vanish-start "$PACKED" "$BE_PACKED --lie vanish --req 5" start \
 	"log:request 5 \(Connection reset"
+# The back-end never answers GET_VRING_BASE and keeps writing into the
+# Rx buffers it holds: the driver must not give them back to the pool
+# (audit F4). Fails until the lead's F4 fix lands: the mbufs are freed
+# and the pool probe after the stop sees them written.
+scenario proto-vring-base-scribble "$SPLIT" "--lie scribble --req 11" keeps \
+	"log:no valid reply to request 11 \(Connection timed out\)"
 scenario proto-unsolicited "$SPLIT" "--lie unsolicited" down \
 	"log:unsolicited bytes from the back-end"
 scenario proto-vanish-traffic "$PACKED" "$BE_PACKED --lie vanish-traffic" down \
