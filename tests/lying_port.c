@@ -405,7 +405,7 @@ ly_run(uint16_t port, struct rte_mempool *mp, unsigned int lie_pkts,
 		&r->lie_sent);
 	/* The event comes from the interrupt thread; a lost link, back. */
 	ly_sleep_ms(500);
-	r->link_back = ly_wait_link(port, 10000);
+	r->link_back = ly_wait_link(port, 5000);
 	ly_counters(port, r);
 	if (use_reset && __atomic_load_n(&ly_resets, __ATOMIC_RELAXED) > 0) {
 		if (rte_eth_dev_reset(port) < 0 || ly_configure(port, mp) < 0)

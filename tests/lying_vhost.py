@@ -43,6 +43,9 @@ the first connection (the later connections are honest):
 and on the packet cue: unsolicited (8 bytes nobody asked for),
 vanish-traffic (as vanish, mid-traffic).
 
+With --drop-later, the back-end that comes back (connections after the
+first) offers fewer features than the one that went.
+
 It runs until killed or --lifetime seconds; it logs on stdout.
 """
 
@@ -367,7 +370,10 @@ class Backend:
         lie = self.first_conn_lie(req)
         reply = None
         if req == GET_FEATURES:
-            reply = struct.pack("<Q", self.features)
+            f = self.features
+            if self.conn_no > 1:
+                f &= ~self.a.drop_later
+            reply = struct.pack("<Q", f)
         elif req == SET_FEATURES:
             self.acked = struct.unpack_from("<Q", payload)[0]
             log("features 0x%x" % self.acked)
@@ -698,6 +704,8 @@ def main():
     p.add_argument("--packed", type=int, default=0)
     p.add_argument("--mrg", type=int, default=1)
     p.add_argument("--in-order", type=int, default=1)
+    p.add_argument("--drop-later", type=lambda v: int(v, 0), default=0,
+                   help="feature bits not offered after the first connection")
     p.add_argument("--lifetime", type=float, default=120)
     Backend(p.parse_args()).run()
 

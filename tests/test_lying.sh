@@ -101,6 +101,11 @@ scenario() {
 				[ "$(val "$res" link_back)" = 1 ] ||
 				why+=" no link down/up events;"
 			;;
+		stays-down)
+			[ "$(val "$res" lsc_down)" -ge 1 ] &&
+				[ "$(val "$res" link_back)" = 0 ] ||
+				why+=" the link did not go down and stay down;"
+			;;
 		quiet)
 			[ "$(val "$res" ring_faults)" = 0 ] &&
 				[ "$(val "$res" resets)" = 0 ] ||
@@ -228,5 +233,14 @@ scenario proto-unsolicited "$SPLIT" "--lie unsolicited" down \
 	"log:unsolicited bytes from the back-end"
 scenario proto-vanish-traffic "$PACKED" "$BE_PACKED --lie vanish-traffic" down \
 	"log:back-end closed the connection"
+
+# The back-end comes back (after vanishing mid-traffic) without a feature
+# the port runs with: the port stays down, says why, and a restart
+# negotiates again.
+scenario feat-packed-gone "$PACKED" \
+	"$BE_PACKED --lie vanish-traffic --drop-later 0x400000000" stays-down \
+	"log:came back without features 0x400000000"
+scenario feat-mrg-gone "$SPLIT" "--lie vanish-traffic --drop-later 0x8000" \
+	stays-down "log:came back without features 0x8000"
 
 t_summary
