@@ -309,15 +309,15 @@ ly_watch(uint16_t port)
 }
 
 /*
- * Send frames first..first+n-1 in bursts of @p burst, each burst's echo
- * awaited up to @p wait_ms. @return frames that came back whole.
+ * Send frames 0..n-1 in bursts of @p burst, each burst's echo awaited up
+ * to @p wait_ms. @return frames that came back whole.
  */
 static unsigned int
-ly_traffic(uint16_t port, struct rte_mempool *mp, uint32_t first,
-		unsigned int n, unsigned int burst, unsigned int wait_ms,
-		struct ly_result *r, unsigned int *sent)
+ly_traffic(uint16_t port, struct rte_mempool *mp, unsigned int n,
+		unsigned int burst, unsigned int wait_ms, struct ly_result *r,
+		unsigned int *sent)
 {
-	uint8_t *seen = calloc(first + n, 1);
+	uint8_t *seen = calloc(n, 1);
 	struct rte_mbuf *pkts[LY_BURST];
 	unsigned int i, k, ok = 0;
 	uint16_t tx;
@@ -326,7 +326,7 @@ ly_traffic(uint16_t port, struct rte_mempool *mp, uint32_t first,
 		return 0;
 	for (i = 0; i < n; i += k) {
 		for (k = 0; k < burst && i + k < n; k++) {
-			pkts[k] = ly_frame(mp, first + i + k);
+			pkts[k] = ly_frame(mp, i + k);
 			if (pkts[k] == NULL)
 				break;
 		}
@@ -335,10 +335,10 @@ ly_traffic(uint16_t port, struct rte_mempool *mp, uint32_t first,
 		tx = rte_eth_tx_burst(port, 0, pkts, (uint16_t)k);
 		rte_pktmbuf_free_bulk(&pkts[tx], k - tx);
 		*sent += tx;
-		ok += ly_receive(port, wait_ms, tx, seen, first + n, r);
+		ok += ly_receive(port, wait_ms, tx, seen, n, r);
 	}
 	/* Late echoes. */
-	ok += ly_receive(port, 100, n - ok, seen, first + n, r);
+	ok += ly_receive(port, 100, n - ok, seen, n, r);
 	free(seen);
 	return ok;
 }
@@ -401,7 +401,7 @@ ly_run(uint16_t port, struct rte_mempool *mp, unsigned int lie_pkts,
 		return -1;
 	ly_wait_link(port, 10000);
 	/* One frame at a time: the lie hits one known frame. */
-	r->lie_ok = ly_traffic(port, mp, 0, lie_pkts, 1, 50, r,
+	r->lie_ok = ly_traffic(port, mp, lie_pkts, 1, 50, r,
 		&r->lie_sent);
 	/* The event comes from the interrupt thread; a lost link, back. */
 	ly_sleep_ms(500);
@@ -419,7 +419,7 @@ ly_run(uint16_t port, struct rte_mempool *mp, unsigned int lie_pkts,
 	if (ly_start(port, r) < 0)
 		return -1;
 	ly_wait_link(port, 10000);
-	r->good_ok = ly_traffic(port, mp, 0, good_pkts, LY_BURST, 500, r,
+	r->good_ok = ly_traffic(port, mp, good_pkts, LY_BURST, 500, r,
 		&r->good_sent);
 	rte_eth_dev_stop(port);
 	r->inuse_restop = rte_mempool_in_use_count(mp);

@@ -9,7 +9,8 @@
 # line), the mempool is whole after stop and after close, no fd is left
 # behind, and a restart (or the reconnect to the back-end, honest again)
 # brings traffic back, every frame checked.
-# Cases: CASE_ONLY='regex' picks scenarios by name, CASE_SKIP='regex'
+# Logs: VIRTNET_LYING_RUN=dir (default a /tmp directory, removed when all
+# pass). Cases: CASE_ONLY='regex' picks scenarios by name, CASE_SKIP='regex'
 # leaves some out. Prints "N passed, N failed".
 set -uo pipefail
 BUILD=${1:-$(cd "$(dirname "$0")/.." && pwd)/build}
@@ -24,9 +25,13 @@ mkdir -p "$RUN"
 export LD_LIBRARY_PATH="$BUILD/drivers/net/virtnet${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 BE_PID=
+# The logs stay when a scenario failed, or in a directory given.
 cleanup() {
 	[ -n "$BE_PID" ] && kill "$BE_PID" 2>/dev/null && wait "$BE_PID" 2>/dev/null
 	rm -rf "/var/run/dpdk/$PREFIX" "$RUN"/*.sock
+	if [ -z "${VIRTNET_LYING_RUN:-}" ] && [ "$t_failed" = 0 ]; then
+		rm -rf "$RUN"
+	fi
 }
 trap cleanup EXIT
 
@@ -41,8 +46,9 @@ val() { # line key
 # a start; logged: LOG=regex), down (a link-down event, then back up),
 # quiet (no report: the lie cannot be seen or is ignored by design),
 # reset (recovered by rte_eth_dev_reset(); PORT_ARGS=--reset),
-# keeps (the device was not seen to stop: mbufs may stay held after the
-# first stop and close, rather than go back to the pool while it writes),
+# keeps (the device was not seen to stop: the mbufs it held may stay held
+# after the stop, the restart and close, rather than go back to the pool
+# while it writes; no more than those),
 # "log:REGEX" (a line of the port's log).
 scenario() {
 	local name=$1 devargs=$2 beargs=$3 sock="$RUN/$1.sock" out="$RUN/$1.out"
@@ -76,9 +82,14 @@ scenario() {
 	[ "$(val "$res" bad)" = 0 ] || why+=" frames with wrong bytes delivered;"
 	if [[ " $* " != *" keeps "* ]]; then
 		[ "$(val "$res" inuse_stop)" = 0 ] || why+=" mbufs held after stop;"
+		[ "$(val "$res" inuse_restop)" = 0 ] || why+=" mbufs held after the restart's stop;"
 		[ "$(val "$res" inuse_close)" = 0 ] || why+=" mbufs held after close;"
+	else
+		# What the first stop kept may stay kept; nothing more.
+		[ "$(val "$res" inuse_restop)" -le "$(val "$res" inuse_stop)" ] &&
+			[ "$(val "$res" inuse_close)" -le "$(val "$res" inuse_stop)" ] ||
+			why+=" more mbufs held after the restart than the stop kept;"
 	fi
-	[ "$(val "$res" inuse_restop)" = 0 ] || why+=" mbufs held after the restart's stop;"
 	[ "$(val "$res" scribbled)" = 0 ] ||
 		why+=" $(val "$res" scribbled) mbufs written by the device after the stop gave them back;"
 	[ "$(val "$res" fd_delta)" = 0 ] || why+=" fds left: $(val "$res" fd_delta);"
