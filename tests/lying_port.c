@@ -18,6 +18,7 @@
  *
  * Arguments after EAL's: --dev NAME,DEVARGS [--lie-pkts N] [--good-pkts N]
  * [--reset] (recover by rte_eth_dev_reset() rather than stop and start)
+ * [--queues N] (queue pairs; devargs queues=N too)
  */
 
 #include <dirent.h>
@@ -62,6 +63,7 @@ struct ly_result {
 	bool reset_done;	/* recovered by rte_eth_dev_reset() */
 };
 
+static uint16_t ly_queues = 1;	/* queue pairs; frames go round them */
 static unsigned int ly_resets;
 static unsigned int ly_lsc_down;
 static unsigned int ly_lsc_up;
@@ -174,12 +176,12 @@ ly_receive(uint16_t port, unsigned int ms, unsigned int want, uint8_t *seen,
 {
 	uint64_t end = rte_get_timer_cycles() + ms * rte_get_timer_hz() / 1000;
 	struct rte_mbuf *pkts[LY_BURST];
-	unsigned int got = 0;
+	unsigned int got = 0, polls = 0;
 	uint16_t n, i;
 	uint32_t seq;
 
 	while (got < want && rte_get_timer_cycles() < end) {
-		n = rte_eth_rx_burst(port, 0, pkts, LY_BURST);
+		n = rte_eth_rx_burst(port, polls++ % ly_queues, pkts, LY_BURST);
 		for (i = 0; i < n; i++) {
 			if (!ly_frame_ok(pkts[i], &seq) || seq >= nseen ||
 			    seen[seq]) {
@@ -279,6 +281,7 @@ ly_configure(uint16_t port, struct rte_mempool *mp)
 {
 	struct rte_eth_conf conf = { .intr_conf = { .lsc = 1 } };
 	struct rte_eth_dev_info info;
+	uint16_t q;
 	int ret;
 
 	ret = rte_eth_dev_info_get(port, &info);
@@ -287,11 +290,14 @@ ly_configure(uint16_t port, struct rte_mempool *mp)
 	/* Offloads that make the driver read the Rx header's fields. */
 	conf.rxmode.offloads = info.rx_offload_capa &
 		(RTE_ETH_RX_OFFLOAD_TCP_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_LRO);
-	ret = rte_eth_dev_configure(port, 1, 1, &conf);
-	if (ret == 0)
-		ret = rte_eth_rx_queue_setup(port, 0, LY_RING_SIZE, 0, NULL, mp);
-	if (ret == 0)
-		ret = rte_eth_tx_queue_setup(port, 0, LY_RING_SIZE, 0, NULL);
+	ret = rte_eth_dev_configure(port, ly_queues, ly_queues, &conf);
+	for (q = 0; ret == 0 && q < ly_queues; q++) {
+		ret = rte_eth_rx_queue_setup(port, q, LY_RING_SIZE, 0, NULL,
+			mp);
+		if (ret == 0)
+			ret = rte_eth_tx_queue_setup(port, q, LY_RING_SIZE, 0,
+				NULL);
+	}
 	return ret;
 }
 
@@ -309,8 +315,9 @@ ly_watch(uint16_t port)
 }
 
 /*
- * Send frames 0..n-1 in bursts of @p burst, each burst's echo awaited up
- * to @p wait_ms. @return frames that came back whole.
+ * Send frames 0..n-1 in bursts of @p burst, the bursts round the queues,
+ * each burst's echo awaited up to @p wait_ms.
+ * @return frames that came back whole.
  */
 static unsigned int
 ly_traffic(uint16_t port, struct rte_mempool *mp, unsigned int n,
@@ -332,7 +339,8 @@ ly_traffic(uint16_t port, struct rte_mempool *mp, unsigned int n,
 		}
 		if (k == 0)
 			break;
-		tx = rte_eth_tx_burst(port, 0, pkts, (uint16_t)k);
+		tx = rte_eth_tx_burst(port, (i / burst) % ly_queues, pkts,
+			(uint16_t)k);
 		rte_pktmbuf_free_bulk(&pkts[tx], k - tx);
 		*sent += tx;
 		ok += ly_receive(port, wait_ms, tx, seen, n, r);
@@ -434,6 +442,7 @@ main(int argc, char **argv)
 		{ "lie-pkts", required_argument, NULL, 'l' },
 		{ "good-pkts", required_argument, NULL, 'g' },
 		{ "reset", no_argument, NULL, 'r' },
+		{ "queues", required_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned int lie_pkts = 24, good_pkts = 64;
@@ -458,6 +467,8 @@ main(int argc, char **argv)
 			good_pkts = (unsigned int)atoi(optarg);
 		else if (opt == 'r')
 			use_reset = true;
+		else if (opt == 'q')
+			ly_queues = (uint16_t)RTE_MAX(atoi(optarg), 1);
 		else
 			return 1;
 	}

@@ -43,6 +43,8 @@ the first connection (the later connections are honest):
 and on the packet cue: unsolicited (8 bytes nobody asked for),
 vanish-traffic (as vanish, mid-traffic).
 
+With --pairs N it offers N queue pairs (MQ), frames loop back on the
+pair they came on, and ring and cue lies are on pair --lie-pair.
 With --drop-later, the back-end that comes back (connections after the
 first) offers fewer features than the one that went.
 
@@ -91,6 +93,7 @@ F_PROTOCOL_FEATURES = 30
 F_VERSION_1 = 32
 F_RING_PACKED = 34
 F_IN_ORDER = 35
+PROTO_MQ = 0
 PROTO_REPLY_ACK = 3
 
 DESC_F_NEXT = 1
@@ -209,7 +212,7 @@ class Backend:
         self.req_seen = {}
         self.lied = False
         self.good = {"rx": 0, "tx": 0}
-        self.pending = []
+        self.pending = {}            # frames to loop back, per pair
         self.stale = []              # connections we no longer read
         self.quiet_until = 0.0
 
@@ -246,7 +249,7 @@ class Backend:
                 if fd is not None:
                     os.close(fd)
         self.rings = {}
-        self.pending = []
+        self.pending = {}
 
     def recv_exact(self, n, fds):
         buf = b""
@@ -378,11 +381,12 @@ class Backend:
             self.acked = struct.unpack_from("<Q", payload)[0]
             log("features 0x%x" % self.acked)
         elif req == GET_PROTOCOL_FEATURES:
-            reply = struct.pack("<Q", 1 << PROTO_REPLY_ACK)
+            reply = struct.pack("<Q", 1 << PROTO_REPLY_ACK |
+                                (1 << PROTO_MQ if self.a.pairs > 1 else 0))
         elif req == SET_PROTOCOL_FEATURES:
             self.proto = struct.unpack_from("<Q", payload)[0]
         elif req == GET_QUEUE_NUM:
-            reply = struct.pack("<Q", 1)
+            reply = struct.pack("<Q", self.a.pairs)
         elif req == SET_MEM_TABLE:
             if self.mem is not None:
                 self.mem.close()
@@ -427,7 +431,7 @@ class Backend:
                 return
             r.ready = False
             if idx % 2 == 0:
-                self.pending = []
+                self.pending.pop(idx // 2, None)
             reply = struct.pack("<II", idx, num)
         for fd in fds:
             os.close(fd)
@@ -519,8 +523,10 @@ class Backend:
         if r.call is not None:
             os.write(r.call, struct.pack("<Q", 1))
 
-    def cue(self, direction):
+    def cue(self, direction, ring):
         """The lie due on this packet, if the cue is now."""
+        if ring.index // 2 != self.a.lie_pair:
+            return None
         if self.lied or self.good[direction] < self.a.after:
             return None
         lie = self.a.lie
@@ -542,8 +548,8 @@ class Backend:
             bid, ndesc, bufs = chain
             data = b"".join(self.mem.read(a, ln) for a, ln, w in bufs
                             if not w)
-            self.pending.append(data[NET_HDR:])
-            lie = self.cue("tx")
+            self.pending.setdefault(r.index // 2, []).append(data[NET_HDR:])
+            lie = self.cue("tx", r)
             self.good["tx"] += 1
             if lie == "tx-id-range":
                 bid = r.size + 3
@@ -594,13 +600,14 @@ class Backend:
             self.push_used(r, c[0], c[1], ln)
 
     def serve_rx(self, r):
-        while self.pending:
+        pending = self.pending.get(r.index // 2, [])
+        while pending:
             chain = self.pop_avail(r)
             if chain is None:
                 return
             bid, ndesc, bufs = chain
-            frame = self.pending.pop(0)
-            lie = self.cue("rx")
+            frame = pending.pop(0)
+            lie = self.cue("rx", r)
             if lie == "rx-merge-break":
                 self.merge_break(r, chain, frame)
                 continue
@@ -701,6 +708,10 @@ def main():
                    help="request whose reply a protocol lie is on")
     p.add_argument("--nth", type=int, default=1,
                    help="its occurrence on the first connection")
+    p.add_argument("--pairs", type=int, default=1,
+                   help="queue pairs offered (MQ above 1)")
+    p.add_argument("--lie-pair", type=int, default=0,
+                   help="the queue pair a ring or cue lie is on")
     p.add_argument("--packed", type=int, default=0)
     p.add_argument("--mrg", type=int, default=1)
     p.add_argument("--in-order", type=int, default=1)

@@ -101,7 +101,7 @@ scenario() {
 		fault)
 			[ "$(val "$res" ring_faults)" -ge 1 ] &&
 				[ "$(val "$res" resets)" -ge 1 ] &&
-				[ "$(grep -c "queue 0 stopped: the device" "$out")" = 1 ] ||
+				[ "$(grep -c "queue ${FAULT_Q:-0} stopped: the device" "$out")" = 1 ] ||
 				why+=" ring fault not reported (xstat, reset event, one log line);"
 			;;
 		ierr) [ "$(val "$res" ierrors)" -ge 1 ] || why+=" ierrors 0;" ;;
@@ -208,6 +208,19 @@ for io in 1 0; do
 	EAL_EXTRA=$VEC512 scenario "vec-packed-io$io-rx-csum" "$da" \
 		"$be --lie rx-csum" ierr quiet
 done
+
+# Two queue pairs (MQ; the emulated control queue sets them), the lie on
+# the second: that queue is stopped and named, the other kept running.
+MQ="queues=2,$SPLIT_OOO"
+PORT_ARGS="--queues 2" FAULT_Q=1 scenario mq-rx-id-range "$MQ" \
+	"--pairs 2 --lie-pair 1 --lie rx-id-range" fault ierr
+PORT_ARGS="--queues 2" FAULT_Q=1 scenario mq-packed-tx-id-twice \
+	"queues=2,$PACKED" "$BE_PACKED --pairs 2 --lie-pair 1 --lie tx-id-twice" \
+	fault oerr
+PORT_ARGS="--queues 2 --reset" FAULT_Q=1 scenario mq-rx-len-max-reset "$MQ" \
+	"--pairs 2 --lie-pair 1 --lie rx-len-max" fault ierr reset
+PORT_ARGS="--queues 2" scenario mq-vanish-traffic "queues=2,$PACKED" \
+	"$BE_PACKED --pairs 2 --lie-pair 1 --lie vanish-traffic" down
 
 # Protocol lies. Requests: 1 GET_FEATURES, 15 GET_PROTOCOL_FEATURES
 # (probe); 2 SET_FEATURES, 5 SET_MEM_TABLE, 9 SET_VRING_ADDR,
