@@ -39,7 +39,9 @@ the first connection (the later connections are honest):
   stop-reading (no reply; never reads that connection again),
   vanish (closes the connection and stops listening for 2 s),
   scribble (on GET_VRING_BASE: no reply; for 6 s keeps writing 0xee into
-  the Rx buffers it still holds, as a device the driver did not stop)
+  the Rx buffers it still holds, as a device the driver did not stop),
+  wrong-index (GET_VRING_BASE answered for another ring; this one runs
+  on: 0xee written into its Rx buffers for 3 s)
 and on the packet cue: unsolicited (8 bytes nobody asked for),
 vanish-traffic (as vanish, mid-traffic).
 
@@ -58,6 +60,7 @@ import select
 import socket
 import struct
 import sys
+import threading
 import time
 
 HDR = struct.Struct("<III")
@@ -112,7 +115,8 @@ RING_LIES = ("rx-id-range", "tx-id-range", "tx-id-stale", "tx-id-twice",
 CUE_LIES = ("unsolicited", "vanish-traffic")
 PROTO_LIES = ("wrong-req", "no-reply-flag", "bad-version", "size-big",
               "size-over", "nack",
-              "trickle", "late", "fds", "stop-reading", "vanish", "scribble")
+              "trickle", "late", "fds", "stop-reading", "vanish", "scribble",
+              "wrong-index")
 
 
 def log(*a):
@@ -318,7 +322,10 @@ class Backend:
             self.vanish("mid-handshake, at request %d" % req)
             return
         if lie == "scribble":
-            self.scribble(6.0)
+            self.scribble(6.0, "scribble, no reply")
+            self.stale.append(self.conn)
+            self.conn = None
+            self.stop_rings()
             return
         try:
             if lie == "trickle":
@@ -355,18 +362,23 @@ class Backend:
         r.last_avail, r.avail_wrap = saved
         return out
 
-    def scribble(self, seconds):
+    def scribble(self, seconds, why):
+        """Write into the Rx buffers held, from a thread, for a while."""
         bufs = self.held_rx_buffers()
-        log("LIE scribble: no reply; writing into %d Rx buffers for %.0f s"
-            % (len(bufs), seconds))
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            for a, ln in bufs:
-                self.mem.write(a, b"\xee" * min(ln, 2048))
-            time.sleep(0.02)
-        self.stale.append(self.conn)
-        self.conn = None
-        self.stop_rings()
+        mem = self.mem
+        log("LIE %s: writing into %d Rx buffers for %.0f s"
+            % (why, len(bufs), seconds))
+
+        def run():
+            end = time.monotonic() + seconds
+            try:
+                while time.monotonic() < end:
+                    for a, ln in bufs:
+                        mem.write(a, b"\xee" * min(ln, 2048))
+                    time.sleep(0.02)
+            except ValueError:      # the memory unmapped meanwhile
+                pass
+        threading.Thread(target=run, daemon=True).start()
 
     def handle(self, req, flags, payload, fds):
         self.req_seen[req] = self.req_seen.get(req, 0) + 1
@@ -428,6 +440,10 @@ class Backend:
             num = r.last_avail | (r.avail_wrap << 15 if self.packed() else 0)
             if lie == "scribble":
                 self.send_reply(req, b"", lie)
+                return
+            if lie == "wrong-index":
+                self.scribble(3.0, "wrong-index, the ring left running")
+                self.send_reply(req, struct.pack("<II", idx + 1, num), lie)
                 return
             r.ready = False
             if idx % 2 == 0:

@@ -255,6 +255,10 @@ scenario proto-vanish-start "$PACKED" "$BE_PACKED --lie vanish --req 5" start \
 # and the pool probe after the stop sees them written.
 scenario proto-vring-base-scribble "$SPLIT" "--lie scribble --req 11" keeps \
 	"log:no valid reply to request 11 \(Connection timed out\)"
+# GET_VRING_BASE answered for another ring, and that ring left running:
+# the reset did not complete, so the same as above (audit F4).
+scenario proto-vring-base-wrong-index "$SPLIT" "--lie wrong-index --req 11" \
+	keeps "log:GET_VRING_BASE 0 failed"
 scenario proto-unsolicited "$SPLIT" "--lie unsolicited" down \
 	"log:unsolicited bytes from the back-end"
 scenario proto-vanish-traffic "$PACKED" "$BE_PACKED --lie vanish-traffic" down \
