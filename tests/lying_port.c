@@ -24,6 +24,7 @@
 #include <dirent.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,19 +86,62 @@ ly_event(uint16_t port, enum rte_eth_event_type type, void *arg __rte_unused,
 	return 0;
 }
 
-static int
-ly_count_fds(void)
+#define LY_MAX_FDS	256
+
+/* The process's open fds and what they are, to name the ones that differ. */
+struct ly_fds {
+	int n;
+	int fd[LY_MAX_FDS];
+	char what[LY_MAX_FDS][64];
+};
+
+static void
+ly_fds_take(struct ly_fds *f)
 {
 	DIR *d = opendir("/proc/self/fd");
+	char path[PATH_MAX];
 	struct dirent *e;
-	int n = 0;
+	ssize_t len;
 
+	f->n = 0;
 	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL)
-		n += e->d_name[0] != '.';
+		return;
+	while ((e = readdir(d)) != NULL && f->n < LY_MAX_FDS) {
+		if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d))
+			continue;
+		f->fd[f->n] = atoi(e->d_name);
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
+		len = readlink(path, f->what[f->n], sizeof(f->what[0]) - 1);
+		f->what[f->n][len < 0 ? 0 : len] = '\0';
+		f->n++;
+	}
 	closedir(d);
-	return n;
+}
+
+static bool
+ly_fds_has(const struct ly_fds *f, int fd, const char *what)
+{
+	int i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->fd[i] == fd && strcmp(f->what[i], what) == 0)
+			return true;
+	return false;
+}
+
+/* Print the fds only one of @p a and @p b has; @return b's count - a's. */
+static int
+ly_fds_diff(const struct ly_fds *a, const struct ly_fds *b)
+{
+	int i;
+
+	for (i = 0; i < a->n; i++)
+		if (!ly_fds_has(b, a->fd[i], a->what[i]))
+			printf("fd %d (%s) gone\n", a->fd[i], a->what[i]);
+	for (i = 0; i < b->n; i++)
+		if (!ly_fds_has(a, b->fd[i], b->what[i]))
+			printf("fd %d (%s) new\n", b->fd[i], b->what[i]);
+	return b->n - a->n;
 }
 
 static void
@@ -450,7 +494,8 @@ main(int argc, char **argv)
 	bool use_reset = false;
 	char *dev = NULL, *args;
 	struct rte_mempool *mp;
-	int ret, opt, fds;
+	static struct ly_fds fds_before, fds_after;
+	int ret, opt;
 	uint16_t port;
 
 	ret = rte_eal_init(argc, argv);
@@ -483,7 +528,7 @@ main(int argc, char **argv)
 		RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (mp == NULL)
 		return 1;
-	fds = ly_count_fds();
+	ly_fds_take(&fds_before);
 	if (ly_probe(dev, args, &r, &port) < 0) {
 		ly_print(&r);
 		return 1;
@@ -491,7 +536,8 @@ main(int argc, char **argv)
 	ret = ly_run(port, mp, lie_pkts, good_pkts, use_reset, &r);
 	rte_eth_dev_close(port);
 	r.inuse_close = rte_mempool_in_use_count(mp);
-	r.fd_delta = ly_count_fds() - fds;
+	ly_fds_take(&fds_after);
+	r.fd_delta = ly_fds_diff(&fds_before, &fds_after);
 	ly_print(&r);
 	rte_mempool_free(mp);
 	free(dev);
