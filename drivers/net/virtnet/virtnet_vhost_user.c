@@ -254,6 +254,8 @@ static int
 vhu_read_full(struct virtnet_vhu *c, void *buf, size_t len, uint64_t deadline)
 {
 	struct pollfd p = { .fd = c->fd, .events = POLLIN };
+	struct iovec iov;
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	size_t got = 0;
 	uint64_t now;
 	ssize_t r;
@@ -269,13 +271,26 @@ vhu_read_full(struct virtnet_vhu *c, void *buf, size_t len, uint64_t deadline)
 			continue;
 		if (r < 0)
 			return -errno;
-		r = recv(c->fd, (char *)buf + got, len - got, MSG_DONTWAIT);
+		iov.iov_base = (char *)buf + got;
+		iov.iov_len = len - got;
+		mh.msg_flags = 0;
+		r = recvmsg(c->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 		if (r == 0)
 			return -ECONNRESET;
 		if (r < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (r < 0)
 			return -errno;
+		/*
+		 * No reply the driver asks for carries file descriptors; the
+		 * kernel closed the ones sent (no room for them here), but a
+		 * back-end sending them does not speak our protocol
+		 * (tests/test_lying.sh, proto-fds: unseen before).
+		 */
+		if (mh.msg_flags & MSG_CTRUNC) {
+			VIRTNET_LOG(ERR, "vhost-user: back-end sent file descriptors with a reply");
+			return -EPROTO;
+		}
 		got += r;
 	}
 	return 0;
