@@ -20,7 +20,6 @@
 #include <rte_log.h>
 
 #include "fuzz_common.h"
-#include "virtnet_vq.h"
 
 #define FZ_POOL_MAX	4096
 
@@ -226,22 +225,6 @@ fz_pool_buf_ok(uint64_t addr, uint64_t len)
 	m = (const void *)fzp.objs[k];
 	buf = (uintptr_t)m->buf_addr;
 	return a >= buf && a + len <= buf + m->buf_len;
-}
-
-void
-fz_vq_drain(struct virtnet_vq *vq)
-{
-	void *cookie;
-	uint16_t i;
-
-	for (i = 0; i < vq->size; i++) {
-		cookie = vq->extra[i].cookie;
-		vq->extra[i].cookie = NULL;
-		if (cookie != NULL && cookie != VIRTNET_VQ_NO_BUF)
-			rte_pktmbuf_free(cookie);
-	}
-	FZ_ASSERT(virtnet_vq_detach_unused(vq) == NULL,
-		"a buffer left after detaching all");
 }
 
 void

@@ -20,6 +20,8 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include "virtnet_vq.h"
+
 /* The input, read front to back. */
 struct fz {
 	const uint8_t *p;
@@ -91,15 +93,27 @@ unsigned int fz_pool_in_use(void);
  */
 bool fz_pool_buf_ok(uint64_t addr, uint64_t len);
 
-struct virtnet_vq;
-
 /*
  * Free the mbufs of every chain still on @p vq, as
  * virtnet_vq_detach_unused() gives them at a port stop, in one pass (the
  * driver's scan from the start for each made the fuzzers' teardown
  * quadratic); then that function must find none.
  */
-void fz_vq_drain(struct virtnet_vq *vq);
+static inline void
+fz_vq_drain(struct virtnet_vq *vq)
+{
+	void *cookie;
+	uint16_t i;
+
+	for (i = 0; i < vq->size; i++) {
+		cookie = vq->extra[i].cookie;
+		vq->extra[i].cookie = NULL;
+		if (cookie != NULL && cookie != VIRTNET_VQ_NO_BUF)
+			rte_pktmbuf_free(cookie);
+	}
+	FZ_ASSERT(virtnet_vq_detach_unused(vq) == NULL,
+		"a buffer left after detaching all");
+}
 
 /* Abort unless every mbuf is back in the pool. */
 void fz_pool_check_empty(const char *what);

@@ -269,7 +269,8 @@ dev_raw_ring(struct fz *f)
 	if (s.vq->packed) {
 		s.vq->pdesc[pos].id = fz_u16(f);
 		s.vq->pdesc[pos].len = fz_u32(f);
-		s.vq->pdesc[pos].flags = fz_u16(f);
+		s.vq->pdesc[pos].flags = fz_u16(f) &
+			~VRING_DESC_F_INDIRECT;	/* the model would follow it */
 	} else {
 		s.vq->used->ring[pos].id = fz_u32(f);
 		s.vq->used->ring[pos].len = fz_u32(f);

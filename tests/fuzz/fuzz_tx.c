@@ -158,7 +158,7 @@ make_seg(struct fz *f, uint16_t len, bool no_room)
 	if (m == NULL)
 		return NULL;
 	if (no_room)
-		m->data_off = fz_u8(f) % 16;
+		m->data_off = (fz_u8(f) % 8) * 2;	/* even: DPDK's own inlines want it */
 	p = (uint8_t *)rte_pktmbuf_append(m, len);
 	if (p == NULL) {
 		rte_pktmbuf_free(m);
@@ -283,7 +283,8 @@ dev_raw_ring(struct fz *f)
 	if (s.vq->packed) {
 		s.vq->pdesc[pos].id = fz_u16(f);
 		s.vq->pdesc[pos].len = fz_u32(f);
-		s.vq->pdesc[pos].flags = fz_u16(f);
+		s.vq->pdesc[pos].flags = fz_u16(f) &
+			~VRING_DESC_F_INDIRECT;	/* the model would follow it */
 	} else {
 		s.vq->used->ring[pos].id = fz_u32(f);
 		s.vq->used->ring[pos].len = fz_u32(f);
