@@ -102,7 +102,7 @@ call(struct virtnet_vhu *c, struct fz *f, uint8_t op)
 
 	for (i = 0; i < RTE_DIM(mt.fd); i++)
 		mt.fd[i] = null_fd;
-	switch (op % 9) {
+	switch ((op & 0x3f) % 9) {	/* 0x40: fds sent, 0x80: a flag */
 	case 0:
 		virtnet_vhu_get_u64(c, req, &v);
 		break;
