@@ -20,6 +20,11 @@ targets=("$@")
 build=build-fuzz
 work=$build/fuzz-work
 
+rt=$(clang -print-resource-dir 2>/dev/null)/lib/linux
+if ! ls "$rt"/libclang_rt.fuzzer-*.a >/dev/null 2>&1; then
+	echo "fuzz: clang with libFuzzer needed (libclang-rt-dev; devtools/setup.sh)" >&2
+	exit 2
+fi
 if [ ! -f $build/build.ninja ]; then
 	CC=clang meson setup $build -Dfuzz=true -Dtests=false >/dev/null
 fi
