@@ -99,7 +99,7 @@ bool fz_pool_buf_ok(uint64_t addr, uint64_t len);
  * driver's scan from the start for each made the fuzzers' teardown
  * quadratic); then that function must find none.
  */
-static inline void
+static inline __attribute__((no_sanitize("coverage"))) void
 fz_vq_drain(struct virtnet_vq *vq)
 {
 	void *cookie;

@@ -53,13 +53,16 @@ static struct {
 	struct devmodel dm;
 	uint64_t nombuf;
 	eth_rx_burst_t burst;
-	struct dm_chain pend[MAX_PEND];
-	unsigned int npend;
+	struct dm_chain chains[MAX_PEND];	/* popped chains' storage */
+	uint16_t pend[MAX_PEND];	/* popped, not returned, oldest first */
+	uint16_t spare[MAX_PEND];	/* storage not in use */
+	unsigned int npend, nspare;
 	struct rte_mbuf *held[MAX_HELD];
 	unsigned int nheld;
 } s;
 
 static struct rte_mempool *mp;
+static uint16_t simd_width;	/* virtnet_simd_width(), once */
 static const bool halted;
 static const uint16_t sizes[8] = { 16, 32, 64, 128, 256, 8, 4, 2 };
 static const uint16_t packed_sizes[8] = { 16, 32, 64, 128, 256, 24, 7, 100 };
@@ -84,6 +87,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	RTE_SET_USED(argc);
 	fz_eal_init((*argv)[0]);
 	mp = fz_pool_create(POOL_SIZE, RTE_MBUF_DEFAULT_DATAROOM);
+	simd_width = virtnet_simd_width();
 	return 0;
 }
 
@@ -112,9 +116,9 @@ pick_path(uint8_t cfg, uint8_t vec, uint16_t hdr)
 	if (cfg & C_RSS_HASH)
 		offloads |= RTE_ETH_RX_OFFLOAD_RSS_HASH;
 	if (vec == 1)
-		simd = RTE_MIN(virtnet_simd_width(), (uint16_t)RTE_VECT_SIMD_256);
+		simd = RTE_MIN(simd_width, (uint16_t)RTE_VECT_SIMD_256);
 	else if (vec == 2)
-		simd = virtnet_simd_width();
+		simd = simd_width;
 	return virtnet_path_select(virtnet_rx_paths, features, offloads,
 		simd)->rx;
 }
@@ -141,6 +145,8 @@ rx_setup(struct fz *f)
 
 	memset(&s.rxq, 0, sizeof(s.rxq));
 	s.npend = 0;
+	for (s.nspare = 0; s.nspare < MAX_PEND; s.nspare++)
+		s.spare[s.nspare] = (uint16_t)s.nspare;
 	s.nheld = 0;
 	mode |= packed ? VIRTNET_VQ_PACKED : 0;
 	mode |= cfg & C_IN_ORDER ? VIRTNET_VQ_IN_ORDER : 0;
@@ -174,11 +180,28 @@ rx_setup(struct fz *f)
 static void
 dev_pop(unsigned int k)
 {
-	while (k-- > 0 && s.npend < MAX_PEND) {
-		if (dm_pop(&s.dm, &s.pend[s.npend]) != 0)
+	uint16_t c;
+
+	while (k-- > 0 && s.nspare > 0) {
+		c = s.spare[s.nspare - 1];
+		if (dm_pop(&s.dm, &s.chains[c]) != 0)
 			return;
-		s.npend++;
+		s.nspare--;
+		s.pend[s.npend++] = c;
 	}
+}
+
+/* The @p i-th oldest popped chain, out of the pending list. */
+static struct dm_chain *
+pend_take(unsigned int i)
+{
+	uint16_t c = s.pend[i];
+
+	memmove(&s.pend[i], &s.pend[i + 1],
+		(s.npend - i - 1) * sizeof(s.pend[0]));
+	s.npend--;
+	s.spare[s.nspare++] = c;
+	return &s.chains[c];
 }
 
 /* Bytes the device writes into a chain: each buffer must be an mbuf's. */
@@ -236,8 +259,7 @@ dev_return(struct fz *f)
 
 	if (s.npend == 0)
 		return;
-	i %= s.npend;
-	c = &s.pend[i];
+	c = pend_take(i % s.npend);
 	for (k = 0; k < c->n; k++)
 		room += c->d[k].len;
 	len = dev_frame(f, buf, room);
@@ -246,11 +268,8 @@ dev_return(struct fz *f)
 		len = fz_u32(f);
 	dm_push(&s.dm, c->head, len, c->ring_descs);
 	dm_publish(&s.dm);
-	memmove(&s.pend[i], &s.pend[i + 1], (s.npend - i - 1) * sizeof(*c));
-	s.npend--;
 }
 
-/* Any bytes into what the device writes of the ring. */
 /* Split: any used index. Packed: the device's next slot, any. */
 static void
 dev_used_idx(uint16_t v)
@@ -261,6 +280,7 @@ dev_used_idx(uint16_t v)
 		dm_set_used_idx(&s.dm, v);
 }
 
+/* Any bytes into what the device writes of the ring. */
 static void
 dev_raw_ring(struct fz *f)
 {

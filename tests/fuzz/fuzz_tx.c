@@ -61,13 +61,16 @@ static struct {
 	void *ring;
 	struct devmodel dm;
 	eth_tx_burst_t burst;
-	struct dm_chain pend[MAX_PEND];
-	unsigned int npend;
+	struct dm_chain chains[MAX_PEND];	/* popped chains' storage */
+	uint16_t pend[MAX_PEND];	/* popped, not returned, oldest first */
+	uint16_t spare[MAX_PEND];	/* storage not in use */
+	unsigned int npend, nspare;
 	struct rte_mbuf *refs[MAX_REFS];
 	unsigned int nrefs;
 } s;
 
 static struct rte_mempool *mp;
+static uint16_t simd_width;	/* virtnet_simd_width(), once */
 static const bool halted;
 static const uint16_t sizes[8] = { 16, 32, 64, 128, 256, 8, 4, 2 };
 static const uint16_t packed_sizes[8] = { 16, 32, 64, 128, 256, 24, 7, 1 };
@@ -92,6 +95,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	RTE_SET_USED(argc);
 	fz_eal_init((*argv)[0]);
 	mp = fz_pool_create(POOL_SIZE, RTE_MBUF_DEFAULT_DATAROOM);
+	simd_width = virtnet_simd_width();
 	return 0;
 }
 
@@ -99,7 +103,7 @@ static eth_tx_burst_t
 pick_path(uint8_t cfg, uint8_t vec)
 {
 	uint64_t features = F(VIRTIO_F_VERSION_1);
-	uint16_t simd = vec ? virtnet_simd_width() : 0;
+	uint16_t simd = vec ? simd_width : 0;
 
 	if (cfg & C_PACKED)
 		features |= F(VIRTIO_F_RING_PACKED);
@@ -121,6 +125,8 @@ tx_setup(struct fz *f)
 
 	memset(&s.txq, 0, sizeof(s.txq));
 	s.npend = 0;
+	for (s.nspare = 0; s.nspare < MAX_PEND; s.nspare++)
+		s.spare[s.nspare] = (uint16_t)s.nspare;
 	s.nrefs = 0;
 	mode |= packed ? VIRTNET_VQ_PACKED : 0;
 	mode |= cfg & C_IN_ORDER ? VIRTNET_VQ_IN_ORDER : 0;
@@ -239,11 +245,28 @@ do_burst(struct fz *f)
 static void
 dev_pop(unsigned int k)
 {
-	while (k-- > 0 && s.npend < MAX_PEND) {
-		if (dm_pop(&s.dm, &s.pend[s.npend]) != 0)
+	uint16_t c;
+
+	while (k-- > 0 && s.nspare > 0) {
+		c = s.spare[s.nspare - 1];
+		if (dm_pop(&s.dm, &s.chains[c]) != 0)
 			return;
-		s.npend++;
+		s.nspare--;
+		s.pend[s.npend++] = c;
 	}
+}
+
+/* The @p i-th oldest popped chain, out of the pending list. */
+static struct dm_chain *
+pend_take(unsigned int i)
+{
+	uint16_t c = s.pend[i];
+
+	memmove(&s.pend[i], &s.pend[i + 1],
+		(s.npend - i - 1) * sizeof(s.pend[0]));
+	s.npend--;
+	s.spare[s.nspare++] = c;
+	return &s.chains[c];
 }
 
 /* Return a chain the device took: any length, its descriptors or not. */
@@ -256,13 +279,10 @@ dev_return(struct fz *f)
 
 	if (s.npend == 0)
 		return;
-	i %= s.npend;
-	c = &s.pend[i];
+	c = pend_take(i % s.npend);
 	dm_push(&s.dm, c->head, how & 1 ? fz_u32(f) : 0,
 		how & 2 ? RTE_MIN(fz_u8(f) % 4, s.dm.size) : c->ring_descs);
 	dm_publish(&s.dm);
-	memmove(&s.pend[i], &s.pend[i + 1], (s.npend - i - 1) * sizeof(*c));
-	s.npend--;
 }
 
 /* Split: any used index. Packed: the device's next slot, any. */
