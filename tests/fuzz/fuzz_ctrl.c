@@ -152,6 +152,16 @@ dev_answer_anyway(struct virtnet_vq *vq, uint16_t head)
 		VRING_PACKED_DESC_F_USED : 0, __ATOMIC_RELEASE);
 }
 
+/* A used entry of any id, length and descriptor count. */
+static void
+dev_raw_push(struct fz *f)
+{
+	uint16_t id = fz_u16(f);
+	uint32_t len = fz_u32(f);
+
+	dm_push(&s.dm, id, len, RTE_MIN(fz_u8(f) % 4, s.dm.size));
+}
+
 static void
 dev_push(struct fz *f, uint8_t how, const struct dm_chain *ch, bool popped)
 {
@@ -162,7 +172,7 @@ dev_push(struct fz *f, uint8_t how, const struct dm_chain *ch, bool popped)
 		dm_push(&s.dm, head, 1, popped ? ch->ring_descs : 1);
 		break;
 	case 1:
-		dm_push(&s.dm, fz_u16(f), fz_u32(f), RTE_MIN(fz_u8(f) % 4, s.dm.size));
+		dev_raw_push(f);
 		break;
 	case 2:
 		dm_push(&s.dm, head, 1, popped ? ch->ring_descs : 1);
@@ -261,6 +271,7 @@ static int
 run_cmd(struct fz *f, uint8_t op)
 {
 	struct rte_ether_addr mac = { { 0x02, 0, 0, 0, 0, 1 } };
+	uint16_t usecs;
 
 	switch (op % 8) {
 	case 0:
@@ -276,8 +287,8 @@ run_cmd(struct fz *f, uint8_t op)
 	case 5:
 		return virtnet_ctrl_vlan(s.c, fz_u16(f) % 4200, op & 0x80);
 	case 6:
-		return virtnet_ctrl_notf_coal(s.c, op & 0x80, fz_u16(f),
-			fz_u16(f));
+		usecs = fz_u16(f);
+		return virtnet_ctrl_notf_coal(s.c, op & 0x80, usecs, fz_u16(f));
 	default:
 		return cmd_raw(f);
 	}

@@ -108,9 +108,12 @@ static void
 queue_call(const struct virtnet_transport_ops *ops, void *t, struct fz *f)
 {
 	struct virtnet_queue_desc q = {
-		.qid = fz_u16(f) % 300, .size = fz_u16(f), .packed = fz_u8(f) & 1,
 		.desc = 0x1000, .avail = 0x2000, .used = 0x3000,
 	};
+
+	q.qid = fz_u16(f) % 300;
+	q.size = fz_u16(f);
+	q.packed = fz_u8(f) & 1;
 
 	if (ops->setup_queue(t, &q) == 0) {
 		ops->enable_queue(t, q.qid, true);
@@ -122,6 +125,7 @@ static void
 run_op(const struct virtnet_transport_ops *ops, void *t, struct fz *f)
 {
 	uint8_t buf[300];
+	uint64_t mask;
 	uint16_t off;
 
 	switch (fz_u8(f) % 9) {
@@ -135,8 +139,9 @@ run_op(const struct virtnet_transport_ops *ops, void *t, struct fz *f)
 		ops->write_config(t, off, buf, fz_u16(f) % sizeof(buf));
 		break;
 	case 2:
-		ops->set_features(t, ops->get_features(t) & ((uint64_t)fz_u32(f) << 32 |
-			fz_u32(f)));
+		mask = fz_u32(f);
+		mask = mask << 32 | fz_u32(f);
+		ops->set_features(t, ops->get_features(t) & mask);
 		break;
 	case 3:
 		ops->queue_max_size(t, fz_u16(f));

@@ -285,6 +285,16 @@ dev_return(struct fz *f)
 	dm_publish(&s.dm);
 }
 
+/* A used entry of any id, length and descriptor count. */
+static void
+dev_raw_push(struct fz *f)
+{
+	uint16_t id = fz_u16(f);
+	uint32_t len = fz_u32(f);
+
+	dm_push(&s.dm, id, len, RTE_MIN(fz_u8(f) % 4, s.dm.size));
+}
+
 /* Split: any used index. Packed: the device's next slot, any. */
 static void
 dev_used_idx(uint16_t v)
@@ -324,7 +334,7 @@ run_op(struct fz *f, uint8_t op)
 		dev_return(f);
 		break;
 	case OP_RAW_PUSH:
-		dm_push(&s.dm, fz_u16(f), fz_u32(f), RTE_MIN(fz_u8(f) % 4, s.dm.size));
+		dev_raw_push(f);
 		break;
 	case OP_PUBLISH:
 		dm_publish(&s.dm);

@@ -113,7 +113,8 @@ call(struct virtnet_vhu *c, struct fz *f, uint8_t op)
 		virtnet_vhu_simple(c, req);
 		break;
 	case 3:
-		virtnet_vhu_set_state(c, req, fz_u8(f), fz_u16(f));
+		num = fz_u8(f);
+		virtnet_vhu_set_state(c, req, num, fz_u16(f));
 		break;
 	case 4:
 		virtnet_vhu_get_vring_base(c, fz_u8(f), &num);
