@@ -32,4 +32,11 @@ for line in open(sys.argv[1]):
     print("run-tests: %s: %s" % (r["name"], r["result"]))
 print("%d passed, %d failed%s" % (ok, bad, ", %d skipped" % skip if skip else ""))
 PY
+# Short fuzzing of the parsers of device-written memory (libFuzzer, ASan,
+# UBSan; about two minutes with the build): VIRTNET_FUZZ_SECONDS per
+# target, 10 by default; VIRTNET_FUZZ_SECONDS=0 skips it.
+fuzz_secs=${VIRTNET_FUZZ_SECONDS:-10}
+if [ "$fuzz_secs" != 0 ]; then
+	devtools/fuzz.sh "$fuzz_secs" || { status=1; echo "run-tests: fuzz: FAIL"; }
+fi
 exit $status

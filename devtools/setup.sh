@@ -17,7 +17,7 @@ NR_HUGE=${VIRTNET_HUGEPAGES:-1024}
 # itself, with its own database and directories; the openvswitch-switch
 # service the package brings is not used (nor is the alternative switched).
 PKGS="dpdk dpdk-dev libdpdk-dev meson ninja-build pkg-config python3-pyelftools
-gcc clang binutils dpkg-dev xz-utils iproute2 procps bc gnuplot-nox
+gcc clang libclang-rt-dev binutils dpkg-dev xz-utils iproute2 procps bc gnuplot-nox
 qemu-system-x86 qemu-utils debootstrap e2fsprogs openvswitch-switch-dpdk"
 
 log() { printf 'setup: %s\n' "$*"; }

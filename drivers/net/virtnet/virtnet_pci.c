@@ -131,6 +131,12 @@ vp_take_cap(struct virtnet_pci *vp, uint8_t pos, const struct virtio_pci_cap *ca
 				vp_name(vp), cap->length);
 			return -EINVAL;
 		}
+		/* Its 32-bit registers are read whole: never across a word. */
+		if (cap->offset % sizeof(uint32_t) != 0) {
+			VIRTNET_INIT_LOG(ERR, "%s: common config at unaligned offset %u",
+				vp_name(vp), cap->offset);
+			return -EINVAL;
+		}
 		vp->common = va;
 		vp->common_len = cap->length;
 		break;
@@ -464,8 +470,8 @@ vpm_setup_queue(void *t, const struct virtnet_queue_desc *q)
 {
 	struct virtnet_pci *vp = t;
 	struct virtio_pci_common_cfg *c = vp->common;
+	size_t width = vp->notify_data ? sizeof(uint32_t) : sizeof(uint16_t);
 	uint64_t off;
-	size_t width;
 	uint16_t vec;
 
 	if (q->qid >= vpm_num_queues(vp))
@@ -484,17 +490,16 @@ vpm_setup_queue(void *t, const struct virtnet_queue_desc *q)
 				vp_name(vp), q->qid, vec);
 	}
 	off = (uint64_t)rte_read16(&c->queue_notify_off) * vp->notify_mult;
-	width = vp->notify_data ? sizeof(uint32_t) : sizeof(uint16_t);
 	if (off + width > vp->notify_len) {
 		VIRTNET_LOG(ERR, "%s: queue %u notify offset %" PRIu64 " is beyond the %u B notify region",
 			vp_name(vp), q->qid, off, vp->notify_len);
 		return -EINVAL;
 	}
 	/*
-	 * A multiplier that is not an even power of 2 (4.1.4.4) can give an
-	 * address the notify write would straddle: torn on a real BAR.
+	 * A multiplier that is not an even power of 2 (4.1.4.4), or an odd
+	 * region start, would split the notify write: torn on a real BAR.
 	 */
-	if (off % width != 0) {
+	if (((uintptr_t)vp->notify_base + off) % width != 0) {
 		VIRTNET_LOG(ERR, "%s: queue %u notify offset %" PRIu64 " (multiplier %u) is not %zu-byte aligned",
 			vp_name(vp), q->qid, off, vp->notify_mult, width);
 		return -EINVAL;

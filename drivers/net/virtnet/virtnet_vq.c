@@ -354,7 +354,7 @@ virtnet_vq_done_count(const struct virtnet_vq *vq)
 {
 	const bool in_order = !!(vq->mode & VIRTNET_VQ_IN_ORDER);
 	uint16_t room = vq->size - vq->num_free;	/* chains <= descriptors */
-	uint16_t next, pos, n = 0, entries, i, id;
+	uint16_t next, pos, n = 0, entries, i, id, span;
 	bool wrap = vq->used_wrap;
 
 	if (virtnet_vq_broken(vq))
@@ -386,7 +386,15 @@ virtnet_vq_done_count(const struct virtnet_vq *vq)
 		if (id == vq->size)
 			break;
 		if (in_order) {
-			n += vq_inorder_span(vq, &pos, &wrap, id, room - n);
+			/*
+			 * No chain in flight at pos (a used flag where none
+			 * was posted): pos would not move, and the loop would
+			 * spin for good.
+			 */
+			span = vq_inorder_span(vq, &pos, &wrap, id, room - n);
+			if (span == 0)
+				break;
+			n += span;
 		} else {
 			n++;
 			vq_pos_advance(vq, &pos, &wrap, vq->extra[id].ndescs);
