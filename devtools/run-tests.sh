@@ -32,4 +32,6 @@ for line in open(sys.argv[1]):
     print("run-tests: %s: %s" % (r["name"], r["result"]))
 print("%d passed, %d failed%s" % (ok, bad, ", %d skipped" % skip if skip else ""))
 PY
+# The driver and the in-process tests again under ASan and UBSan.
+devtools/asan.sh || status=$?
 exit $status

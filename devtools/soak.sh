@@ -25,15 +25,17 @@ done
 vn_build
 ninja -C "$VIRTNET_BUILD" tests/test_soak >/dev/null || vn_die "build failed"
 vn_plugin_setup
+prefix=$VIRTNET_PREFIX-soak-$$
 start=$(date +%s)
 status=0
 # shellcheck disable=SC2086
 "$VIRTNET_BUILD/tests/test_soak" --lcores 0@0 --no-huge -m 512 --no-pci \
-	--file-prefix "$VIRTNET_PREFIX-soak-$$" $PLUGIN_ARG \
+	--file-prefix "$prefix" $PLUGIN_ARG \
 	--log-level=lib.eal:error --log-level=lib.vhost.config:error \
 	--log-level=pmd.net.vhost:error --log-level=pmd.net.virtnet.*:warning \
 	-- --cycles "$cycles" --restarts "$restarts" || status=$?
 echo "soak: $cycles stop/start cycles, $restarts restarts per mode," \
 	"$(($(date +%s) - start)) s, exit status $status"
-vn_cleanup
+# Only this run's files (vn_cleanup would take other runs' with them).
+rm -rf "/var/run/dpdk/$prefix"
 exit $status
