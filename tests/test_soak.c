@@ -376,28 +376,27 @@ phase_report(const char *what, unsigned int n, unsigned int bad,
 }
 
 /*
- * @n cycles of @server mode (back-end restarts with @restart, else port
- * stop/start), after one warm-up cycle of the same kind: the vhost
- * library keeps per-connection state it reallocates at the first
- * renegotiation.
+ * @n cycles (back-end restarts with @restart, else port stop/start),
+ * virtnet in @server mode or not, after one warm-up cycle of the same
+ * kind: the vhost library keeps per-connection state it reallocates at
+ * the first renegotiation. More than 10 bad cycles end the phase.
  */
 static void
 soak(const char *what, bool server, bool restart, unsigned int n)
 {
 	uint64_t t0 = rte_get_timer_cycles(), sent0 = frames_sent;
 	struct soak_figures before;
-	unsigned int i, bad = 0;
+	unsigned int i, done = 0, bad = 0;
 
 	CHECK_GOTO(pair_up(server), out, "%s: ports up", what);
 	CHECK_GOTO(traffic(0) && (restart ? backend_restart(server, 0) :
 		stop_start(0)) && stopped_figures(&before), out,
 		"%s: warm-up cycle", what);
-	for (i = 1; i <= n; i++)
-		if (!(restart ? backend_restart(server, i) : stop_start(i)) &&
-		    ++bad > 10)
-			break;
+	for (i = 1; i <= n && bad <= 10; i++, done++)
+		if (!(restart ? backend_restart(server, i) : stop_start(i)))
+			bad++;
 	CHECK(bad == 0, "%s: %u bad cycles", what, bad);
-	phase_report(what, i - 1, bad, t0, sent0);
+	phase_report(what, done, bad, t0, sent0);
 	CHECK(stopped_same(what, &before), "%s: figures differ", what);
 out:
 	pair_down(server);
