@@ -32,7 +32,7 @@ status=0
 "$VIRTNET_BUILD/tests/test_soak" --lcores 0@0 --no-huge -m 512 --no-pci \
 	--file-prefix "$prefix" $PLUGIN_ARG \
 	--log-level=lib.eal:error --log-level=lib.vhost.config:error \
-	--log-level=pmd.net.vhost:error --log-level=pmd.net.virtnet.*:warning \
+	--log-level=pmd.net.vhost:error '--log-level=pmd.net.virtnet.*:warning' \
 	-- --cycles "$cycles" --restarts "$restarts" || status=$?
 echo "soak: $cycles stop/start cycles, $restarts restarts per mode," \
 	"$(($(date +%s) - start)) s, exit status $status"
