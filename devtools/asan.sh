@@ -10,6 +10,7 @@
 # the driver's code.
 #
 # Usage: devtools/asan.sh [-a]      (run-tests.sh runs it without -a)
+# VIRTNET_ASAN_BUILD=DIR builds elsewhere than build-asan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,7 +26,7 @@ SUBSET+='|test_vector_rx|test_multiqueue|test_xstats_faults|test_backend_gone'
 only=$SUBSET
 [ "${1:-}" = -a ] && only=
 
-B=build-asan
+B=${VIRTNET_ASAN_BUILD:-build-asan}
 start=$(date +%s)
 if [ ! -f $B/build.ninja ]; then
 	# -O1: the burst bodies take minutes each to compile at -O2 with
