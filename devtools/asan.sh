@@ -55,6 +55,7 @@ env -u VIRTNET_TEST_ONLY ${only:+VIRTNET_TEST_ONLY="$only"} \
 	--log-level=lib.eal:error --log-level=lib.vhost.config:error \
 	--log-level=pmd.net.vhost:error --log-level='pmd.net.virtnet.*:info' \
 	>$B/test_vhost.log 2>&1 || status=1
+rm -rf /var/run/dpdk/virtnet-asan-vhost
 grep -E '^(FAIL|[0-9]+ passed)|Sanitizer|runtime error' $B/test_vhost.log || true
 echo "asan: test_vhost (${only:+subset, }log $B/test_vhost.log), unit, soak-short:" \
 	"$([ $status = 0 ] && echo clean || echo FAILED)," \
