@@ -39,4 +39,6 @@ fuzz_secs=${VIRTNET_FUZZ_SECONDS:-10}
 if [ "$fuzz_secs" != 0 ]; then
 	devtools/fuzz.sh "$fuzz_secs" || { status=1; echo "run-tests: fuzz: FAIL"; }
 fi
+# The driver and the in-process tests again under ASan and UBSan.
+devtools/asan.sh || status=$?
 exit $status

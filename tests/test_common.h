@@ -29,10 +29,36 @@ extern unsigned int t_passed, t_failed, t_case_failed;
 		goto label; \
 } while (0)
 
-/* VIRTNET_TEST_ONLY=<part of a name> runs only the cases that match. */
+/* Whether @name contains one of the '|'-separated parts of @only. */
+static inline int
+test_only_match(const char *only, const char *name)
+{
+	char part[128];
+	size_t n;
+
+	if (*only == '\0')
+		return 1;	/* as strstr(name, "") */
+	for (;;) {
+		n = strcspn(only, "|");
+		if (n > 0 && n < sizeof(part)) {
+			memcpy(part, only, n);
+			part[n] = '\0';
+			if (strstr(name, part) != NULL)
+				return 1;
+		}
+		if (only[n] == '\0')
+			return 0;
+		only += n + 1;
+	}
+}
+
+/*
+ * VIRTNET_TEST_ONLY=<part of a name>[|<part>...] runs only the cases that
+ * match one of the parts.
+ */
 #define RUN_NAMED(fn, name) do { \
 	const char *only_ = getenv("VIRTNET_TEST_ONLY"); \
-	if (only_ != NULL && strstr(name, only_) == NULL) \
+	if (only_ != NULL && !test_only_match(only_, name)) \
 		break; \
 	t_case_failed = 0; \
 	printf("--- %s\n", name); \

@@ -270,8 +270,9 @@ table_ok(uint32_t at, const struct rte_ether_addr *a, uint32_t n)
 	uint32_t le;
 
 	memcpy(&le, fd.data + at, sizeof(le));
-	return rte_le_to_cpu_32(le) == n &&
-		memcmp(fd.data + at + 4, a, n * RTE_ETHER_ADDR_LEN) == 0;
+	/* No memcmp with a NULL @a even for 0 bytes (UBSan: nonnull). */
+	return rte_le_to_cpu_32(le) == n && (n == 0 ||
+		memcmp(fd.data + at + 4, a, n * RTE_ETHER_ADDR_LEN) == 0);
 }
 
 static void
