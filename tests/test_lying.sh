@@ -166,10 +166,11 @@ for layout in split packed; do
 	scenario "$layout-rx-gso-size" "$da" "$be --lie rx-gso-size" ierr quiet
 done
 scenario split-rx-idx-jump "$SPLIT" "$BE_SPLIT --lie rx-idx-jump" fault ierr
-# A packed descriptor whose flags do not say "used" in this lap looks
-# not yet used: the queue waits; nothing to report (see the guide).
-scenario packed-rx-torn "$PACKED" "$BE_PACKED --lie rx-torn" quiet
-scenario packed-rx-wrap "$PACKED_IO" "$BE_PACKED --lie rx-wrap" quiet
+# A packed descriptor in flight whose flags are neither "available" nor
+# "used" in this lap (AVAIL and USED apart the wrong way, or the wrong
+# lap): no device may write that; a ring fault.
+scenario packed-rx-torn "$PACKED" "$BE_PACKED --lie rx-torn" fault
+scenario packed-rx-wrap "$PACKED_IO" "$BE_PACKED --lie rx-wrap" fault
 
 # A mergeable frame broken part-way (its second buffer 0 bytes long): the
 # buffers left of it must go with it, not be read as frames of their own.

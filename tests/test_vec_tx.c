@@ -682,7 +682,9 @@ inject(struct side *a, struct side *b, struct outstanding *out,
 static bool
 faulting(enum hostile h)
 {
-	return h == H_RANGE || h == H_NOT_IN_FLIGHT || h == H_REPEAT;
+	/* Flags of the wrong lap are no late write: no device may make them. */
+	return h == H_RANGE || h == H_NOT_IN_FLIGHT || h == H_REPEAT ||
+		h == H_WRONG_WRAP;
 }
 
 /* Runs whose queue a fault stopped. */

@@ -113,8 +113,10 @@ virtnet_rx_avx512_batch(struct virtnet_rxq *rxq, struct rte_mbuf **pkts,
 	    (in_order && vq->in_batch))
 		return VIRTNET_RX_VEC_SLOW;
 	used = virtnet_rx_avx512_used(line, vq->used_wrap);
+	/* Flags no device may write: the scalar way reports them. */
 	if (used != 0xaa)
-		return (used & 0x02) ? VIRTNET_RX_VEC_SLOW : VIRTNET_RX_VEC_NONE;
+		return (used & 0x02) || virtnet_vq_packed_next_torn(vq) ?
+			VIRTNET_RX_VEC_SLOW : VIRTNET_RX_VEC_NONE;
 	/*
 	 * Read id and len again after the flags said used: one 64-byte load
 	 * is not one atomic read, the first may have met older ids.

@@ -446,7 +446,7 @@ virtnet_vq_fault_str(uint8_t fault)
 {
 	switch (fault) {
 	case VIRTNET_VQ_BAD_USED_IDX:
-		return "wrote a used index past what is in flight";
+		return "wrote a used index past what is in flight, or packed flags no device may write";
 	case VIRTNET_VQ_BAD_ID:
 		return "named a buffer that is not in flight";
 	case VIRTNET_VQ_BAD_LEN:

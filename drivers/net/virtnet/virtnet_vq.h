@@ -572,13 +572,43 @@ virtnet_vq_packed_is_used(const struct virtnet_vq *vq, uint16_t pos,
 	return (f & both) == (wrap ? both : 0);
 }
 
+/*
+ * Flags at @p pos, a slot in flight in the lap @p wrap, that no device
+ * may write: neither what the driver made available (AVAIL = wrap,
+ * USED = !wrap) nor used (both = wrap). Torn, or of another lap.
+ */
+static __rte_always_inline bool
+virtnet_vq_packed_torn(const struct virtnet_vq *vq, uint16_t pos, bool wrap)
+{
+	const uint16_t both = VRING_PACKED_DESC_F_AVAIL | VRING_PACKED_DESC_F_USED;
+	uint16_t f = __atomic_load_n(&vq->pdesc[pos].flags, __ATOMIC_RELAXED) &
+		both;
+
+	return f != (wrap ? VRING_PACKED_DESC_F_AVAIL : VRING_PACKED_DESC_F_USED) &&
+		f != (wrap ? both : 0);
+}
+
+/* The next used slot holds flags no device may write (a chain in flight). */
+static __rte_always_inline bool
+virtnet_vq_packed_next_torn(const struct virtnet_vq *vq)
+{
+	bool avail_wrap = !!(vq->avail_flags & VRING_PACKED_DESC_F_AVAIL);
+
+	return (vq->last_used != vq->avail_idx ||
+		vq->used_wrap != avail_wrap) &&
+		virtnet_vq_packed_torn(vq, vq->last_used, vq->used_wrap);
+}
+
 static __rte_always_inline bool
 virtnet_vq_packed_peek(struct virtnet_vq *vq, uint32_t *id, uint32_t *len)
 {
 	const struct vring_packed_desc *d = &vq->pdesc[vq->last_used];
 
-	if (!virtnet_vq_packed_is_used(vq, vq->last_used, vq->used_wrap))
+	if (!virtnet_vq_packed_is_used(vq, vq->last_used, vq->used_wrap)) {
+		if (unlikely(virtnet_vq_packed_next_torn(vq)))
+			virtnet_vq_fail(vq, VIRTNET_VQ_BAD_USED_IDX);
 		return false;
+	}
 	/* Read once: the compiler may not fetch them again after the checks. */
 	*id = __atomic_load_n(&d->id, __ATOMIC_RELAXED);
 	*len = __atomic_load_n(&d->len, __ATOMIC_RELAXED);
@@ -924,6 +954,8 @@ virtnet_vq_take_used_packed(struct virtnet_vq *vq, void **out,
 	vq->peek_id = id;
 	vq->last_used = (uint16_t)pos;
 	vq->used_wrap = wrap;
+	if (k < max && unlikely(virtnet_vq_packed_next_torn(vq)))
+		virtnet_vq_fail(vq, VIRTNET_VQ_BAD_USED_IDX);
 	return k;
 }
 
@@ -945,8 +977,13 @@ virtnet_vq_used_ready(struct virtnet_vq *vq, uint16_t n, const uint32_t mode)
 	if ((mode & VIRTNET_VQ_IN_ORDER) && vq->in_batch)
 		return true;	/* taken with length 0: the caller drops it */
 	for (i = 0; i < n; i++) {
-		if (!virtnet_vq_packed_is_used(vq, (uint16_t)pos, wrap))
+		/* The n buffers are in flight (checked): no device wrote pos. */
+		if (!virtnet_vq_packed_is_used(vq, (uint16_t)pos, wrap)) {
+			if (unlikely(virtnet_vq_packed_torn(vq, (uint16_t)pos,
+					wrap)))
+				virtnet_vq_fail(vq, VIRTNET_VQ_BAD_USED_IDX);
 			return false;
+		}
 		id = __atomic_load_n(&vq->pdesc[pos].id, __ATOMIC_RELAXED);
 		if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL)) {
 			virtnet_vq_fail(vq, VIRTNET_VQ_BAD_ID);
