@@ -158,17 +158,22 @@ figures_print(const char *what, const struct soak_figures *f)
  * is gone: the figures get 2 s to settle before they count as different.
  */
 /*
- * Every figure identical, but the libc heap may have shrunk: EAL and
- * vhost keep small transient objects (an alarm, a callback being
- * unregistered) that a baseline can catch and a later look not; a leak
- * makes it grow.
+ * libc heap bytes may differ by one malloc chunk: EAL or vhost keeps a
+ * small transient object (16 B) that one look catches live and another
+ * not, either way round; seen on this tree and the one before it, and
+ * the figure comes back when the ports are closed. A leak of even one
+ * chunk a cycle shows over the ten cycles or more of a phase.
  */
+#define LIBC_SLACK	16
+
+/* Every figure identical, the libc heap within one chunk. */
 static bool
 figures_match(const struct soak_figures *b, const struct soak_figures *a)
 {
 	return memcmp(b->in_use, a->in_use, sizeof(a->in_use)) == 0 &&
 		b->fds == a->fds && b->memzones == a->memzones &&
-		b->heap == a->heap && a->libc <= b->libc;
+		b->heap == a->heap && a->libc <= b->libc + LIBC_SLACK &&
+		b->libc <= a->libc + LIBC_SLACK;
 }
 
 static bool
@@ -188,7 +193,7 @@ figures_same(const char *phase, const struct soak_figures *before)
 	figures_print("before", before);
 	figures_print("after", &after);
 	printf("  %s\n", !same ? "DIFFERENT" : after.libc == before->libc ?
-		"identical" : "identical, libc heap lower by a transient");
+		"identical" : "identical, libc heap within one chunk");
 	return same;
 }
 
