@@ -20,6 +20,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include "virtnet_transport.h"
 #include "virtnet_vq.h"
 
 /* The input, read front to back. */
@@ -77,6 +78,9 @@ void fz_fail(const char *file, int line, const char *cond,
  * VIRTNET_FUZZ_LOG is set. Call from LLVMFuzzerInitialize.
  */
 void fz_eal_init(const char *prog);
+
+/** A transport whose notifications go nowhere: the device model is polled. */
+extern const struct virtnet_transport fz_quiet_tp;
 
 /*
  * The strict pool: @p n mbufs of @p room data bytes, no per-lcore

@@ -67,17 +67,6 @@ static const bool halted;
 static const uint16_t sizes[8] = { 16, 32, 64, 128, 256, 8, 4, 2 };
 static const uint16_t packed_sizes[8] = { 16, 32, 64, 128, 256, 24, 7, 100 };
 
-static void
-t_notify(void *t, uint16_t qid, uint16_t next)
-{
-	RTE_SET_USED(t);
-	RTE_SET_USED(qid);
-	RTE_SET_USED(next);
-}
-
-static const struct virtnet_transport_ops t_ops = { .notify = t_notify };
-static const struct virtnet_transport t_tp = { &t_ops, NULL };
-
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -162,7 +151,7 @@ rx_setup(struct fz *f)
 	s.ring = fz_zalloc_cached(16 + slot, virtnet_vq_ring_size(size, packed));
 	virtnet_vq_init(s.vq, 0, size, mode, s.ring, (uint64_t)(uintptr_t)s.ring);
 	s.rxq.vq = s.vq;
-	s.rxq.tp = &t_tp;
+	s.rxq.tp = &fz_quiet_tp;
 	s.rxq.mp = mp;
 	s.rxq.nombuf = &s.nombuf;
 	s.rxq.guard.halted = &halted;

@@ -75,17 +75,6 @@ static const bool halted;
 static const uint16_t sizes[8] = { 16, 32, 64, 128, 256, 8, 4, 2 };
 static const uint16_t packed_sizes[8] = { 16, 32, 64, 128, 256, 24, 7, 1 };
 
-static void
-t_notify(void *t, uint16_t qid, uint16_t next)
-{
-	RTE_SET_USED(t);
-	RTE_SET_USED(qid);
-	RTE_SET_USED(next);
-}
-
-static const struct virtnet_transport_ops t_ops = { .notify = t_notify };
-static const struct virtnet_transport t_tp = { &t_ops, NULL };
-
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -138,7 +127,7 @@ tx_setup(struct fz *f)
 	s.txq.slots = fz_zalloc_cached(32 + slot, sizeof(*s.txq.slots) * size);
 	virtnet_vq_init(s.vq, 1, size, mode, s.ring, (uint64_t)(uintptr_t)s.ring);
 	s.txq.vq = s.vq;
-	s.txq.tp = &t_tp;
+	s.txq.tp = &fz_quiet_tp;
 	s.txq.guard.halted = &halted;
 	s.txq.use_va = true;
 	s.txq.ol_hdr = cfg & C_OL_HDR;
