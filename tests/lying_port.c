@@ -115,11 +115,14 @@ ly_fds_take(struct ly_fds *f)
 		f->fd[f->n] = atoi(e->d_name);
 		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
 		len = readlink(path, f->what[f->n], sizeof(f->what[0]) - 1);
-		f->what[f->n][len < 0 ? 0 : len] = '\0';
 		/*
 		 * EAL's interrupt thread closes its epoll fd and makes a new
-		 * one whenever its sources change: a look in between misses it.
+		 * one whenever its sources change: a look in between misses
+		 * it, or finds it gone by the readlink().
 		 */
+		if (len < 0)
+			continue;
+		f->what[f->n][len] = '\0';
 		if (strcmp(f->what[f->n], "anon_inode:[eventpoll]") == 0)
 			continue;
 		f->n++;

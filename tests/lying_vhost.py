@@ -54,6 +54,7 @@ It runs until killed or --lifetime seconds; it logs on stdout.
 """
 
 import argparse
+import ctypes
 import mmap
 import os
 import select
@@ -168,8 +169,13 @@ class Memory:
         return struct.unpack_from("<H", mm, o)[0]
 
     def put16(self, addr, v):
+        """A ring index or flags word, in one store as a device makes it.
+
+        struct.pack_into() zero-fills its destination before it packs:
+        the driver could see 0 in between, a torn used index or packed
+        flags, and stop the ring (a fault now and then, under load)."""
         mm, o = self.at(addr, 2)
-        struct.pack_into("<H", mm, o, v)
+        ctypes.c_uint16.from_buffer(mm, o).value = v
 
 
 class Ring:
@@ -382,6 +388,10 @@ class Backend:
 
     def handle(self, req, flags, payload, fds):
         self.req_seen[req] = self.req_seen.get(req, 0) + 1
+        # The ring requests, for a failed scenario's log.
+        if req in (SET_VRING_BASE, GET_VRING_BASE, SET_VRING_KICK,
+                   SET_VRING_ADDR):
+            log("request %d: %s" % (req, payload[:24].hex()))
         lie = self.first_conn_lie(req)
         reply = None
         if req == GET_FEATURES:

@@ -150,13 +150,16 @@ for layout in split packed; do
 	else
 		da=$PACKED da2=$PACKED_IO be=$BE_PACKED
 	fi
-	scenario "$layout-rx-id-range" "$da" "$be --lie rx-id-range" fault ierr
+	# The fault's log line names what the device wrote, and where.
+	scenario "$layout-rx-id-range" "$da" "$be --lie rx-id-range" fault ierr \
+		"log:\(id 0x10[0-9a-f] at (slot|used entry) [0-9]+"
 	scenario "$layout-tx-id-range" "$da2" "$be --lie tx-id-range" fault oerr
 	scenario "$layout-tx-id-stale" "$da" "$be --lie tx-id-stale" fault oerr
 	scenario "$layout-tx-id-twice" "$da2" "$be --lie tx-id-twice" fault oerr
 	scenario "$layout-rx-len-0" "$da" "$be --lie rx-len-0" ierr quiet
 	scenario "$layout-rx-len-short" "$da2" "$be --lie rx-len-short" ierr quiet
-	scenario "$layout-rx-len-over" "$da" "$be --lie rx-len-over" fault ierr
+	scenario "$layout-rx-len-over" "$da" "$be --lie rx-len-over" fault ierr \
+		"log:\(length 0x[0-9a-f]+ at (slot|used entry) [0-9]+"
 	scenario "$layout-rx-len-max" "$da2" "$be --lie rx-len-max" fault ierr
 	scenario "$layout-tx-len-max" "$da" "$be --lie tx-len-max" quiet
 	scenario "$layout-rx-nbuf-0" "$da" "$be --lie rx-nbuf-0" ierr quiet
@@ -165,12 +168,15 @@ for layout in split packed; do
 	scenario "$layout-rx-gso-type" "$da2" "$be --lie rx-gso-type" ierr quiet
 	scenario "$layout-rx-gso-size" "$da" "$be --lie rx-gso-size" ierr quiet
 done
-scenario split-rx-idx-jump "$SPLIT" "$BE_SPLIT --lie rx-idx-jump" fault ierr
+scenario split-rx-idx-jump "$SPLIT" "$BE_SPLIT --lie rx-idx-jump" fault ierr \
+	"log:\(used index 0x[0-9a-f]+ at used entry [0-9]+"
 # A packed descriptor in flight whose flags are neither "available" nor
 # "used" in this lap (AVAIL and USED apart the wrong way, or the wrong
 # lap): no device may write that; a ring fault.
-scenario packed-rx-torn "$PACKED" "$BE_PACKED --lie rx-torn" fault
-scenario packed-rx-wrap "$PACKED_IO" "$BE_PACKED --lie rx-wrap" fault
+scenario packed-rx-torn "$PACKED" "$BE_PACKED --lie rx-torn" fault \
+	"log:\(flags 0x8002 at slot [0-9]+ in lap 1"
+scenario packed-rx-wrap "$PACKED_IO" "$BE_PACKED --lie rx-wrap" fault \
+	"log:\(flags 0x2 at slot [0-9]+ in lap 1"
 
 # A mergeable frame broken part-way (its second buffer 0 bytes long): the
 # buffers left of it must go with it, not be read as frames of their own.

@@ -60,9 +60,12 @@ void
 virtnet_queue_fault(uint16_t port_id, bool rx, uint16_t queue_id,
 		const struct virtnet_vq *vq)
 {
-	VIRTNET_LOG(ERR, "port %u: %s queue %u stopped: the device %s; rte_eth_dev_reset() (or a stop and start) brings it back",
+	char where[128];
+
+	virtnet_vq_fault_where(vq, where, sizeof(where));
+	VIRTNET_LOG(ERR, "port %u: %s queue %u stopped: the device %s (%s); rte_eth_dev_reset() (or a stop and start) brings it back",
 		port_id, rx ? "Rx" : "Tx", queue_id,
-		virtnet_vq_fault_str(vq->fault));
+		virtnet_vq_fault_str(vq->fault), where);
 	if (virtnet_fault_hook != NULL)
 		virtnet_fault_hook(port_id);
 }

@@ -441,6 +441,31 @@ virtnet_vq_monitor(const struct virtnet_vq *vq,
 	}
 }
 
+/*
+ * What the driver found, for the fault's log line: the used slot (or
+ * index) and the value the device left there, the driver's own position
+ * and what was in flight.
+ */
+int
+virtnet_vq_fault_where(const struct virtnet_vq *vq, char *buf, size_t len)
+{
+	const char *what = vq->fault == VIRTNET_VQ_BAD_ID ? "id" :
+		vq->fault == VIRTNET_VQ_BAD_LEN ? "length" :
+		vq->packed ? "flags" : "used index";
+
+	if (vq->packed)
+		return snprintf(buf, len,
+			"%s 0x%x at slot %u in lap %u; next avail slot %u in lap %u, %u of %u in flight",
+			what, vq->fault_seen, vq->fault_slot, vq->used_wrap,
+			vq->avail_idx,
+			!!(vq->avail_flags & VRING_PACKED_DESC_F_AVAIL),
+			vq->size - vq->num_free, vq->size);
+	return snprintf(buf, len,
+		"%s 0x%x at used entry %u; avail index %u, %u of %u in flight",
+		what, vq->fault_seen, vq->fault_slot, vq->avail_idx,
+		vq->size - vq->num_free, vq->size);
+}
+
 const char *
 virtnet_vq_fault_str(uint8_t fault)
 {

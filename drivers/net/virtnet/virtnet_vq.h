@@ -110,6 +110,8 @@ struct virtnet_vq {
 	bool packed;
 	uint8_t mode;		/**< VIRTNET_VQ_* */
 	uint8_t fault;		/**< enum virtnet_vq_fault; 0 while healthy */
+	uint16_t fault_slot;	/**< where the fault was seen, for its log */
+	uint32_t fault_seen;	/**< the index, id, length or flags seen */
 	struct virtnet_vq_errors err;
 	union {
 		struct {
@@ -237,6 +239,12 @@ void virtnet_vq_disable_intr(struct virtnet_vq *vq);
 /** Ask the device to interrupt on used buffers (for Rx interrupts). */
 void virtnet_vq_enable_intr(struct virtnet_vq *vq);
 
+/**
+ * Where the ring stands, for a fault's log line.
+ * @return what snprintf() returns.
+ */
+int virtnet_vq_fault_where(const struct virtnet_vq *vq, char *buf, size_t len);
+
 /** What a fault of enum virtnet_vq_fault means, for a log line. */
 const char *virtnet_vq_fault_str(uint8_t fault);
 
@@ -252,6 +260,18 @@ virtnet_vq_fail(struct virtnet_vq *vq, enum virtnet_vq_fault why)
 		vq->err.bad_len++;
 	if (vq->fault == VIRTNET_VQ_OK)
 		vq->fault = why;
+}
+
+/** A fault, with the slot and the value the driver found there. */
+static inline void
+virtnet_vq_fail_at(struct virtnet_vq *vq, enum virtnet_vq_fault why,
+		uint16_t slot, uint32_t seen)
+{
+	if (vq->fault == VIRTNET_VQ_OK) {
+		vq->fault_slot = slot;
+		vq->fault_seen = seen;
+	}
+	virtnet_vq_fail(vq, why);
 }
 
 /** Faults of every kind in @p e. */
@@ -388,7 +408,8 @@ virtnet_vq_split_ready(struct virtnet_vq *vq)
 	uint16_t n = used_idx - vq->last_used;
 
 	if (unlikely(n > (uint16_t)(vq->size - vq->num_free))) {
-		virtnet_vq_fail(vq, VIRTNET_VQ_BAD_USED_IDX);
+		virtnet_vq_fail_at(vq, VIRTNET_VQ_BAD_USED_IDX, vq->last_used,
+			used_idx);
 		return 0;
 	}
 	vq->used_cached = n;
@@ -573,19 +594,38 @@ virtnet_vq_packed_is_used(const struct virtnet_vq *vq, uint16_t pos,
 }
 
 /*
- * Flags at @p pos, a slot in flight in the lap @p wrap, that no device
- * may write: neither what the driver made available (AVAIL = wrap,
+ * Flags @p f of a slot in flight in the lap @p wrap that no device may
+ * write: neither what the driver made available (AVAIL = wrap,
  * USED = !wrap) nor used (both = wrap). Torn, or of another lap.
  */
 static __rte_always_inline bool
-virtnet_vq_packed_torn(const struct virtnet_vq *vq, uint16_t pos, bool wrap)
+virtnet_vq_packed_flags_torn(uint16_t f, bool wrap)
 {
 	const uint16_t both = VRING_PACKED_DESC_F_AVAIL | VRING_PACKED_DESC_F_USED;
-	uint16_t f = __atomic_load_n(&vq->pdesc[pos].flags, __ATOMIC_RELAXED) &
-		both;
 
+	f &= both;
 	return f != (wrap ? VRING_PACKED_DESC_F_AVAIL : VRING_PACKED_DESC_F_USED) &&
 		f != (wrap ? both : 0);
+}
+
+static __rte_always_inline bool
+virtnet_vq_packed_torn(const struct virtnet_vq *vq, uint16_t pos, bool wrap)
+{
+	return virtnet_vq_packed_flags_torn(
+		__atomic_load_n(&vq->pdesc[pos].flags, __ATOMIC_RELAXED), wrap);
+}
+
+/*
+ * Fail the queue if slot @p pos, in flight in the lap @p wrap, is torn;
+ * the flags logged are the ones tested.
+ */
+static __rte_always_inline void
+virtnet_vq_packed_check_torn(struct virtnet_vq *vq, uint16_t pos, bool wrap)
+{
+	uint16_t f = __atomic_load_n(&vq->pdesc[pos].flags, __ATOMIC_RELAXED);
+
+	if (unlikely(virtnet_vq_packed_flags_torn(f, wrap)))
+		virtnet_vq_fail_at(vq, VIRTNET_VQ_BAD_USED_IDX, pos, f);
 }
 
 /* The next used slot holds flags no device may write (a chain in flight). */
@@ -599,14 +639,23 @@ virtnet_vq_packed_next_torn(const struct virtnet_vq *vq)
 		virtnet_vq_packed_torn(vq, vq->last_used, vq->used_wrap);
 }
 
+/* Fail the queue if the next used slot is torn (a chain in flight). */
+static __rte_always_inline void
+virtnet_vq_packed_check_next(struct virtnet_vq *vq)
+{
+	bool avail_wrap = !!(vq->avail_flags & VRING_PACKED_DESC_F_AVAIL);
+
+	if (vq->last_used != vq->avail_idx || vq->used_wrap != avail_wrap)
+		virtnet_vq_packed_check_torn(vq, vq->last_used, vq->used_wrap);
+}
+
 static __rte_always_inline bool
 virtnet_vq_packed_peek(struct virtnet_vq *vq, uint32_t *id, uint32_t *len)
 {
 	const struct vring_packed_desc *d = &vq->pdesc[vq->last_used];
 
 	if (!virtnet_vq_packed_is_used(vq, vq->last_used, vq->used_wrap)) {
-		if (unlikely(virtnet_vq_packed_next_torn(vq)))
-			virtnet_vq_fail(vq, VIRTNET_VQ_BAD_USED_IDX);
+		virtnet_vq_packed_check_next(vq);
 		return false;
 	}
 	/* Read once: the compiler may not fetch them again after the checks. */
@@ -802,7 +851,7 @@ virtnet_vq_peek_used(struct virtnet_vq *vq, uint32_t *len, const uint32_t mode)
 	if (!ready)
 		return NULL;
 	if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL)) {
-		virtnet_vq_fail(vq, VIRTNET_VQ_BAD_ID);
+		virtnet_vq_fail_at(vq, VIRTNET_VQ_BAD_ID, vq->last_used, id);
 		return NULL;
 	}
 	if ((mode & VIRTNET_VQ_IN_ORDER) &&
@@ -817,7 +866,7 @@ found:
 	if (vq->extra[id].in_len == 0) {
 		l = 0;
 	} else if (unlikely(l > vq->extra[id].in_len)) {
-		virtnet_vq_fail(vq, VIRTNET_VQ_BAD_LEN);
+		virtnet_vq_fail_at(vq, VIRTNET_VQ_BAD_LEN, vq->last_used, l);
 		return NULL;
 	}
 	vq->peek_id = (uint16_t)id;
@@ -933,7 +982,7 @@ virtnet_vq_take_used_packed(struct virtnet_vq *vq, void **out,
 	while (k < max && virtnet_vq_packed_is_used(vq, (uint16_t)pos, wrap)) {
 		u = __atomic_load_n(&d[pos].id, __ATOMIC_RELAXED);
 		if (unlikely(u >= size || (c = x[u].cookie) == NULL)) {
-			virtnet_vq_fail(vq, VIRTNET_VQ_BAD_ID);
+			virtnet_vq_fail_at(vq, VIRTNET_VQ_BAD_ID, (uint16_t)pos, u);
 			break;
 		}
 		id = u;
@@ -954,8 +1003,8 @@ virtnet_vq_take_used_packed(struct virtnet_vq *vq, void **out,
 	vq->peek_id = id;
 	vq->last_used = (uint16_t)pos;
 	vq->used_wrap = wrap;
-	if (k < max && unlikely(virtnet_vq_packed_next_torn(vq)))
-		virtnet_vq_fail(vq, VIRTNET_VQ_BAD_USED_IDX);
+	if (k < max)
+		virtnet_vq_packed_check_next(vq);
 	return k;
 }
 
@@ -979,14 +1028,12 @@ virtnet_vq_used_ready(struct virtnet_vq *vq, uint16_t n, const uint32_t mode)
 	for (i = 0; i < n; i++) {
 		/* The n buffers are in flight (checked): no device wrote pos. */
 		if (!virtnet_vq_packed_is_used(vq, (uint16_t)pos, wrap)) {
-			if (unlikely(virtnet_vq_packed_torn(vq, (uint16_t)pos,
-					wrap)))
-				virtnet_vq_fail(vq, VIRTNET_VQ_BAD_USED_IDX);
+			virtnet_vq_packed_check_torn(vq, (uint16_t)pos, wrap);
 			return false;
 		}
 		id = __atomic_load_n(&vq->pdesc[pos].id, __ATOMIC_RELAXED);
 		if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL)) {
-			virtnet_vq_fail(vq, VIRTNET_VQ_BAD_ID);
+			virtnet_vq_fail_at(vq, VIRTNET_VQ_BAD_ID, (uint16_t)pos, id);
 			return false;
 		}
 		/* A batch entry: its chains come out with length 0. */
