@@ -25,6 +25,7 @@
 #include <rte_cpuflags.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
+#include <rte_eth_vhost.h>
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
 #include <rte_ip.h>
@@ -2236,6 +2237,65 @@ out:
 	fx_down();
 }
 
+/* The memory chunks of a pool (one per page where pages are apart). */
+struct pool_chunks {
+	unsigned int n;
+	uintptr_t lo[512], hi[512];
+};
+
+static void
+pool_chunk(struct rte_mempool *mp __rte_unused, void *arg,
+		struct rte_mempool_memhdr *h, unsigned int idx __rte_unused)
+{
+	struct pool_chunks *c = arg;
+
+	if (c->n < RTE_DIM(c->lo)) {
+		c->lo[c->n] = (uintptr_t)h->addr;
+		c->hi[c->n++] = (uintptr_t)h->addr + h->len;
+	}
+}
+
+/* Whether every chunk in @p c lies in a region of vhost's memory table. */
+static bool
+vhost_maps_chunks(int vid, const struct pool_chunks *c)
+{
+	struct rte_vhost_memory *mem;
+	unsigned int k, covered = 0;
+	uint32_t i;
+
+	if (rte_vhost_get_mem_table(vid, &mem) != 0)
+		return false;
+	for (k = 0; k < c->n; k++)
+		for (i = 0; i < mem->nregions; i++)
+			if (mem->regions[i].guest_user_addr <= c->lo[k] &&
+			    c->hi[k] <= mem->regions[i].guest_user_addr +
+					mem->regions[i].size) {
+				covered++;
+				break;
+			}
+	free(mem);
+	return c->n > 0 && covered == c->n;
+}
+
+/* Whether vhost's memory table takes in all of @p mp within @p ms. */
+static bool
+vhost_maps_pool(struct rte_mempool *mp, unsigned int ms)
+{
+	uint64_t end = rte_get_timer_cycles() + ms_to_cycles(ms);
+	int vid = rte_eth_vhost_get_vid_from_port_id(vh_port);
+	static struct pool_chunks c;
+
+	c.n = 0;
+	if (rte_mempool_mem_iter(mp, pool_chunk, &c) > RTE_DIM(c.lo) || vid < 0)
+		return false;
+	while (!vhost_maps_chunks(vid, &c))
+		if (rte_get_timer_cycles() >= end)
+			return false;
+		else
+			rte_delay_ms(10);
+	return true;
+}
+
 static void
 test_memory_growth(void)
 {
@@ -2246,6 +2306,12 @@ test_memory_growth(void)
 	/* New memory after start must reach the back-end's table. */
 	mp2 = rte_pktmbuf_pool_create("late_pool", 16383, 0, 0, 9216, 0);
 	CHECK_GOTO(mp2 != NULL, out, "late pool");
+	/*
+	 * A back-end in this process is sent the table without a wait for
+	 * its answer (it would need the heap lock the allocation holds):
+	 * frames go once vhost maps it.
+	 */
+	CHECK(vhost_maps_pool(mp2, 2000), "the late pool is not in vhost's memory table");
 	tx_mp = mp2;
 	check_flow(vn_port, vh_port, 500, 9000, 1);
 	tx_mp = saved;
