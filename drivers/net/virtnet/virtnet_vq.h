@@ -628,14 +628,20 @@ virtnet_vq_packed_check_torn(struct virtnet_vq *vq, uint16_t pos, bool wrap)
 		virtnet_vq_fail_at(vq, VIRTNET_VQ_BAD_USED_IDX, pos, f);
 }
 
+/* Whether any chain is in flight: the next used slot is then one of it. */
+static __rte_always_inline bool
+virtnet_vq_packed_busy(const struct virtnet_vq *vq)
+{
+	bool avail_wrap = !!(vq->avail_flags & VRING_PACKED_DESC_F_AVAIL);
+
+	return vq->last_used != vq->avail_idx || vq->used_wrap != avail_wrap;
+}
+
 /* The next used slot holds flags no device may write (a chain in flight). */
 static __rte_always_inline bool
 virtnet_vq_packed_next_torn(const struct virtnet_vq *vq)
 {
-	bool avail_wrap = !!(vq->avail_flags & VRING_PACKED_DESC_F_AVAIL);
-
-	return (vq->last_used != vq->avail_idx ||
-		vq->used_wrap != avail_wrap) &&
+	return virtnet_vq_packed_busy(vq) &&
 		virtnet_vq_packed_torn(vq, vq->last_used, vq->used_wrap);
 }
 
@@ -643,9 +649,7 @@ virtnet_vq_packed_next_torn(const struct virtnet_vq *vq)
 static __rte_always_inline void
 virtnet_vq_packed_check_next(struct virtnet_vq *vq)
 {
-	bool avail_wrap = !!(vq->avail_flags & VRING_PACKED_DESC_F_AVAIL);
-
-	if (vq->last_used != vq->avail_idx || vq->used_wrap != avail_wrap)
+	if (virtnet_vq_packed_busy(vq))
 		virtnet_vq_packed_check_torn(vq, vq->last_used, vq->used_wrap);
 }
 
